@@ -1,0 +1,92 @@
+package io.tidefall;
+
+import java.util.Locale;
+
+/**
+ * How a retired table is handed to the processor: in consecutive chunks of at most
+ * {@link #size()} elements, or {@linkplain #TABLE whole}, as one list.
+ */
+public final class BatchSize {
+
+    /** The whole retired table as one list, which the processor then owns. */
+    public static final BatchSize TABLE = new BatchSize(0);
+
+    private final int size;
+
+    private BatchSize(int size) {
+        this.size = size;
+    }
+
+    /**
+     * Chunks of at most {@code size} elements.
+     *
+     * @throws IllegalArgumentException if {@code size < 1}
+     */
+    public static BatchSize of(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException(
+                    "processingBatchSize must be a positive number or 'table', but was " + size);
+        }
+        return new BatchSize(size);
+    }
+
+    /**
+     * Parses {@code "table"} (any case) or a positive decimal number.
+     *
+     * @throws IllegalArgumentException naming the value when it is neither
+     */
+    public static BatchSize parse(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("processingBatchSize must be a positive number or 'table', but was null");
+        }
+        String trimmed = text.trim();
+        if (trimmed.toLowerCase(Locale.ROOT).equals("table")) {
+            return TABLE;
+        }
+        int size;
+        try {
+            size = Integer.parseInt(trimmed);
+        } catch (NumberFormatException notANumber) {
+            throw new IllegalArgumentException(
+                    "processingBatchSize must be a positive number or 'table', but was '" + text + "'");
+        }
+        if (size < 1) {
+            throw new IllegalArgumentException(
+                    "processingBatchSize must be a positive number or 'table', but was '" + text + "'");
+        }
+        return new BatchSize(size);
+    }
+
+    /** Whether the processor receives the whole retired table at once. */
+    public boolean isTable() {
+        return this == TABLE;
+    }
+
+    /**
+     * The maximum number of elements per chunk.
+     *
+     * @throws IllegalStateException for {@link #TABLE}, which has no size
+     */
+    public int size() {
+        if (isTable()) {
+            throw new IllegalStateException("BatchSize.TABLE has no size: the processor receives the whole table");
+        }
+        return size;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof BatchSize that && that.size == size;
+    }
+
+    @Override
+    public int hashCode() {
+        return size;
+    }
+
+    /** {@code "table"} or the number, the form {@link #parse(String)} reads. */
+    @Override
+    public String toString() {
+        return isTable() ? "table" : Integer.toString(size);
+    }
+}

@@ -1,0 +1,90 @@
+package io.tidefall;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * What every buffer type's builder has in common. Each setter validates its argument at once,
+ * naming it, so a mistake is reported where it is written.
+ *
+ * @param <E> the element type the processor receives
+ * @param <B> the concrete builder, returned by every setter
+ */
+abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
+
+    final String name;
+    BatchProcessor<? super E> processor;
+    int partitions = Runtime.getRuntime().availableProcessors();
+    BufferOptions options = BufferOptions.defaults();
+    Executor executor;
+    Scheduler scheduler;
+    final List<BufferListener> listeners = new ArrayList<>();
+
+    BufferBuilder(String name) {
+        Objects.requireNonNull(name, "name must not be null");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+        this.name = name;
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** Receives every drained chunk. Required. */
+    public B processor(BatchProcessor<? super E> processor) {
+        this.processor = Objects.requireNonNull(processor, "processor must not be null");
+        return self();
+    }
+
+    /** Independent lanes, each with its own write table and timer; default: available processors. */
+    public B partitions(int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException(
+                    "partitions must be at least 1 for buffer '" + name + "', but was " + partitions);
+        }
+        this.partitions = partitions;
+        return self();
+    }
+
+    /** The initial runtime options; default {@link BufferOptions#defaults()}. */
+    public B options(BufferOptions options) {
+        this.options = Objects.requireNonNull(options, "options must not be null");
+        return self();
+    }
+
+    /**
+     * Runs drains. Default: a small pool of daemon threads that the buffer owns and shuts down on
+     * {@link Buffer#close()}. An executor given here stays the caller's: the buffer never shuts it
+     * down, and does not rely on it during close.
+     */
+    public B executor(Executor executor) {
+        this.executor = Objects.requireNonNull(executor, "executor must not be null");
+        return self();
+    }
+
+    /**
+     * Runs ticks, drain checks and timeouts. Default: one daemon timer thread that the buffer owns
+     * and shuts down on {@link Buffer#close()}.
+     */
+    public B scheduler(Scheduler scheduler) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+        return self();
+    }
+
+    /** Adds a listener; more can be added to the built buffer. */
+    public B listener(BufferListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+        return self();
+    }
+
+    void requireProcessor() {
+        if (processor == null) {
+            throw new IllegalStateException("Buffer '" + name + "' has no processor: call processor(...) before build()");
+        }
+    }
+}

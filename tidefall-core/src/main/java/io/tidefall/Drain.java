@@ -1,0 +1,191 @@
+package io.tidefall;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One retired table on its way to the processor: seal, cut into chunks, process each with
+ * failure isolation, all within one processing timeout.
+ *
+ * <pre>
+ *   PENDING --claim--> RUNNING --last chunk settled--> DONE
+ *                         \--------timeOut()---------> TIMED_OUT
+ * </pre>
+ *
+ * <p>Exactly one thread runs a drain: whichever calls {@link #run()} first (an executor thread, or
+ * a thread that a waiter starts because an executor has not started the drain yet and may never).
+ * {@link #timeOut()} may be called by the partition's watchdog and by waiters, from any thread.
+ * The monitor of this object orders it against the runner settling chunks, so each element is
+ * counted exactly once: processed, failed, or timed out; and exactly one of them finishes the
+ * drain.
+ */
+final class Drain<E> implements Runnable {
+
+    private enum State { PENDING, RUNNING, DONE, TIMED_OUT }
+
+    private final Partition<E, ?> partition;
+    private final WriteTable<E> table;
+    private final BatchSize batchSize;
+    private final Duration timeout;
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    // Guarded by this. Only the runner moves `settled` forward; timeOut() only reads it.
+    private State state = State.PENDING;
+    private Thread runner;
+    private long startNanos;
+    private int size;
+    private int settled;
+    private int failed;
+
+    Drain(Partition<E, ?> partition, WriteTable<E> table, BufferOptions options) {
+        this.partition = partition;
+        this.table = table;
+        this.batchSize = options.processingBatchSize();
+        this.timeout = options.processingTimeout();
+    }
+
+    /** Runs the drain on the calling thread, unless another thread already has. */
+    @Override
+    public void run() {
+        synchronized (this) {
+            if (state != State.PENDING) {
+                return;
+            }
+            state = State.RUNNING;
+            runner = Thread.currentThread();
+            startNanos = System.nanoTime();
+        }
+        Scheduler.Cancellable watchdog = partition.watch(this, timeout);
+        try {
+            process();
+        } finally {
+            watchdog.cancel();
+        }
+    }
+
+    private void process() {
+        table.seal();
+        List<E> elements = table.drain();
+        synchronized (this) {
+            size = elements.size();
+        }
+        if (!elements.isEmpty()) { // empty only for a HashMap whose keys were deleted before the swap
+            partition.drainStarted(elements.size());
+        }
+        int chunk = batchSize.isTable() ? Math.max(1, elements.size()) : batchSize.size();
+        for (int from = 0; from < elements.size(); from += chunk) {
+            int to = Math.min(elements.size(), from + chunk);
+            // In table mode the list itself is handed over: the processor owns it from now on.
+            List<E> batch = batchSize.isTable() ? elements : elements.subList(from, to);
+            Throwable failure = partition.process(batch);
+            if (!settle(to - from, failure)) {
+                return; // timed out meanwhile: timeOut() has reported the rest and finished the drain
+            }
+        }
+        int lost;
+        synchronized (this) {
+            if (state != State.RUNNING) {
+                Thread.interrupted(); // the timeout's interrupt was meant for the processor, not this thread's next task
+                return;
+            }
+            state = State.DONE;
+            lost = failed;
+        }
+        finish(lost, false);
+    }
+
+    /** Records a chunk's outcome; {@code false} when the drain has already timed out. */
+    private boolean settle(int count, Throwable failure) {
+        synchronized (this) {
+            if (state != State.RUNNING) {
+                Thread.interrupted(); // see process()
+                return false;
+            }
+            settled += count;
+            if (failure != null) {
+                failed += count;
+            }
+        }
+        if (failure != null) {
+            partition.chunkFailed(count, failure, BufferListener.FailureReason.EXCEPTION);
+        }
+        return true;
+    }
+
+    /**
+     * Ends a drain that has run past its timeout: what was not yet settled is reported failed,
+     * the runner is interrupted and the partition is free to drain again. Does nothing for a
+     * drain that is pending, finished, or still within its time.
+     */
+    void timeOut() {
+        int unprocessed;
+        int lost;
+        synchronized (this) {
+            if (state != State.RUNNING || System.nanoTime() - startNanos < timeout.toNanos()) {
+                return;
+            }
+            state = State.TIMED_OUT;
+            unprocessed = size - settled;
+            failed += unprocessed;
+            lost = failed;
+            // Under the monitor, so the runner can tell, when it next settles, that the flag is ours.
+            runner.interrupt();
+        }
+        if (unprocessed > 0) {
+            partition.chunkFailed(unprocessed, new TimeoutException("Drain of buffer '" + partition.bufferName()
+                    + "' partition " + partition.index() + " exceeded processingTimeout " + timeout),
+                    BufferListener.FailureReason.TIMEOUT);
+        }
+        finish(lost, true);
+    }
+
+    private void finish(int lost, boolean timedOut) {
+        int total;
+        synchronized (this) {
+            total = size;
+        }
+        partition.drainFinished(this, total, lost, timedOut, Duration.ofNanos(System.nanoTime() - startNanos));
+        finished.countDown();
+    }
+
+    /**
+     * Waits until the drain has finished, ending it at its timeout if no one else does. A drain
+     * that no executor has started yet is started on a thread of its own first: an executor that
+     * stopped taking work must not strand a retired table.
+     */
+    void await() {
+        if (isPending()) {
+            Partition.startThread(partition.bufferName() + "-" + partition.index() + "-drain", this);
+        }
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                long remaining;
+                synchronized (this) {
+                    remaining = state == State.PENDING
+                            ? timeout.toNanos()
+                            : timeout.toNanos() - (System.nanoTime() - startNanos);
+                }
+                try {
+                    if (finished.await(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting: the caller is promised a finished drain
+                }
+                timeOut();
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private synchronized boolean isPending() {
+        return state == State.PENDING;
+    }
+}

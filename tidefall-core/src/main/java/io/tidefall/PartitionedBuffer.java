@@ -1,0 +1,268 @@
+package io.tidefall;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The engine shared by every buffer type: partitions, routing, options, lifecycle. A buffer type
+ * adds its write methods and supplies its table; it never touches swaps, drains or timers.
+ *
+ * <p>Lifecycle: NEW (writes accepted, nothing drains) -> {@link #start()} -> RUNNING ->
+ * {@link #close()} -> CLOSED (writes refused). {@code state} is written under {@code lifecycle}
+ * and read by writers only after a table refused them, never on the fast path: a closed
+ * partition's table is sealed for good, which is what turns writers away.
+ *
+ * @param <E> the element type the processor receives
+ * @param <W> the write table type
+ */
+abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
+
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final String name;
+    private final BatchProcessor<E> processor;
+    private final Function<? super Object, ?> partitionKey;
+    private final Partition<E, W>[] partitions;
+    private final Executor executor;
+    private final Scheduler scheduler;
+    private final List<Runnable> ownedResources = new ArrayList<>();
+    private final Listeners listeners;
+    private final System.Logger log;
+
+    private final Object lifecycle = new Object();
+    private volatile State state = State.NEW;
+    private volatile BufferOptions options;
+
+    @SuppressWarnings("unchecked")
+    PartitionedBuffer(BufferBuilder<E, ?> builder, Function<?, ?> partitionKey, Supplier<W> tables) {
+        builder.requireProcessor();
+        this.name = builder.name;
+        // A processor of a supertype only reads the elements, so it can take a List<E>.
+        this.processor = (BatchProcessor<E>) builder.processor;
+        this.partitionKey = (Function<? super Object, ?>) partitionKey;
+        this.options = builder.options;
+        this.log = System.getLogger(getClass().getName());
+        this.listeners = new Listeners(log);
+        builder.listeners.forEach(listeners::add);
+        this.executor = builder.executor != null ? builder.executor : ownedExecutor();
+        this.scheduler = builder.scheduler != null ? builder.scheduler : ownedScheduler();
+        this.partitions = new Partition[builder.partitions];
+        for (int i = 0; i < partitions.length; i++) {
+            partitions[i] = new Partition<>(this, i, tables);
+        }
+    }
+
+    // ---- the write path -------------------------------------------------------------------
+
+    /** The partition for an element whose default routing key is {@code element}. */
+    final Partition<E, W> partitionFor(Object element) {
+        if (partitions.length == 1) {
+            return partitions[0];
+        }
+        Object key = partitionKey == null ? element : partitionKey.apply(element);
+        if (key == null) {
+            throw new NullPointerException("partitionKey function of buffer '" + name + "' returned null for " + element);
+        }
+        return partitions[Hashing.partitionOf(key, partitions.length)];
+    }
+
+    /** The partition for an explicit routing key, which overrides the partitionKey function. */
+    final Partition<E, W> partitionForKey(Object key) {
+        Objects.requireNonNull(key, "partitionKey must not be null");
+        return partitions.length == 1 ? partitions[0] : partitions[Hashing.partitionOf(key, partitions.length)];
+    }
+
+    /**
+     * Called by a writer whose table refused it (it was sealed by a swap): returns so that the
+     * writer retries on the partition's current table, unless the buffer is closed.
+     *
+     * @throws IllegalStateException naming the buffer, once it is closed
+     */
+    final void retryOrRefuse() {
+        if (state == State.CLOSED) {
+            throw new IllegalStateException("Buffer '" + name + "' is closed; it accepts no more writes");
+        }
+    }
+
+    // ---- Buffer ---------------------------------------------------------------------------
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final int partitions() {
+        return partitions.length;
+    }
+
+    @Override
+    public final long bufferSize() {
+        long size = 0;
+        for (Partition<E, W> partition : partitions) {
+            size += partition.size();
+        }
+        return size;
+    }
+
+    @Override
+    public final long bufferSize(int partition) {
+        return partition(partition).size();
+    }
+
+    @Override
+    public final PartitionStats stats(int partition) {
+        return partition(partition).stats();
+    }
+
+    @Override
+    public final BufferOptions options() {
+        return options;
+    }
+
+    @Override
+    public final void updateOptions(UnaryOperator<BufferOptions> change) {
+        Objects.requireNonNull(change, "change must not be null");
+        BufferOptions before;
+        BufferOptions after;
+        synchronized (lifecycle) {
+            before = options;
+            after = change.apply(before); // withers validate: an invalid value throws here, before anything changes
+            if (after == null) {
+                throw new IllegalArgumentException("options change of buffer '" + name + "' returned null");
+            }
+            options = after;
+            for (Partition<E, W> partition : partitions) {
+                partition.optionsChanged(before, after);
+            }
+        }
+    }
+
+    @Override
+    public final void start() {
+        synchronized (lifecycle) {
+            if (state == State.CLOSED) {
+                throw new IllegalStateException("Buffer '" + name + "' is closed and cannot be started again");
+            }
+            if (state == State.RUNNING) {
+                return;
+            }
+            state = State.RUNNING;
+            for (Partition<E, W> partition : partitions) {
+                partition.start();
+            }
+        }
+    }
+
+    @Override
+    public final boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
+    @Override
+    public final void addListener(BufferListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+    }
+
+    @Override
+    public final void removeListener(BufferListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public final void flush() {
+        for (Partition<E, W> partition : partitions) {
+            partition.flush();
+        }
+    }
+
+    @Override
+    public final void close() {
+        synchronized (lifecycle) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+        }
+        for (Partition<E, W> partition : partitions) {
+            partition.stopTimers();
+        }
+        List<Drain<E>> finalDrains = new ArrayList<>(partitions.length);
+        for (Partition<E, W> partition : partitions) {
+            finalDrains.add(partition.startFinalDrain());
+        }
+        for (int i = 0; i < partitions.length; i++) {
+            finalDrains.get(i).await();
+            partitions[i].stopped();
+        }
+        ownedResources.forEach(Runnable::run);
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + name + ", partitions=" + partitions.length + ", " + state + "]";
+    }
+
+    // ---- for partitions and drains --------------------------------------------------------
+
+    final BatchProcessor<E> processor() {
+        return processor;
+    }
+
+    final Executor executor() {
+        return executor;
+    }
+
+    final Scheduler scheduler() {
+        return scheduler;
+    }
+
+    final BufferListener listeners() {
+        return listeners;
+    }
+
+    final System.Logger log() {
+        return log;
+    }
+
+    private Partition<E, W> partition(int index) {
+        if (index < 0 || index >= partitions.length) {
+            throw new IndexOutOfBoundsException(
+                    "Buffer '" + name + "' has partitions 0.." + (partitions.length - 1) + "; there is no partition " + index);
+        }
+        return partitions[index];
+    }
+
+    /** Daemon threads created on demand: at most one drain per partition runs at a time. */
+    private Executor ownedExecutor() {
+        ExecutorService pool = Executors.newCachedThreadPool(daemonThreads("drain"));
+        ownedResources.add(pool::shutdown);
+        return pool;
+    }
+
+    private Scheduler ownedScheduler() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemonThreads("timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        ownedResources.add(timer::shutdownNow);
+        return Scheduler.of(timer);
+    }
+
+    private ThreadFactory daemonThreads(String role) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "tidefall-" + name + "-" + role + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,157 @@
+package io.tidefall;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A buffer that coalesces writes by key: within one interval, many writes to a key become one
+ * {@link Entry} for the processor. {@link #put} is last-write-wins; {@link #putNewer} keeps the
+ * write with the highest version.
+ *
+ * <pre>{@code
+ * TidefallHashMap<String, Presence> presence = TidefallHashMap.<String, Presence>builder("presence")
+ *         .processor(entries -> repository.upsertAll(entries))
+ *         .build();
+ * presence.start();
+ * presence.putNewer("u1", new Presence("online"), heartbeatMillis);
+ * }</pre>
+ *
+ * <p>Reads ({@link #get}) and {@link #delete} act on the current write table only: a key that was
+ * already swapped out is on its way to the processor and no longer visible. Versions do not
+ * survive a swap, as in the Elixir original.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashMap.Entry<K, V>, MapTable<K, V>> {
+
+    /** Versions for {@link #putNewer(Object, Object)}: JVM-wide, strictly increasing, positive. */
+    private static final AtomicLong VERSIONS = new AtomicLong();
+
+    private TidefallHashMap(Builder<K, V> builder) {
+        super(builder, builder.partitionKey, MapTable::new);
+    }
+
+    public static <K, V> Builder<K, V> builder(String name) {
+        return new Builder<>(name);
+    }
+
+    /**
+     * Buffers {@code value} for {@code key}, replacing what is buffered (version 0, updates 0).
+     *
+     * @throws NullPointerException naming the key or value that was null
+     * @throws IllegalStateException if the buffer is closed
+     */
+    public void put(K key, V value) {
+        Objects.requireNonNull(key, "key must not be null");
+        Objects.requireNonNull(value, "value must not be null");
+        Partition<Entry<K, V>, MapTable<K, V>> partition = partitionFor(key);
+        while (!partition.table().put(key, value)) {
+            retryOrRefuse(); // the table was sealed by a swap: the partition already has a fresh one
+        }
+    }
+
+    /**
+     * {@link #put} for each entry. Null keys or values are rejected before anything is written,
+     * so a rejected call changes nothing.
+     */
+    public void putAll(Map<? extends K, ? extends V> entries) {
+        Objects.requireNonNull(entries, "entries must not be null");
+        entries.forEach((key, value) -> {
+            Objects.requireNonNull(key, "entries must not contain a null key");
+            Objects.requireNonNull(value, "entries must not contain a null value (key " + key + ")");
+        });
+        entries.forEach(this::put);
+    }
+
+    /**
+     * Buffers {@code value} if {@code key} is absent, or if {@code version} is strictly greater
+     * than the buffered version (a plain {@link #put} counts as version 0); each replacement
+     * increments the entry's {@code updates}.
+     *
+     * @return whether the value was written
+     */
+    public boolean putNewer(K key, V value, long version) {
+        Objects.requireNonNull(key, "key must not be null");
+        Objects.requireNonNull(value, "value must not be null");
+        Partition<Entry<K, V>, MapTable<K, V>> partition = partitionFor(key);
+        for (;;) {
+            int result = partition.table().putNewer(key, value, version);
+            if (result != MapTable.SEALED) {
+                return result == MapTable.WRITTEN;
+            }
+            retryOrRefuse();
+        }
+    }
+
+    /**
+     * {@link #putNewer(Object, Object, long)} with the next value of a JVM-wide, strictly
+     * increasing counter, so it always beats a plain {@link #put} and every earlier
+     * {@code putNewer} without a version.
+     */
+    public boolean putNewer(K key, V value) {
+        Objects.requireNonNull(key, "key must not be null");
+        Objects.requireNonNull(value, "value must not be null");
+        return putNewer(key, value, VERSIONS.incrementAndGet());
+    }
+
+    /** The value buffered for {@code key} in the current write table, or {@code null}. */
+    public V get(K key) {
+        Objects.requireNonNull(key, "key must not be null");
+        return partitionFor(key).table().get(key);
+    }
+
+    public V getOrDefault(K key, V defaultValue) {
+        V value = get(key);
+        return value != null ? value : defaultValue;
+    }
+
+    /**
+     * Removes {@code key} from the current write table, so the processor will not receive it.
+     *
+     * @return whether the key was buffered
+     */
+    public boolean delete(K key) {
+        Objects.requireNonNull(key, "key must not be null");
+        Partition<Entry<K, V>, MapTable<K, V>> partition = partitionFor(key);
+        for (;;) {
+            int result = partition.table().remove(key);
+            if (result != MapTable.SEALED) {
+                return result == MapTable.WRITTEN;
+            }
+            retryOrRefuse();
+        }
+    }
+
+    /**
+     * What the processor receives for each key: the value that won, its version (0 after a plain
+     * {@code put}) and how many times {@code putNewer} replaced it in this table.
+     */
+    public record Entry<K, V>(K key, V value, long version, int updates) {
+    }
+
+    /** Builds a {@link TidefallHashMap}; the buffer starts only when {@link #start()} is called. */
+    public static final class Builder<K, V> extends BufferBuilder<Entry<K, V>, Builder<K, V>> {
+
+        private Function<? super K, ?> partitionKey;
+
+        private Builder(String name) {
+            super(name);
+        }
+
+        /** Routes each key by {@code partitionKey.apply(key)} instead of the key itself. */
+        public Builder<K, V> partitionKey(Function<? super K, ?> partitionKey) {
+            this.partitionKey = Objects.requireNonNull(partitionKey, "partitionKey must not be null");
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException if no processor was set
+         */
+        public TidefallHashMap<K, V> build() {
+            return new TidefallHashMap<>(this);
+        }
+    }
+}
