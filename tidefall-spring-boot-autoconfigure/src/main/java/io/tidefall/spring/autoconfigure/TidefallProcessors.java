@@ -128,7 +128,7 @@ class TidefallProcessors implements SmartInitializingSingleton {
         if (!this.beanFactory.isTypeMatch(name, BatchProcessor.class)) {
             throw new TidefallConfigurationException(definition.name(),
                     "Buffer '" + definition.name() + "': " + property + " is '" + name + "', but that bean is a "
-                            + this.beanFactory.getType(name) + ", not a BatchProcessor.",
+                            + typeName(name) + ", not a BatchProcessor.",
                     "Make '" + name + "' implement io.tidefall.BatchProcessor, or set " + property
                             + " to a bean that does, or annotate a method of '" + name + "' with @TidefallProcessor(\""
                             + definition.name() + "\") and remove " + property + ".");
@@ -144,6 +144,11 @@ class TidefallProcessors implements SmartInitializingSingleton {
             }
         }
         return this.beanFactory.getBean(name, BatchProcessor.class);
+    }
+
+    private String typeName(String beanName) {
+        Class<?> type = this.beanFactory.getType(beanName);
+        return type != null ? type.getName() : "bean of unknown type";
     }
 
     private void checkShape(BufferDefinition definition, AnnotatedMethod annotated) {
