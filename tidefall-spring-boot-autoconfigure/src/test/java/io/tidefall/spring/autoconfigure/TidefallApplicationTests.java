@@ -33,8 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A whole application: writes from many threads, then the context closes, and every buffered
- * element has reached its processor, including through an {@code @Async} processor whose executor
- * refuses work once the context closes.
+ * element has reached its processor, an {@code @Async} one included.
  */
 @SpringBootTest(properties = {
         "tidefall.defaults.partitions=4",
@@ -140,7 +139,7 @@ class TidefallApplicationTests {
                 this.presence.addAll(entries);
             }
 
-            /** Runs on the application's executor, which refuses work once the context closes. */
+            /** Runs on the application's executor, which may refuse work once the context closes. */
             @Async
             @TidefallProcessor("audit")
             public CompletableFuture<Void> audit(List<String> lines) {
