@@ -165,7 +165,7 @@ final class Partition<E, W extends WriteTable<E>> {
         inFlight = drain;
         try {
             buffer.executor().execute(drain);
-        } catch (RejectedExecutionException shuttingDown) {
+        } catch (RuntimeException refused) { // RejectedExecutionException, usually: the application is shutting down
             startThread(buffer.name() + "-" + index + "-drain", drain);
         }
         return drain;

@@ -99,6 +99,9 @@ class LosslessSwapStressTest {
                     queue.pushAll(mine);
                     mine.clear();
                 }
+                if ((i & 1023) == 0) {
+                    Thread.yield();
+                }
             }
             queue.pushAll(mine);
         });
@@ -143,11 +146,57 @@ class LosslessSwapStressTest {
         assertThat(stale).as("a fresh key is always written").hasValue(0);
     }
 
+    @Test
+    void writesRacingCloseAreEitherDeliveredOrRefusedNeverLost() throws Exception {
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("stress")
+                .partitions(2)
+                .options(RACING)
+                .processor(batch -> batch.forEach(deliveries::incrementAndGet))
+                .build();
+        queue.start();
+        AtomicIntegerArray accepted = new AtomicIntegerArray(TOTAL);
+        CountDownLatch halfway = new CountDownLatch(WRITERS);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            int writer = w;
+            writers.add(threads.submit(() -> {
+                for (int i = 0; i < PER_WRITER; i++) {
+                    int id = writer * PER_WRITER + i;
+                    if (i == PER_WRITER / 100) {
+                        halfway.countDown();
+                    }
+                    try {
+                        queue.push(id);
+                        accepted.set(id, 1);
+                    } catch (IllegalStateException closed) {
+                        return null;
+                    }
+                }
+                return null;
+            }));
+        }
+        halfway.await();
+        queue.close();
+        for (Future<?> writer : writers) {
+            writer.get(60, TimeUnit.SECONDS);
+        }
+
+        int refusedOrNeverTried = 0;
+        for (int id = 0; id < TOTAL; id++) {
+            assertThat(deliveries.get(id)).as("deliveries of element %d", id).isEqualTo(accepted.get(id));
+            refusedOrNeverTried += 1 - accepted.get(id);
+        }
+        assertThat(refusedOrNeverTried).as("close cut the writers short").isPositive();
+    }
+
     /** Each writer writes its own ids, one call each. */
     private void raceEach(Buffer buffer, IntConsumer write) throws Exception {
         race(buffer, writer -> {
             for (int i = 0; i < PER_WRITER; i++) {
                 write.accept(writer * PER_WRITER + i);
+                if ((i & 1023) == 0) {
+                    Thread.yield(); // on 2 cores, let ticks, drains and flushes interleave with the writes
+                }
             }
         });
     }
@@ -181,12 +230,15 @@ class LosslessSwapStressTest {
         for (Future<?> writer : writers) {
             writer.get(60, TimeUnit.SECONDS);
         }
+        long drainsWhileWriting = drains.get();
+        long flushesWhileWriting = flushes.get();
         writing.set(false);
         buffer.close(); // right after the last write, while the flusher may still be flushing
         flusher.get(60, TimeUnit.SECONDS);
 
-        assertThat(drains.get()).as("drains raced the writers").isGreaterThan(10);
-        assertThat(flushes.get()).as("flushes raced the writers").isPositive();
+        System.out.printf("%s: %d drains and %d flushes raced the writers%n", buffer, drainsWhileWriting, flushesWhileWriting);
+        assertThat(drainsWhileWriting).as("drains raced the writers").isGreaterThanOrEqualTo(3);
+        assertThat(flushesWhileWriting).as("flushes raced the writers").isPositive();
     }
 
     private void assertEveryElementDeliveredExactlyOnce() {
