@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +145,41 @@ class LosslessSwapStressTest {
 
         assertEveryElementDeliveredExactlyOnce();
         assertThat(stale).as("a fresh key is always written").hasValue(0);
+    }
+
+    @Test
+    void concurrentPutNewerOfTheSameKeysKeepsTheNewestVersion() throws Exception {
+        int keys = 100;
+        java.util.Map<Integer, Long> newest = new java.util.concurrent.ConcurrentHashMap<>();
+        TidefallHashMap<Integer, Long> map = TidefallHashMap.<Integer, Long>builder("newest")
+                .partitions(2)
+                .processor(entries -> entries.forEach(entry -> {
+                    assertThat(entry.value()).isEqualTo(entry.version());
+                    newest.put(entry.key(), entry.version());
+                }))
+                .build(); // not started: one drain, at close, sees the final state
+        AtomicLongArray written = new AtomicLongArray(keys);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            writers.add(threads.submit(() -> {
+                java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+                for (int i = 0; i < 100_000; i++) {
+                    int key = random.nextInt(keys);
+                    long version = random.nextLong(1, 1_000_000_000L);
+                    map.putNewer(key, version, version);
+                    written.accumulateAndGet(key, version, Math::max);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> writer : writers) {
+            writer.get(60, TimeUnit.SECONDS);
+        }
+        map.close();
+
+        for (int key = 0; key < keys; key++) {
+            assertThat(newest.get(key)).as("version delivered for key %d", key).isEqualTo(written.get(key));
+        }
     }
 
     @Test
