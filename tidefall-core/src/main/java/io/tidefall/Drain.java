@@ -39,6 +39,7 @@ final class Drain<E> implements Runnable {
     private int size;
     private int settled;
     private int failed;
+    private Scheduler.Cancellable watchdog;
 
     Drain(Partition<E, ?> partition, WriteTable<E> table, BufferOptions options) {
         this.partition = partition;
@@ -58,12 +59,17 @@ final class Drain<E> implements Runnable {
             runner = Thread.currentThread();
             startNanos = System.nanoTime();
         }
-        Scheduler.Cancellable watchdog = partition.watch(this, timeout);
-        try {
-            process();
-        } finally {
-            watchdog.cancel();
+        Scheduler.Cancellable timer = partition.watch(this, timeout);
+        synchronized (this) {
+            if (state == State.RUNNING) {
+                watchdog = timer;
+                timer = null;
+            }
         }
+        if (timer != null) {
+            timer.cancel(); // finished already (a waiter timed it out meanwhile)
+        }
+        process();
     }
 
     private void process() {
@@ -144,8 +150,14 @@ final class Drain<E> implements Runnable {
 
     private void finish(int lost, boolean timedOut) {
         int total;
+        Scheduler.Cancellable timer;
         synchronized (this) {
             total = size;
+            timer = watchdog;
+            watchdog = null;
+        }
+        if (timer != null) {
+            timer.cancel(); // before anyone learns the drain is over, so no timer outlives it
         }
         partition.drainFinished(this, total, lost, timedOut, Duration.ofNanos(System.nanoTime() - startNanos));
         finished.countDown();
