@@ -193,8 +193,14 @@ final class Partition<E, W extends WriteTable<E>> {
         }
     }
 
-    /** First half of close: no more ticks or drain checks. */
-    void stopTimers() {
+    /**
+     * First half of close: stops the timers and installs a table that is sealed from the start,
+     * so that every later write is refused. Returns the table it retired, which still accepts
+     * the writes already under way until its final drain seals it.
+     */
+    W retireForClose() {
+        W terminal = tables.get();
+        terminal.seal();
         synchronized (lock) {
             running = false;
             stopped = true;
@@ -206,24 +212,23 @@ final class Partition<E, W extends WriteTable<E>> {
             }
             tickTimer = null;
             checkTimer = null;
+            W retired = table;
+            table = terminal;
+            return retired;
         }
     }
 
     /**
-     * Second half of close: waits for the drain in flight, then installs a table that is sealed
-     * from the start, so every later write is refused, and drains the last one on a thread of its
-     * own (shared executors may already refuse work during shutdown).
+     * Second half of close: waits for the drain in flight (so the processor still sees this
+     * partition's tables one at a time, in order), then drains {@code retired} on a thread of its
+     * own: shared executors may already refuse work during shutdown.
      */
-    Drain<E> startFinalDrain() {
-        W terminal = tables.get();
-        terminal.seal();
+    Drain<E> startFinalDrain(W retired) {
         for (;;) {
             Drain<E> previous;
             synchronized (lock) {
                 previous = inFlight;
                 if (previous == null) {
-                    W retired = table;
-                    table = terminal;
                     Drain<E> last = new Drain<>(this, retired, buffer.options());
                     inFlight = last;
                     startThread(buffer.name() + "-" + index + "-final-drain", last);
@@ -270,7 +275,7 @@ final class Partition<E, W extends WriteTable<E>> {
 
     void chunkFailed(int count, Throwable cause, BufferListener.FailureReason reason) {
         buffer.log().log(System.Logger.Level.WARNING,
-                "Buffer ''" + buffer.name() + "'' partition " + index + " lost " + count
+                "Buffer '" + buffer.name() + "' partition " + index + " lost " + count
                         + " element(s): " + (reason == BufferListener.FailureReason.TIMEOUT ? "timeout" : "processor failed"),
                 cause);
         buffer.listeners().drainFailed(buffer.name(), index, count, cause, reason);

@@ -194,12 +194,13 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
             }
             state = State.CLOSED;
         }
+        List<W> retired = new ArrayList<>(partitions.length);
         for (Partition<E, W> partition : partitions) {
-            partition.stopTimers();
+            retired.add(partition.retireForClose());
         }
         List<Drain<E>> finalDrains = new ArrayList<>(partitions.length);
-        for (Partition<E, W> partition : partitions) {
-            finalDrains.add(partition.startFinalDrain());
+        for (int i = 0; i < partitions.length; i++) {
+            finalDrains.add(partitions[i].startFinalDrain(retired.get(i)));
         }
         for (int i = 0; i < partitions.length; i++) {
             finalDrains.get(i).await();
