@@ -1,6 +1,7 @@
 package io.tidefall.bench;
 
 import com.github.phantomthief.collection.BufferTrigger;
+import io.tidefall.BatchSize;
 import io.tidefall.BufferOptions;
 import io.tidefall.TidefallHashMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +50,10 @@ public class MapWrite {
         @Param({"1ms", "5s"})
         String interval;
 
+        /** The processor's chunk size: 1,000 as in the drain benchmark; {@code -p batch=10} for the engine default. */
+        @Param({"1000"})
+        String batch;
+
         TidefallHashMap<Integer, Object> map;
 
         @Setup(Level.Iteration)
@@ -56,7 +61,9 @@ public class MapWrite {
             map = TidefallHashMap.<Integer, Object>builder("bench-map")
                     .processor(batch -> { })
                     .partitions(1)
-                    .options(BufferOptions.defaults().withProcessingInterval(Fixtures.parse(interval)))
+                    .options(BufferOptions.defaults()
+                            .withProcessingInterval(Fixtures.parse(interval))
+                            .withProcessingBatchSize(BatchSize.parse(batch)))
                     .build();
             map.start();
         }

@@ -1,6 +1,7 @@
 package io.tidefall.bench;
 
 import com.github.phantomthief.collection.BufferTrigger;
+import io.tidefall.BatchSize;
 import io.tidefall.BufferOptions;
 import io.tidefall.TidefallQueue;
 import java.util.Queue;
@@ -33,6 +34,10 @@ public class QueueWrite {
         @Param({"1ms", "5s"})
         String interval;
 
+        /** The processor's chunk size: 1,000 as in the drain benchmark; {@code -p batch=10} for the engine default. */
+        @Param({"1000"})
+        String batch;
+
         TidefallQueue<Object> queue;
 
         @Setup(Level.Iteration)
@@ -40,7 +45,9 @@ public class QueueWrite {
             queue = TidefallQueue.builder("bench-queue")
                     .processor(batch -> { })
                     .partitions(1)
-                    .options(BufferOptions.defaults().withProcessingInterval(Fixtures.parse(interval)))
+                    .options(BufferOptions.defaults()
+                            .withProcessingInterval(Fixtures.parse(interval))
+                            .withProcessingBatchSize(BatchSize.parse(batch)))
                     .build();
             queue.start();
         }
