@@ -22,7 +22,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java -cp benchmarks.jar io.tidefall.bench.Suite [quick|full] [--threads 1,2] [--intervals 1ms,5s]
- *      [--heap 4g] [--include REGEX] [--prof SPEC]... [--no-drain]
+ *      [--heap 4g] [--include REGEX] [--prof SPEC]... [--no-drain] [--logs DIR]
+ *
+ * quick: 1 ms interval, 2 x 1 s warm-up, 3 x 1 s measurement, queue drain only.
+ * full:  1 ms and 5 s intervals, 3 x 1 s warm-up, 5 x 1 s measurement, queue and map drains.
  * </pre>
  */
 public final class Suite {
@@ -58,6 +61,7 @@ public final class Suite {
         String include = null;
         List<String> profilers = new ArrayList<>();
         boolean drain = true;
+        String logs = "benchmarks/target";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "quick", "full" -> mode = args[i];
@@ -67,6 +71,7 @@ public final class Suite {
                 case "--include" -> include = args[++i];
                 case "--prof" -> profilers.add(args[++i]);
                 case "--no-drain" -> drain = false;
+                case "--logs" -> logs = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
@@ -74,6 +79,7 @@ public final class Suite {
         if (intervals == null) {
             intervals = quick ? "1ms" : "1ms,5s";
         }
+        new java.io.File(logs).mkdirs();
 
         // key: method|interval|threads
         Map<String, Result<?>> primary = new LinkedHashMap<>();
@@ -82,13 +88,17 @@ public final class Suite {
             ChainedOptionsBuilder options = base(quick, heap, profilers)
                     .include(include != null ? include : "io\\.tidefall\\.bench\\.(QueueWrite|MapWrite)\\.")
                     .threads(t)
-                    .param("interval", intervals.split(","));
+                    .param("interval", intervals.split(","))
+                    .output(logs + "/jmh-threads-" + t + ".log");
+            System.err.println("Running the write benchmarks at " + t + " thread(s); JMH output: " + logs + "/jmh-threads-" + t + ".log");
             collect(new Runner(options.build()).run(), primary, alloc);
         }
         if (drain && include == null) {
             ChainedOptionsBuilder options = base(quick, heap, profilers)
                     .include("io\\.tidefall\\.bench\\.Drain\\.")
-                    .threads(1);
+                    .threads(1)
+                    .output(logs + "/jmh-drain.log");
+            System.err.println("Running the drain benchmark; JMH output: " + logs + "/jmh-drain.log");
             if (quick) {
                 options.param("type", "queue");
             }
