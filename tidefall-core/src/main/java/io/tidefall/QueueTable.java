@@ -64,18 +64,28 @@ final class QueueTable<T> implements WriteTable<T> {
         this.ordering = ordering;
     }
 
-    /** Appends {@code item}; {@code false} when the table is sealed and nothing was written. */
-    boolean append(T item) {
-        Node node = new Node(item);
+    /**
+     * Appends {@code item} unless the table is sealed or already holds {@code capacity} items.
+     *
+     * @return {@link #WRITTEN}, {@link #SEALED} or {@link #FULL}
+     */
+    int append(T item, long capacity) {
+        Node node = null;
         for (;;) {
             Node t = (Node) TAIL.getAcquire(this);
             if (t == SEALED) {
-                return false;
+                return WriteTable.SEALED;
+            }
+            if (t.seq >= capacity) { // exact: the sequence numbers count the chain
+                return FULL;
+            }
+            if (node == null) {
+                node = new Node(item);
             }
             node.seq = t.seq + 1;
             if (TAIL.compareAndSet(this, t, node)) {
                 NEXT.setRelease(t, node);
-                return true;
+                return WRITTEN;
             }
         }
     }
