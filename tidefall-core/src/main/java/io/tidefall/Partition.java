@@ -365,10 +365,12 @@ final class Partition<E, W extends WriteTable<E>> {
 
     PartitionStats stats() {
         boolean draining;
+        boolean stuck;
         synchronized (lock) {
             draining = inFlight != null;
+            stuck = overdue != null && !overdue.hasReturned();
         }
-        return new PartitionStats(index, size(), draining, drained.get(), failed.get(), dropped.get(),
+        return new PartitionStats(index, size(), draining, stuck, drained.get(), failed.get(), dropped.get(),
                 drains.get(), lastDrainAt, lastDrainDuration);
     }
 }

@@ -10,6 +10,9 @@ import java.time.Instant;
  * @param partition the partition's index
  * @param bufferSize elements in its write table
  * @param draining whether a drain of a retired table is in flight
+ * @param stuck whether a drain timed out and its processor call has still not returned (it ignored
+ *     the interrupt): until it does, no timer-driven drain of this partition starts, so a stuck
+ *     processor holds one table, not one per interval
  * @param drained elements handed to the processor without failure, since the buffer was built
  * @param failed elements lost to processor failures and timeouts
  * @param dropped elements discarded before reaching a table
@@ -21,6 +24,7 @@ public record PartitionStats(
         int partition,
         long bufferSize,
         boolean draining,
+        boolean stuck,
         long drained,
         long failed,
         long dropped,

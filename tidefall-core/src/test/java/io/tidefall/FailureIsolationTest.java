@@ -157,6 +157,8 @@ class FailureIsolationTest {
         queue.push(2);
         clock.advance(Duration.ofSeconds(15));
         assertThat(queue.bufferSize()).as("no new drain while the timed-out call still runs").isEqualTo(1);
+        assertThat(queue.stats(0).stuck()).isTrue();
+        assertThat(queue.stats(0).draining()).isFalse();
         assertThat(listener.drainEvents()).filteredOn(e -> e.startsWith("drain")).hasSize(1);
 
         unstick.countDown();
@@ -164,6 +166,7 @@ class FailureIsolationTest {
             clock.advance(Duration.ofSeconds(5));
             assertThat(processed.all()).contains(2);
         });
+        assertThat(queue.stats(0).stuck()).isFalse();
         queue.close();
         threads.shutdownNow();
     }

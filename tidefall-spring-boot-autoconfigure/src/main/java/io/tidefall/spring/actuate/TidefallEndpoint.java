@@ -145,14 +145,14 @@ public class TidefallEndpoint {
     }
 
     /**
-     * One partition: its write table's size, whether a drain is in flight, and its counters since
-     * the buffer was built.
+     * One partition: its write table's size, whether a drain is in flight, whether a timed-out
+     * processor call is still stuck, and its counters since the buffer was built.
      */
-    public record PartitionDescriptor(int partition, long bufferSize, boolean draining, long drained, long failed,
+    public record PartitionDescriptor(int partition, long bufferSize, boolean draining, boolean stuck, long drained, long failed,
             long dropped, long drains, @Nullable Instant lastDrainAt, @Nullable String lastDrainDuration) {
 
         static PartitionDescriptor of(PartitionStats stats) {
-            return new PartitionDescriptor(stats.partition(), stats.bufferSize(), stats.draining(), stats.drained(),
+            return new PartitionDescriptor(stats.partition(), stats.bufferSize(), stats.draining(), stats.stuck(), stats.drained(),
                     stats.failed(), stats.dropped(), stats.drains(), stats.lastDrainAt(),
                     stats.lastDrainDuration() != null ? Durations.format(stats.lastDrainDuration()) : null);
         }

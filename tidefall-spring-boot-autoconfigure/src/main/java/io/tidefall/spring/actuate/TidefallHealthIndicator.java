@@ -17,9 +17,11 @@ import io.tidefall.spring.TidefallBuffers;
 /**
  * Health of every buffer, as component {@code tidefall}. Details per buffer: whether it runs, its
  * size, the partitions with a drain in flight, and its last failure. DOWN when a buffer is not
- * running, or when a drain has been in flight for longer than its processing timeout plus
+ * running, when a drain has been in flight for longer than its processing timeout plus
  * {@link #STUCK_GRACE} (the engine ends a drain at its timeout, so one that outlives it means the
- * buffer's timers no longer run).
+ * buffer's timers no longer run), or when a processor call that timed out has still not returned
+ * (the engine reports it as {@link io.tidefall.PartitionStats#stuck()}; that partition drains no
+ * more until it does).
  *
  * <p>It is a {@link BufferListener} bean, so it hears every buffer's drains from their start: that
  * is where the age of a drain in flight and the last failure come from.
@@ -57,7 +59,11 @@ public class TidefallHealthIndicator extends AbstractHealthIndicator implements 
             Duration stuckAfter = buffer.options().processingTimeout().plus(STUCK_GRACE);
             Map<Integer, String> draining = new LinkedHashMap<>();
             boolean stuck = false;
+            Map<Integer, String> stuckProcessors = new LinkedHashMap<>();
             for (int partition = 0; partition < buffer.partitions(); partition++) {
+                if (buffer.stats(partition).stuck()) {
+                    stuckProcessors.put(partition, "a processor call that timed out has not returned");
+                }
                 Instant since = this.drainsInFlight.get(key(buffer.name(), partition));
                 if (since != null) {
                     Duration age = Duration.between(since, now);
@@ -72,6 +78,11 @@ public class TidefallHealthIndicator extends AbstractHealthIndicator implements 
             }
             if (!buffer.isRunning()) {
                 detail.put("problem", "not running");
+                up = false;
+            }
+            else if (!stuckProcessors.isEmpty()) {
+                detail.put("stuck", stuckProcessors);
+                detail.put("problem", "a processor call that timed out has not returned; its partition does not drain until it does");
                 up = false;
             }
             else if (stuck) {

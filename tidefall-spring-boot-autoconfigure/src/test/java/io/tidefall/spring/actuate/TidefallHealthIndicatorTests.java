@@ -71,6 +71,37 @@ class TidefallHealthIndicatorTests {
     }
 
     @Test
+    void downWhileAProcessorCallThatTimedOutHasNotReturned() {
+        java.util.concurrent.CountDownLatch unstick = new java.util.concurrent.CountDownLatch(1);
+        TidefallQueue<String> stubborn = TidefallQueue.<String>builder("stubborn")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(50)))
+                .processor(batch -> {
+                    while (unstick.getCount() > 0) { // deaf to the timeout's interrupt
+                        try {
+                            unstick.await();
+                        }
+                        catch (InterruptedException ignored) {
+                            // carries on regardless
+                        }
+                    }
+                })
+                .build();
+        TidefallHealthIndicator stubbornHealth = new TidefallHealthIndicator(TidefallBuffers.of(stubborn), this.clock);
+        stubborn.start();
+        stubborn.push("a");
+        stubborn.flush(); // returns at the timeout; the processor call is still running
+
+        Health health = stubbornHealth.health(true);
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(detail(health, "stubborn")).containsEntry("stuck", Map.of(0, "a processor call that timed out has not returned"));
+
+        unstick.countDown();
+        org.awaitility.Awaitility.await().until(() -> stubbornHealth.health(true).getStatus().equals(Status.UP));
+        stubborn.close();
+    }
+
+    @Test
     void reportsTheLastFailureWithoutItsMessage() {
         this.events.start();
         this.indicator.drainFailed("events", 0, 3, new IllegalStateException("secret"), FailureReason.EXCEPTION);
@@ -109,7 +140,12 @@ class TidefallHealthIndicatorTests {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> detail(Health health) {
-        return (Map<String, Object>) health.getDetails().get("events");
+        return detail(health, "events");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> detail(Health health, String buffer) {
+        return (Map<String, Object>) health.getDetails().get(buffer);
     }
 
     private static final class MutableClock extends Clock {
