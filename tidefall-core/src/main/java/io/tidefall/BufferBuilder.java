@@ -16,6 +16,7 @@ abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
 
     final String name;
     BatchProcessor<? super E> processor;
+    BatchFailureHandler<? super E> failureHandler;
     int partitions = Runtime.getRuntime().availableProcessors();
     BufferOptions options = BufferOptions.defaults();
     Executor executor;
@@ -38,6 +39,16 @@ abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
     /** Receives every drained chunk. Required. */
     public B processor(BatchProcessor<? super E> processor) {
         this.processor = Objects.requireNonNull(processor, "processor must not be null");
+        return self();
+    }
+
+    /**
+     * Receives the elements of every chunk the processor failed on (after its retries) or did not
+     * reach before the timeout, to dead-letter them. Default: they are logged (rate-limited) and
+     * counted.
+     */
+    public B failureHandler(BatchFailureHandler<? super E> failureHandler) {
+        this.failureHandler = Objects.requireNonNull(failureHandler, "failureHandler must not be null");
         return self();
     }
 

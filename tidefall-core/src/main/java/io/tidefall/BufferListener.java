@@ -51,6 +51,13 @@ public interface BufferListener {
     default void drainFailed(String buffer, int partition, int size, Throwable cause, FailureReason reason) {
     }
 
+    /**
+     * The {@link BatchFailureHandler} threw while handling {@code size} lost elements; it is not
+     * retried.
+     */
+    default void failureHandlerFailed(String buffer, int partition, int size, Throwable cause) {
+    }
+
     /** {@code count} elements were discarded before reaching a table, for {@code reason}. */
     default void elementsDropped(String buffer, int partition, long count, String reason) {
     }

@@ -8,28 +8,43 @@ import java.time.Duration;
  * option and the value.
  *
  * @param processingInterval how often each partition swaps its write table and drains the retired one
- * @param processingTimeout the longest one retired table may take to drain; past it the drain is
- *     interrupted and what it had not processed is reported as failed
+ * @param processingTimeout the longest one retired table may take to drain, retries included;
+ *     past it the drain is interrupted and what it had not processed is reported as failed
  * @param processingBatchSize the chunk size handed to the processor, or {@link BatchSize#TABLE}
  * @param drainThreshold the write-table size that triggers an early drain; {@code null} turns early
  *     drains off
  * @param drainCheckInterval how often each partition compares its size with {@code drainThreshold}
+ * @param capacity the most elements one partition's write table holds; {@code null} for unbounded
+ * @param overflow what a write does when its partition is at capacity
+ * @param maxBlock how long a write waits for room under {@link OverflowPolicy#BLOCK}
+ * @param processingRetries how many more times a failed chunk is offered to the processor
+ * @param retryBackoff the pause before each retry
  */
 public record BufferOptions(
         Duration processingInterval,
         Duration processingTimeout,
         BatchSize processingBatchSize,
         Long drainThreshold,
-        Duration drainCheckInterval) {
+        Duration drainCheckInterval,
+        Long capacity,
+        OverflowPolicy overflow,
+        Duration maxBlock,
+        int processingRetries,
+        Duration retryBackoff) {
 
     public static final Duration DEFAULT_PROCESSING_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_PROCESSING_TIMEOUT = Duration.ofSeconds(60);
     public static final BatchSize DEFAULT_PROCESSING_BATCH_SIZE = BatchSize.of(10);
     public static final Duration DEFAULT_DRAIN_CHECK_INTERVAL = Duration.ofSeconds(1);
+    public static final OverflowPolicy DEFAULT_OVERFLOW = OverflowPolicy.BLOCK;
+    public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
 
     private static final BufferOptions DEFAULTS = new BufferOptions(
             DEFAULT_PROCESSING_INTERVAL, DEFAULT_PROCESSING_TIMEOUT, DEFAULT_PROCESSING_BATCH_SIZE,
-            null, DEFAULT_DRAIN_CHECK_INTERVAL);
+            null, DEFAULT_DRAIN_CHECK_INTERVAL,
+            null, DEFAULT_OVERFLOW, DEFAULT_MAX_BLOCK,
+            0, DEFAULT_RETRY_BACKOFF);
 
     /** Validates every field; the message names the first option that is wrong and its value. */
     public BufferOptions {
@@ -43,23 +58,41 @@ public record BufferOptions(
                     "drainThreshold must be positive (or unset to turn early drains off), but was " + drainThreshold);
         }
         requirePositive("drainCheckInterval", drainCheckInterval);
+        if (capacity != null && capacity < 1) {
+            throw new IllegalArgumentException(
+                    "capacity must be positive (or unset for unbounded), but was " + capacity);
+        }
+        if (overflow == null) {
+            throw new IllegalArgumentException("overflow must be one of BLOCK, DROP, FAIL, but was null");
+        }
+        requirePositive("maxBlock", maxBlock);
+        if (processingRetries < 0) {
+            throw new IllegalArgumentException("processingRetries must be 0 or more, but was " + processingRetries);
+        }
+        requireNotNegative("retryBackoff", retryBackoff);
     }
 
-    /** 5 s interval, 60 s timeout, chunks of 10, no early drain, 1 s drain check. */
+    /**
+     * 5 s interval, 60 s timeout, chunks of 10, no early drain, 1 s drain check, unbounded
+     * (BLOCK for at most 1 s once a capacity is set), no retries (100 ms apart once set).
+     */
     public static BufferOptions defaults() {
         return DEFAULTS;
     }
 
     public BufferOptions withProcessingInterval(Duration interval) {
-        return new BufferOptions(interval, processingTimeout, processingBatchSize, drainThreshold, drainCheckInterval);
+        return new BufferOptions(interval, processingTimeout, processingBatchSize, drainThreshold, drainCheckInterval,
+                capacity, overflow, maxBlock, processingRetries, retryBackoff);
     }
 
     public BufferOptions withProcessingTimeout(Duration timeout) {
-        return new BufferOptions(processingInterval, timeout, processingBatchSize, drainThreshold, drainCheckInterval);
+        return new BufferOptions(processingInterval, timeout, processingBatchSize, drainThreshold, drainCheckInterval,
+                capacity, overflow, maxBlock, processingRetries, retryBackoff);
     }
 
     public BufferOptions withProcessingBatchSize(BatchSize batchSize) {
-        return new BufferOptions(processingInterval, processingTimeout, batchSize, drainThreshold, drainCheckInterval);
+        return new BufferOptions(processingInterval, processingTimeout, batchSize, drainThreshold, drainCheckInterval,
+                capacity, overflow, maxBlock, processingRetries, retryBackoff);
     }
 
     public BufferOptions withProcessingBatchSize(int batchSize) {
@@ -67,15 +100,54 @@ public record BufferOptions(
     }
 
     public BufferOptions withDrainThreshold(long threshold) {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, threshold, drainCheckInterval);
+        return withDrainThreshold((Long) threshold);
     }
 
     public BufferOptions withoutDrainThreshold() {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, null, drainCheckInterval);
+        return withDrainThreshold((Long) null);
+    }
+
+    private BufferOptions withDrainThreshold(Long threshold) {
+        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, threshold, drainCheckInterval,
+                capacity, overflow, maxBlock, processingRetries, retryBackoff);
     }
 
     public BufferOptions withDrainCheckInterval(Duration interval) {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold, interval);
+        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold, interval,
+                capacity, overflow, maxBlock, processingRetries, retryBackoff);
+    }
+
+    public BufferOptions withCapacity(long capacity) {
+        return withCapacity((Long) capacity);
+    }
+
+    public BufferOptions withoutCapacity() {
+        return withCapacity((Long) null);
+    }
+
+    private BufferOptions withCapacity(Long capacity) {
+        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
+                drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff);
+    }
+
+    public BufferOptions withOverflow(OverflowPolicy overflow) {
+        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
+                drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff);
+    }
+
+    public BufferOptions withMaxBlock(Duration maxBlock) {
+        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
+                drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff);
+    }
+
+    public BufferOptions withProcessingRetries(int retries) {
+        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
+                drainCheckInterval, capacity, overflow, maxBlock, retries, retryBackoff);
+    }
+
+    public BufferOptions withRetryBackoff(Duration backoff) {
+        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
+                drainCheckInterval, capacity, overflow, maxBlock, processingRetries, backoff);
     }
 
     /** Whether early drains are on. */
@@ -83,12 +155,25 @@ public record BufferOptions(
         return drainThreshold != null;
     }
 
+    /** Whether write tables are bounded. */
+    public boolean hasCapacity() {
+        return capacity != null;
+    }
+
     private static void requirePositive(String option, Duration value) {
-        if (value == null) {
-            throw new IllegalArgumentException(option + " must be a positive duration, but was null");
-        }
-        if (value.isNegative() || value.isZero()) {
+        requireNotNegative(option, value);
+        if (value.isZero()) {
             throw new IllegalArgumentException(option + " must be a positive duration, but was " + value);
+        }
+    }
+
+    private static void requireNotNegative(String option, Duration value) {
+        String expected = option.equals("retryBackoff") ? "zero or a positive duration" : "a positive duration";
+        if (value == null) {
+            throw new IllegalArgumentException(option + " must be " + expected + ", but was null");
+        }
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(option + " must be " + expected + ", but was " + value);
         }
         try {
             value.toNanos(); // timers count in nanoseconds: a longer duration cannot be scheduled

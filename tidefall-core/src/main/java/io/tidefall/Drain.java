@@ -30,21 +30,27 @@ final class Drain<E> implements Runnable {
     private final WriteTable<E> table;
     private final BatchSize batchSize;
     private final Duration timeout;
+    private final int retries;
+    private final Duration retryBackoff;
     private final CountDownLatch finished = new CountDownLatch(1);
 
     // Guarded by this. Only the runner moves `settled` forward; timeOut() only reads it.
     private State state = State.PENDING;
     private Thread runner;
     private long startNanos;
+    private List<E> elements = List.of();
     private int size;
     private int settled;
     private int failed;
+    private Scheduler.Cancellable watchdog;
 
     Drain(Partition<E, ?> partition, WriteTable<E> table, BufferOptions options) {
         this.partition = partition;
         this.table = table;
         this.batchSize = options.processingBatchSize();
         this.timeout = options.processingTimeout();
+        this.retries = options.processingRetries();
+        this.retryBackoff = options.retryBackoff();
     }
 
     /** Runs the drain on the calling thread, unless another thread already has. */
@@ -58,18 +64,24 @@ final class Drain<E> implements Runnable {
             runner = Thread.currentThread();
             startNanos = System.nanoTime();
         }
-        Scheduler.Cancellable watchdog = partition.watch(this, timeout);
-        try {
-            process();
-        } finally {
-            watchdog.cancel();
+        Scheduler.Cancellable timer = partition.watch(this, timeout);
+        synchronized (this) {
+            if (state == State.RUNNING) {
+                watchdog = timer;
+                timer = null;
+            }
         }
+        if (timer != null) {
+            timer.cancel(); // finished already (a waiter timed it out meanwhile)
+        }
+        process();
     }
 
     private void process() {
         table.seal();
         List<E> elements = table.drain();
         synchronized (this) {
+            this.elements = elements;
             size = elements.size();
         }
         if (!elements.isEmpty()) { // empty only for a HashMap whose keys were deleted before the swap
@@ -80,8 +92,8 @@ final class Drain<E> implements Runnable {
             int to = Math.min(elements.size(), from + chunk);
             // In table mode the list itself is handed over: the processor owns it from now on.
             List<E> batch = batchSize.isTable() ? elements : elements.subList(from, to);
-            Throwable failure = partition.process(batch);
-            if (!settle(to - from, failure)) {
+            Throwable failure = processWithRetries(batch);
+            if (!settle(batch, failure)) {
                 return; // timed out meanwhile: timeOut() has reported the rest and finished the drain
             }
         }
@@ -97,20 +109,45 @@ final class Drain<E> implements Runnable {
         finish(lost, false);
     }
 
+    /**
+     * Offers {@code batch} to the processor up to {@code 1 + retries} times, {@code retryBackoff}
+     * apart; returns the last failure, or {@code null}. The timeout's interrupt ends the backoff.
+     */
+    private Throwable processWithRetries(List<E> batch) {
+        Throwable failure = partition.process(batch);
+        for (int attempt = 0; failure != null && attempt < retries && isRunning(); attempt++) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(retryBackoff.toNanos());
+            } catch (InterruptedException timedOut) {
+                Thread.currentThread().interrupt(); // settle() sees the timeout and clears it
+                return failure;
+            }
+            if (!isRunning()) {
+                return failure; // timed out during the backoff: the chunk belongs to the failure report now
+            }
+            failure = partition.process(batch);
+        }
+        return failure;
+    }
+
+    private synchronized boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
     /** Records a chunk's outcome; {@code false} when the drain has already timed out. */
-    private boolean settle(int count, Throwable failure) {
+    private boolean settle(List<E> batch, Throwable failure) {
         synchronized (this) {
             if (state != State.RUNNING) {
                 Thread.interrupted(); // see process()
                 return false;
             }
-            settled += count;
+            settled += batch.size();
             if (failure != null) {
-                failed += count;
+                failed += batch.size();
             }
         }
         if (failure != null) {
-            partition.chunkFailed(count, failure, BufferListener.FailureReason.EXCEPTION);
+            partition.chunkFailed(List.copyOf(batch), failure, BufferListener.FailureReason.EXCEPTION);
         }
         return true;
     }
@@ -121,20 +158,21 @@ final class Drain<E> implements Runnable {
      * drain that is pending, finished, or still within its time.
      */
     void timeOut() {
-        int unprocessed;
+        List<E> unprocessed;
         int lost;
         synchronized (this) {
             if (state != State.RUNNING || System.nanoTime() - startNanos < timeout.toNanos()) {
                 return;
             }
             state = State.TIMED_OUT;
-            unprocessed = size - settled;
-            failed += unprocessed;
+            // A copy: in table mode the processor owns the list and may still be using it.
+            unprocessed = List.copyOf(elements.subList(settled, size));
+            failed += unprocessed.size();
             lost = failed;
             // Under the monitor, so the runner can tell, when it next settles, that the flag is ours.
             runner.interrupt();
         }
-        if (unprocessed > 0) {
+        if (!unprocessed.isEmpty()) {
             partition.chunkFailed(unprocessed, new TimeoutException("Drain of buffer '" + partition.bufferName()
                     + "' partition " + partition.index() + " exceeded processingTimeout " + timeout),
                     BufferListener.FailureReason.TIMEOUT);
@@ -144,8 +182,14 @@ final class Drain<E> implements Runnable {
 
     private void finish(int lost, boolean timedOut) {
         int total;
+        Scheduler.Cancellable timer;
         synchronized (this) {
             total = size;
+            timer = watchdog;
+            watchdog = null;
+        }
+        if (timer != null) {
+            timer.cancel(); // before anyone learns the drain is over, so no timer outlives it
         }
         partition.drainFinished(this, total, lost, timedOut, Duration.ofNanos(System.nanoTime() - startNanos));
         finished.countDown();

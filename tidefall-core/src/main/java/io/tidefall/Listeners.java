@@ -53,6 +53,11 @@ final class Listeners implements BufferListener {
     }
 
     @Override
+    public void failureHandlerFailed(String buffer, int partition, int size, Throwable cause) {
+        each(l -> l.failureHandlerFailed(buffer, partition, size, cause));
+    }
+
+    @Override
     public void elementsDropped(String buffer, int partition, long count, String reason) {
         each(l -> l.elementsDropped(buffer, partition, count, reason));
     }

@@ -16,32 +16,38 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
 
-    /** Result of {@link #putNewer}: written. */
-    static final int WRITTEN = 1;
-    /** Result of {@link #putNewer}: the stored version was the same or newer; nothing changed. */
-    static final int STALE = 0;
-    /** Result of every write: the table is sealed; nothing changed; retry on the fresh table. */
-    static final int SEALED = -1;
-
     private final ConcurrentHashMap<K, Object> map = new ConcurrentHashMap<>();
     private final WriterGuard guard = new WriterGuard();
 
-    /** Last write wins; {@code false} when the table is sealed and nothing was written. */
-    boolean put(K key, V value) {
+    /**
+     * Last write wins. A key that is already buffered is always overwritten; a new key is refused
+     * when the table holds {@code capacity} keys.
+     *
+     * @return {@link #WRITTEN}, {@link #SEALED} or {@link #FULL}
+     */
+    int put(K key, V value, long capacity) {
         int slot = guard.enter();
         if (slot < 0) {
-            return false;
+            return SEALED;
         }
         try {
+            if (atCapacity(key, capacity)) {
+                return FULL;
+            }
             map.put(key, value);
-            return true;
+            return WRITTEN;
         } finally {
             guard.exit(slot);
         }
     }
 
-    /** {@link #WRITTEN}, {@link #STALE} or {@link #SEALED}. */
-    int putNewer(K key, V value, long version) {
+    /**
+     * Writes when {@code key} is absent or {@code version} is strictly newer.
+     *
+     * @return {@link #WRITTEN}, {@link #UNCHANGED} (the stored version was the same or newer),
+     *     {@link #SEALED} or {@link #FULL}
+     */
+    int putNewer(K key, V value, long version, long capacity) {
         int slot = guard.enter();
         if (slot < 0) {
             return SEALED;
@@ -50,12 +56,15 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
             for (;;) {
                 Object current = map.get(key);
                 if (current == null) {
+                    if (atCapacity(key, capacity)) {
+                        return FULL;
+                    }
                     if (map.putIfAbsent(key, new Versioned(value, version, 0)) == null) {
                         return WRITTEN;
                     }
                 } else {
                     if (version <= versionOf(current)) {
-                        return STALE;
+                        return UNCHANGED;
                     }
                     // Versioned has identity equality, so this is a compare-and-set on the holder.
                     if (map.replace(key, current, new Versioned(value, version, updatesOf(current) + 1))) {
@@ -68,14 +77,23 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         }
     }
 
-    /** {@link #WRITTEN} when the key was buffered and is gone, {@link #STALE} when absent, or {@link #SEALED}. */
+    /**
+     * Whether writing {@code key} would add a key beyond {@code capacity}. Unbounded tables pay
+     * one comparison. Bounded ones count the map, so concurrent writers of new keys can overshoot
+     * by at most one key each: the bound holds within the number of writing threads.
+     */
+    private boolean atCapacity(K key, long capacity) {
+        return capacity != Long.MAX_VALUE && map.mappingCount() >= capacity && !map.containsKey(key);
+    }
+
+    /** {@link #WRITTEN} when the key was buffered and is gone, {@link #UNCHANGED} when absent, or {@link #SEALED}. */
     int remove(K key) {
         int slot = guard.enter();
         if (slot < 0) {
             return SEALED;
         }
         try {
-            return map.remove(key) != null ? WRITTEN : STALE;
+            return map.remove(key) != null ? WRITTEN : UNCHANGED;
         } finally {
             guard.exit(slot);
         }

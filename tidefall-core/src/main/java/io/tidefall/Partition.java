@@ -41,6 +41,8 @@ final class Partition<E, W extends WriteTable<E>> {
     private Scheduler.Cancellable checkTimer;
     private boolean running;
     private boolean stopped;
+    /** A full writer asked for a drain while one was in flight: drain again as soon as it ends. */
+    private boolean drainRequested;
 
     private final AtomicLong drained = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -165,10 +167,29 @@ final class Partition<E, W extends WriteTable<E>> {
         inFlight = drain;
         try {
             buffer.executor().execute(drain);
-        } catch (RejectedExecutionException shuttingDown) {
+        } catch (RuntimeException refused) { // RejectedExecutionException, usually: the application is shutting down
             startThread(buffer.name() + "-" + index + "-drain", drain);
         }
         return drain;
+    }
+
+    /**
+     * Asked by a writer that found the table at capacity: drains at once, without waiting for the
+     * tick, or as soon as the drain in flight ends. Only while running: before start() writes are
+     * kept, not drained.
+     */
+    void requestDrain() {
+        synchronized (lock) {
+            if (!running) {
+                return;
+            }
+            if (inFlight != null) {
+                drainRequested = true;
+            } else if (table.size() > 0) {
+                swap();
+                armTick();
+            }
+        }
     }
 
     /**
@@ -273,12 +294,26 @@ final class Partition<E, W extends WriteTable<E>> {
         }
     }
 
-    void chunkFailed(int count, Throwable cause, BufferListener.FailureReason reason) {
-        buffer.log().log(System.Logger.Level.WARNING,
-                "Buffer '" + buffer.name() + "' partition " + index + " lost " + count
-                        + " element(s): " + (reason == BufferListener.FailureReason.TIMEOUT ? "timeout" : "processor failed"),
-                cause);
-        buffer.listeners().drainFailed(buffer.name(), index, count, cause, reason);
+    /**
+     * Reports {@code lost} elements: to the log (rate-limited), to listeners, and to the failure
+     * handler, on the calling thread, before the drain counts as finished.
+     */
+    void chunkFailed(List<E> lost, Throwable cause, BufferListener.FailureReason reason) {
+        String why = reason == BufferListener.FailureReason.TIMEOUT ? "drain timed out" : "processor failed";
+        BatchFailureHandler<E> handler = buffer.failureHandler();
+        if (handler == null) {
+            buffer.failureLog().lost(buffer.name(), index, lost.size(), why, cause);
+        }
+        buffer.listeners().drainFailed(buffer.name(), index, lost.size(), cause, reason);
+        if (handler != null) {
+            try {
+                handler.handle(new FailedBatch<>(buffer.name(), index, lost, cause));
+            } catch (Throwable handlerFailure) {
+                buffer.failureLog().lost(buffer.name(), index, lost.size(),
+                        why + ", and the failure handler threw " + handlerFailure, cause);
+                buffer.listeners().failureHandlerFailed(buffer.name(), index, lost.size(), handlerFailure);
+            }
+        }
     }
 
     void drainFinished(Drain<E> drain, int size, int lost, boolean timedOut, Duration took) {
@@ -292,6 +327,11 @@ final class Partition<E, W extends WriteTable<E>> {
         synchronized (lock) {
             if (inFlight == drain) {
                 inFlight = null;
+                if (drainRequested && running && table.size() > 0) {
+                    drainRequested = false;
+                    swap();
+                    armTick();
+                }
             }
         }
         if (size > 0) {

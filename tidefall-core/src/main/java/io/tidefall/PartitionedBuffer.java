@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -31,6 +32,8 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
 
     private final String name;
     private final BatchProcessor<E> processor;
+    private final BatchFailureHandler<E> failureHandler;
+    private final FailureLog failureLog;
     private final Function<? super Object, ?> partitionKey;
     private final Partition<E, W>[] partitions;
     private final Executor executor;
@@ -43,6 +46,12 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     private volatile State state = State.NEW;
     private volatile BufferOptions options;
 
+    /**
+     * {@code options.capacity()} as a plain long ({@code Long.MAX_VALUE} when unbounded), so that
+     * the write path reads one volatile field and no boxed value. Written with {@code options}.
+     */
+    private volatile long capacity;
+
     @SuppressWarnings("unchecked")
     PartitionedBuffer(BufferBuilder<E, ?> builder, Function<?, ?> partitionKey, Supplier<W> tables) {
         builder.requireProcessor();
@@ -51,8 +60,11 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         this.processor = (BatchProcessor<E>) builder.processor;
         this.partitionKey = (Function<? super Object, ?>) partitionKey;
         this.options = builder.options;
+        this.capacity = capacityOf(builder.options);
+        this.failureHandler = (BatchFailureHandler<E>) builder.failureHandler;
         this.log = System.getLogger(getClass().getName());
         this.listeners = new Listeners(log);
+        this.failureLog = new FailureLog(log);
         builder.listeners.forEach(listeners::add);
         this.executor = builder.executor != null ? builder.executor : ownedExecutor();
         this.scheduler = builder.scheduler != null ? builder.scheduler : ownedScheduler();
@@ -92,6 +104,63 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         if (state == State.CLOSED) {
             throw new IllegalStateException("Buffer '" + name + "' is closed; it accepts no more writes");
         }
+    }
+
+    /** Capacity of a write table, for the tables' write methods. */
+    final long capacity() {
+        return capacity;
+    }
+
+    /** What {@link #onFull} returns when the write was dropped. */
+    static final long DROPPED = Long.MIN_VALUE;
+    /** What a writer passes to {@link #onFull} the first time: it has not waited yet. */
+    static final long NOT_WAITING = Long.MIN_VALUE + 1;
+
+    /**
+     * The slow path of a write that found its partition full: asks the partition to drain, then
+     * applies the overflow policy. Returns {@link #DROPPED}, or (for BLOCK, after a short park) the
+     * time the writer started waiting, to pass back on its next attempt.
+     *
+     * @throws BufferFullException under FAIL, or under BLOCK once {@code maxBlock} has passed
+     */
+    final long onFull(Partition<E, W> partition, long waitingSince) {
+        BufferOptions now = options;
+        long capacityNow = capacity;
+        if (waitingSince == NOT_WAITING) {
+            partition.requestDrain();
+        }
+        switch (now.overflow()) {
+            case DROP -> {
+                partition.countDropped(1, "overflow");
+                return DROPPED;
+            }
+            case FAIL -> throw full(partition, "is full (capacity " + capacityNow + ", overflow FAIL)");
+            default -> {
+                long start = waitingSince == NOT_WAITING ? System.nanoTime() : waitingSince;
+                long waited = System.nanoTime() - start;
+                if (waited >= now.maxBlock().toNanos()) {
+                    throw full(partition, "stayed full (capacity " + capacityNow + ") for maxBlock " + now.maxBlock());
+                }
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw full(partition, "is full (capacity " + capacityNow + ") and the writer was interrupted while waiting");
+                }
+                // Polling is fine here: the write path pays nothing for it, and a blocked writer is waiting for a drain anyway.
+                LockSupport.parkNanos(Math.min(now.maxBlock().toNanos() - waited, BLOCK_POLL_NANOS));
+                return start; // System.nanoTime() never returns the sentinels in practice: they are 2^63 ns (292 years) away from any origin it uses
+            }
+        }
+    }
+
+    private static final long BLOCK_POLL_NANOS = 100_000;
+
+    private BufferFullException full(Partition<E, W> partition, String what) {
+        return new BufferFullException(name, partition.index(),
+                "Buffer '" + name + "' partition " + partition.index() + " " + what);
+    }
+
+    private static long capacityOf(BufferOptions options) {
+        return options.hasCapacity() ? options.capacity() : Long.MAX_VALUE;
     }
 
     // ---- Buffer ---------------------------------------------------------------------------
@@ -142,6 +211,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
                 throw new IllegalArgumentException("options change of buffer '" + name + "' returned null");
             }
             options = after;
+            capacity = capacityOf(after);
             for (Partition<E, W> partition : partitions) {
                 partition.optionsChanged(before, after);
             }
@@ -226,6 +296,14 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
 
     final Scheduler scheduler() {
         return scheduler;
+    }
+
+    final BatchFailureHandler<E> failureHandler() {
+        return failureHandler;
+    }
+
+    final FailureLog failureLog() {
+        return failureLog;
     }
 
     final BufferListener listeners() {

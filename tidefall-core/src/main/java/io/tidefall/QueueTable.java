@@ -3,6 +3,7 @@ package io.tidefall;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -19,10 +20,15 @@ import java.util.RandomAccess;
  *
  * <p>A writer claims the next index with one fetch-and-add on {@code claimed}, finds (or installs)
  * the segment of that index, and stores its item into the slot with release semantics. Sealing
- * adds {@link #SEALED} to {@code claimed}: a writer whose fetch-and-add returns a value at or above
+ * adds {@link #SEALED_MARK} to {@code claimed}: a writer whose fetch-and-add returns a value at or above
  * it was refused and retries on the partition's fresh table; every index returned below it
  * belongs to a writer that will fill its slot. So every item either took a slot before the seal
  * (and is drained) or never did (and is retried elsewhere): nothing is lost or delivered twice.
+ *
+ * <p>Capacity: a writer first reads {@code claimed} and is refused when the table is full; writers
+ * that race past that check claim a slot at or above the capacity, fill it with a marker the drain
+ * skips, and are refused too. So a table never holds more than its capacity, and a full table
+ * stops growing (refusals claim at most one slot per racing writer).
  *
  * <p>Shared fields and who writes them:
  * <ul>
@@ -45,10 +51,14 @@ final class QueueTable<T> implements WriteTable<T> {
     private static final int MASK = SEGMENT - 1;
 
     /** Added to {@code claimed} by the seal; far above any index a table can reach. */
-    private static final long SEALED = 1L << 62;
+    private static final long SEALED_MARK = 1L << 62;
+
+    /** Fills the slot of a writer that claimed one past the capacity; never an element. */
+    private static final Object SKIPPED = new Object();
 
     private static final VarHandle CLAIMED;
     private static final VarHandle LAST;
+    private static final VarHandle SKIPPED_COUNT;
     private static final VarHandle NEXT;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
@@ -57,6 +67,7 @@ final class QueueTable<T> implements WriteTable<T> {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             CLAIMED = lookup.findVarHandle(QueueTable.class, "claimed", long.class);
             LAST = lookup.findVarHandle(QueueTable.class, "last", Segment.class);
+            SKIPPED_COUNT = lookup.findVarHandle(QueueTable.class, "skipped", long.class);
             NEXT = lookup.findVarHandle(Segment.class, "next", Segment.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -72,6 +83,10 @@ final class QueueTable<T> implements WriteTable<T> {
     @SuppressWarnings("unused") // accessed through LAST
     private volatile Segment last = first;
 
+    /** Slots claimed past the capacity; rare, so a plain counter. */
+    @SuppressWarnings("unused") // accessed through SKIPPED_COUNT
+    private volatile long skipped;
+
     /** The number of slots claimed before the seal; written and read by the draining thread only. */
     private long sealedCount = -1;
 
@@ -79,14 +94,34 @@ final class QueueTable<T> implements WriteTable<T> {
         this.ordering = ordering;
     }
 
-    /** Appends {@code item}; {@code false} when the table is sealed and nothing was written. */
-    boolean append(T item) {
-        long index = (long) CLAIMED.getAndAdd(this, 1L);
-        if (index >= SEALED) {
-            return false;
+    /**
+     * Appends {@code item} unless the table is sealed or already holds {@code capacity} items.
+     *
+     * @return {@link #WRITTEN}, {@link #SEALED} or {@link #FULL}
+     */
+    int append(T item, long capacity) {
+        if (capacity != Long.MAX_VALUE) {
+            long seen = (long) CLAIMED.getAcquire(this);
+            if (seen >= SEALED_MARK) {
+                return SEALED;
+            }
+            if (seen - (long) SKIPPED_COUNT.getAcquire(this) >= capacity) {
+                return FULL; // refused before claiming, so a full table stops growing
+            }
         }
-        SLOT.setRelease(segmentOf(index).slots, (int) index & MASK, item);
-        return true;
+        long index = (long) CLAIMED.getAndAdd(this, 1L);
+        if (index >= SEALED_MARK) {
+            return SEALED;
+        }
+        Object[] slots = segmentOf(index).slots;
+        if (index >= capacity) {
+            // Raced past the capacity: the slot is claimed, so it is filled with a marker the drain skips.
+            SKIPPED_COUNT.getAndAdd(this, 1L);
+            SLOT.setRelease(slots, (int) index & MASK, SKIPPED);
+            return FULL;
+        }
+        SLOT.setRelease(slots, (int) index & MASK, item);
+        return WRITTEN;
     }
 
     /** The segment holding {@code index}, installing the segments up to it as needed. */
@@ -113,12 +148,12 @@ final class QueueTable<T> implements WriteTable<T> {
     @Override
     public long size() {
         long c = (long) CLAIMED.getAcquire(this);
-        return c >= SEALED ? 0 : c;
+        return c >= SEALED_MARK ? 0 : c - (long) SKIPPED_COUNT.getAcquire(this);
     }
 
     @Override
     public void seal() {
-        sealedCount = (long) CLAIMED.getAndAdd(this, SEALED);
+        sealedCount = (long) CLAIMED.getAndAdd(this, SEALED_MARK);
     }
 
     /**
@@ -132,6 +167,7 @@ final class QueueTable<T> implements WriteTable<T> {
         int count = (int) sealedCount;
         Object[][] chunks = new Object[(count + MASK) >>> SHIFT][];
         Segment segment = first;
+        boolean skips = false;
         for (int c = 0; c < chunks.length; c++) {
             if (c > 0) {
                 segment = awaitNext(segment);
@@ -140,13 +176,24 @@ final class QueueTable<T> implements WriteTable<T> {
             int end = Math.min(SEGMENT, count - (c << SHIFT));
             for (int i = 0; i < end; i++) {
                 int spins = 0;
-                while (SLOT.getAcquire(slots, i) == null) {
+                Object item;
+                while ((item = SLOT.getAcquire(slots, i)) == null) {
                     spins = Spin.pause(spins); // the writer of this slot is between its claim and its store
                 }
+                skips |= item == SKIPPED;
             }
             chunks[c] = slots;
         }
         List<T> elements = new Slots<>(chunks, count);
+        if (skips) { // only when writers raced past the capacity: copy without the markers
+            List<T> kept = new ArrayList<>(count);
+            for (T element : elements) {
+                if (element != SKIPPED) {
+                    kept.add(element);
+                }
+            }
+            elements = kept;
+        }
         if (ordering != null) {
             elements.sort(ordering); // stable: ties keep insertion order
         }

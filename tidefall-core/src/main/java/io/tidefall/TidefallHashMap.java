@@ -40,6 +40,8 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
 
     /**
      * Buffers {@code value} for {@code key}, replacing what is buffered (version 0, updates 0).
+     * Overwriting a buffered key never overflows; a new key in a partition at
+     * {@linkplain BufferOptions#capacity() capacity} meets the overflow policy.
      *
      * @throws NullPointerException naming the key or value that was null
      * @throws IllegalStateException if the buffer is closed
@@ -48,14 +50,23 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(value, "value must not be null");
         Partition<Entry<K, V>, MapTable<K, V>> partition = partitionFor(key);
-        while (!partition.table().put(key, value)) {
-            retryOrRefuse(); // the table was sealed by a swap: the partition already has a fresh one
+        long waitingSince = NOT_WAITING;
+        for (;;) {
+            int result = partition.table().put(key, value, capacity());
+            if (result == WriteTable.WRITTEN) {
+                return;
+            }
+            if (result == WriteTable.SEALED) {
+                retryOrRefuse(); // the table was sealed by a swap: the partition already has a fresh one
+            } else if ((waitingSince = onFull(partition, waitingSince)) == DROPPED) {
+                return;
+            }
         }
     }
 
     /**
      * {@link #put} for each entry. Null keys or values are rejected before anything is written,
-     * so a rejected call changes nothing.
+     * so a rejected call changes nothing. Capacity applies entry by entry, as in {@link #put}.
      */
     public void putAll(Map<? extends K, ? extends V> entries) {
         Objects.requireNonNull(entries, "entries must not be null");
@@ -71,18 +82,23 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
      * than the buffered version (a plain {@link #put} counts as version 0); each replacement
      * increments the entry's {@code updates}.
      *
-     * @return whether the value was written
+     * @return whether the value was written ({@code false} also when it was dropped by overflow)
      */
     public boolean putNewer(K key, V value, long version) {
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(value, "value must not be null");
         Partition<Entry<K, V>, MapTable<K, V>> partition = partitionFor(key);
+        long waitingSince = NOT_WAITING;
         for (;;) {
-            int result = partition.table().putNewer(key, value, version);
-            if (result != MapTable.SEALED) {
-                return result == MapTable.WRITTEN;
+            int result = partition.table().putNewer(key, value, version, capacity());
+            if (result >= WriteTable.UNCHANGED) {
+                return result == WriteTable.WRITTEN;
             }
-            retryOrRefuse();
+            if (result == WriteTable.SEALED) {
+                retryOrRefuse();
+            } else if ((waitingSince = onFull(partition, waitingSince)) == DROPPED) {
+                return false;
+            }
         }
     }
 
@@ -118,8 +134,8 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
         Partition<Entry<K, V>, MapTable<K, V>> partition = partitionFor(key);
         for (;;) {
             int result = partition.table().remove(key);
-            if (result != MapTable.SEALED) {
-                return result == MapTable.WRITTEN;
+            if (result != WriteTable.SEALED) {
+                return result == WriteTable.WRITTEN;
             }
             retryOrRefuse();
         }

@@ -39,8 +39,13 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
     /**
      * Adds {@code item} to the partition of its routing key. Lock-free; allocates one node.
      *
+     * <p>When the partition is at {@linkplain BufferOptions#capacity() capacity}, the
+     * {@linkplain BufferOptions#overflow() overflow policy} decides: wait for room, drop the item,
+     * or throw.
+     *
      * @throws NullPointerException if {@code item} is null
      * @throws IllegalStateException if the buffer is closed
+     * @throws BufferFullException if the partition is full and the policy is FAIL, or BLOCK past maxBlock
      */
     public void push(T item) {
         Objects.requireNonNull(item, "item must not be null");
@@ -55,7 +60,8 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
 
     /**
      * Pushes each item in iteration order. Null items are rejected before any item is pushed, so
-     * a rejected call changes nothing.
+     * a rejected call changes nothing. Capacity applies item by item: under FAIL or BLOCK a
+     * {@link BufferFullException} leaves the items before it pushed and the rest not.
      */
     public void pushAll(Collection<? extends T> items) {
         Objects.requireNonNull(items, "items must not be null");
@@ -68,8 +74,17 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
     }
 
     private void append(Partition<T, QueueTable<T>> partition, T item) {
-        while (!partition.table().append(item)) {
-            retryOrRefuse(); // the table was sealed by a swap: the partition already has a fresh one
+        long waitingSince = NOT_WAITING;
+        for (;;) {
+            int result = partition.table().append(item, capacity());
+            if (result == WriteTable.WRITTEN) {
+                return;
+            }
+            if (result == WriteTable.SEALED) {
+                retryOrRefuse(); // the table was sealed by a swap: the partition already has a fresh one
+            } else if ((waitingSince = onFull(partition, waitingSince)) == DROPPED) {
+                return;
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,9 @@ class LosslessSwapStressTest {
                     queue.pushAll(mine);
                     mine.clear();
                 }
+                if ((i & 1023) == 0) {
+                    Thread.yield();
+                }
             }
             queue.pushAll(mine);
         });
@@ -143,11 +147,92 @@ class LosslessSwapStressTest {
         assertThat(stale).as("a fresh key is always written").hasValue(0);
     }
 
+    @Test
+    void concurrentPutNewerOfTheSameKeysKeepsTheNewestVersion() throws Exception {
+        int keys = 100;
+        java.util.Map<Integer, Long> newest = new java.util.concurrent.ConcurrentHashMap<>();
+        TidefallHashMap<Integer, Long> map = TidefallHashMap.<Integer, Long>builder("newest")
+                .partitions(2)
+                .processor(entries -> entries.forEach(entry -> {
+                    assertThat(entry.value()).isEqualTo(entry.version());
+                    newest.put(entry.key(), entry.version());
+                }))
+                .build(); // not started: one drain, at close, sees the final state
+        AtomicLongArray written = new AtomicLongArray(keys);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            writers.add(threads.submit(() -> {
+                java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+                for (int i = 0; i < 100_000; i++) {
+                    int key = random.nextInt(keys);
+                    long version = random.nextLong(1, 1_000_000_000L);
+                    map.putNewer(key, version, version);
+                    written.accumulateAndGet(key, version, Math::max);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> writer : writers) {
+            writer.get(60, TimeUnit.SECONDS);
+        }
+        map.close();
+
+        for (int key = 0; key < keys; key++) {
+            assertThat(newest.get(key)).as("version delivered for key %d", key).isEqualTo(written.get(key));
+        }
+    }
+
+    @Test
+    void writesRacingCloseAreEitherDeliveredOrRefusedNeverLost() throws Exception {
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("stress")
+                .partitions(2)
+                .options(RACING)
+                .processor(batch -> batch.forEach(deliveries::incrementAndGet))
+                .build();
+        queue.start();
+        AtomicIntegerArray accepted = new AtomicIntegerArray(TOTAL);
+        CountDownLatch halfway = new CountDownLatch(WRITERS);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            int writer = w;
+            writers.add(threads.submit(() -> {
+                for (int i = 0; i < PER_WRITER; i++) {
+                    int id = writer * PER_WRITER + i;
+                    if (i == PER_WRITER / 100) {
+                        halfway.countDown();
+                    }
+                    try {
+                        queue.push(id);
+                        accepted.set(id, 1);
+                    } catch (IllegalStateException closed) {
+                        return null;
+                    }
+                }
+                return null;
+            }));
+        }
+        halfway.await();
+        queue.close();
+        for (Future<?> writer : writers) {
+            writer.get(60, TimeUnit.SECONDS);
+        }
+
+        int refusedOrNeverTried = 0;
+        for (int id = 0; id < TOTAL; id++) {
+            assertThat(deliveries.get(id)).as("deliveries of element %d", id).isEqualTo(accepted.get(id));
+            refusedOrNeverTried += 1 - accepted.get(id);
+        }
+        assertThat(refusedOrNeverTried).as("close cut the writers short").isPositive();
+    }
+
     /** Each writer writes its own ids, one call each. */
     private void raceEach(Buffer buffer, IntConsumer write) throws Exception {
         race(buffer, writer -> {
             for (int i = 0; i < PER_WRITER; i++) {
                 write.accept(writer * PER_WRITER + i);
+                if ((i & 1023) == 0) {
+                    Thread.yield(); // on 2 cores, let ticks, drains and flushes interleave with the writes
+                }
             }
         });
     }
@@ -181,12 +266,15 @@ class LosslessSwapStressTest {
         for (Future<?> writer : writers) {
             writer.get(60, TimeUnit.SECONDS);
         }
+        long drainsWhileWriting = drains.get();
+        long flushesWhileWriting = flushes.get();
         writing.set(false);
         buffer.close(); // right after the last write, while the flusher may still be flushing
         flusher.get(60, TimeUnit.SECONDS);
 
-        assertThat(drains.get()).as("drains raced the writers").isGreaterThan(10);
-        assertThat(flushes.get()).as("flushes raced the writers").isPositive();
+        System.out.printf("%s: %d drains and %d flushes raced the writers%n", buffer, drainsWhileWriting, flushesWhileWriting);
+        assertThat(drainsWhileWriting).as("drains raced the writers").isGreaterThanOrEqualTo(3);
+        assertThat(flushesWhileWriting).as("flushes raced the writers").isPositive();
     }
 
     private void assertEveryElementDeliveredExactlyOnce() {

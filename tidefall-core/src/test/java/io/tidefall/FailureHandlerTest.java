@@ -1,0 +1,160 @@
+package io.tidefall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Dead-lettering lost elements, and retrying before giving up on them. */
+@Timeout(30)
+class FailureHandlerTest {
+
+    private final ManualScheduler clock = new ManualScheduler();
+    private final List<FailedBatch<Integer>> deadLetters = new CopyOnWriteArrayList<>();
+    private final Batches<Integer> processed = new Batches<>();
+    private final RecordingListener listener = new RecordingListener();
+
+    private TidefallQueue.Builder<Integer> queue(BufferOptions options) {
+        return TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(options)
+                .scheduler(clock)
+                .executor(Runnable::run)
+                .listener(listener)
+                .failureHandler(deadLetters::add);
+    }
+
+    @Test
+    void theHandlerReceivesExactlyTheElementsOfTheFailedChunkWithTheProcessorsException() {
+        IllegalStateException databaseDown = new IllegalStateException("database down");
+        TidefallQueue<Integer> queue = queue(BufferOptions.defaults().withProcessingBatchSize(3))
+                .processor(batch -> {
+                    if (batch.contains(4)) {
+                        throw databaseDown;
+                    }
+                    processed.process(batch);
+                })
+                .build();
+        IntStream.range(0, 8).forEach(queue::push);
+
+        queue.flush(); // returns after the handler ran
+
+        assertThat(deadLetters).containsExactly(new FailedBatch<>("events", 0, List.of(3, 4, 5), databaseDown));
+        assertThat(processed.all()).containsExactly(0, 1, 2, 6, 7);
+        queue.close();
+    }
+
+    @Test
+    void retriesOfferTheSameChunkAgainBeforeGivingUp() {
+        AtomicInteger attempts = new AtomicInteger();
+        TidefallQueue<Integer> queue = queue(BufferOptions.defaults()
+                .withProcessingRetries(2)
+                .withRetryBackoff(Duration.ZERO))
+                .processor(batch -> {
+                    if (attempts.incrementAndGet() < 3) {
+                        throw new IllegalStateException("flaky, attempt " + attempts.get());
+                    }
+                    processed.process(batch);
+                })
+                .build();
+        queue.pushAll(List.of(1, 2));
+        queue.flush();
+
+        assertThat(attempts).hasValue(3);
+        assertThat(processed.received).containsExactly(List.of(1, 2));
+        assertThat(deadLetters).isEmpty();
+        assertThat(listener.drainEvents()).containsExactly("drain 0 size 2", "completed 0 size 2 failed 0");
+        queue.close();
+    }
+
+    @Test
+    void afterTheLastRetryTheChunkGoesToTheHandlerWithTheLastFailure() {
+        AtomicInteger attempts = new AtomicInteger();
+        TidefallQueue<Integer> queue = queue(BufferOptions.defaults()
+                .withProcessingRetries(1)
+                .withRetryBackoff(Duration.ofMillis(1)))
+                .processor(batch -> {
+                    throw new IllegalStateException("attempt " + attempts.incrementAndGet());
+                })
+                .build();
+        queue.push(1);
+        queue.flush();
+
+        assertThat(attempts).hasValue(2);
+        assertThat(deadLetters).singleElement().satisfies(failed -> {
+            assertThat(failed.elements()).containsExactly(1);
+            assertThat(failed.cause()).hasMessage("attempt 2");
+        });
+        queue.close();
+    }
+
+    @Test
+    void aTimedOutDrainHandsOverWhatItHadNotProcessed() {
+        CountDownLatch never = new CountDownLatch(1);
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingBatchSize(2).withProcessingTimeout(Duration.ofMillis(200)))
+                .failureHandler(deadLetters::add)
+                .processor(batch -> {
+                    if (batch.contains(2)) {
+                        never.await();
+                    }
+                    processed.process(batch);
+                })
+                .build();
+        IntStream.range(0, 6).forEach(queue::push);
+
+        queue.flush();
+
+        assertThat(processed.all()).containsExactly(0, 1);
+        assertThat(deadLetters).singleElement().satisfies(failed -> {
+            assertThat(failed.elements()).containsExactly(2, 3, 4, 5);
+            assertThat(failed.cause()).isInstanceOf(TimeoutException.class).hasMessageContaining("processingTimeout PT0.2S");
+        });
+        queue.close();
+    }
+
+    @Test
+    void aThrowingHandlerIsReportedAndTheBufferCarriesOn() {
+        List<Throwable> handlerFailures = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .scheduler(clock)
+                .executor(Runnable::run)
+                .listener(new BufferListener() {
+                    @Override
+                    public void failureHandlerFailed(String buffer, int partition, int size, Throwable cause) {
+                        handlerFailures.add(cause);
+                    }
+                })
+                .failureHandler(failed -> {
+                    calls.incrementAndGet();
+                    throw new IllegalStateException("dead-letter queue down too");
+                })
+                .processor(batch -> {
+                    if (batch.contains(1)) {
+                        throw new IllegalStateException("processor down");
+                    }
+                    processed.process(batch);
+                })
+                .build();
+        queue.start();
+        queue.push(1);
+        clock.advance(Duration.ofSeconds(5));
+        queue.push(2);
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(calls).as("never retried").hasValue(1);
+        assertThat(handlerFailures).singleElement().satisfies(e -> assertThat(e).hasMessage("dead-letter queue down too"));
+        assertThat(processed.all()).containsExactly(2);
+        queue.close();
+    }
+}

@@ -1,0 +1,46 @@
+package io.tidefall.spring.autoconfigure;
+
+import java.util.List;
+
+import io.tidefall.BatchProcessor;
+
+/**
+ * The processor of a configured buffer, bound once every singleton exists. A processor bean often
+ * injects the buffer it processes (a service that pushes events and stores them in batches), so
+ * the buffer is built first and its processor resolved afterwards: no dependency cycle, and the
+ * buffer does not drain before {@link TidefallProcessors} has bound and checked every processor.
+ */
+final class DeferredProcessor implements BatchProcessor<Object> {
+
+    private final String buffer;
+    private volatile BatchProcessor<Object> target;
+    private volatile String description;
+
+    DeferredProcessor(String buffer) {
+        this.buffer = buffer;
+    }
+
+    @Override
+    public void process(List<Object> batch) throws Exception {
+        BatchProcessor<Object> processor = this.target;
+        if (processor == null) {
+            throw new IllegalStateException("Buffer '" + this.buffer + "' drained before its processor was bound;"
+                    + " buffers drain only once the application context has started");
+        }
+        processor.process(batch);
+    }
+
+    void bind(BatchProcessor<Object> processor, String description) {
+        this.target = processor;
+        this.description = description;
+    }
+
+    boolean isBound() {
+        return this.target != null;
+    }
+
+    @Override
+    public String toString() {
+        return this.description != null ? this.description : "unbound processor of buffer '" + this.buffer + "'";
+    }
+}

@@ -1,0 +1,64 @@
+package io.tidefall.spring.autoconfigure;
+
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+import io.tidefall.Buffer;
+import io.tidefall.BufferListener;
+import io.tidefall.spring.TidefallBuffers;
+
+/**
+ * Auto-configuration for Tidefall write buffers: one bean per buffer under
+ * {@code tidefall.buffers}, their processors, the {@link TidefallBuffers} registry and the
+ * lifecycle that starts and closes every buffer. {@code tidefall.enabled=false} backs off
+ * entirely.
+ *
+ * <p>Runs after the task auto-configurations, so that the application's {@code TaskScheduler} and
+ * Boot's {@code applicationTaskExecutor} are known when buffers are wired, and so that nothing
+ * registered here can switch {@code applicationTaskExecutor} off.
+ */
+@AutoConfiguration(after = { TaskExecutionAutoConfiguration.class, TaskSchedulingAutoConfiguration.class })
+@ConditionalOnClass(Buffer.class)
+@ConditionalOnBooleanProperty(name = "tidefall.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TidefallProperties.class)
+@Import(TidefallBufferRegistrar.class)
+public final class TidefallAutoConfiguration {
+
+    @Bean
+    TidefallBufferFactory tidefallBufferFactory(ConfigurableListableBeanFactory beanFactory,
+            TidefallProperties properties, ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder) {
+        return new TidefallBufferFactory(beanFactory, properties, schedulerBuilder);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    TidefallBuffers tidefallBuffers(ObjectProvider<Buffer> buffers) {
+        return new TidefallBuffers(buffers::orderedStream);
+    }
+
+    @Bean
+    TidefallProcessors tidefallProcessors(ConfigurableListableBeanFactory beanFactory, Environment environment,
+            TidefallProperties properties, TidefallBufferFactory factory, TidefallBuffers buffers) {
+        List<BufferDefinition> definitions = BufferDefinition.resolveAll(properties, environment::getProperty);
+        return new TidefallProcessors(beanFactory, definitions, factory, buffers);
+    }
+
+    @Bean
+    TidefallLifecycle tidefallLifecycle(TidefallBuffers buffers, TidefallProcessors processors,
+            ObjectProvider<BufferListener> listeners) {
+        return new TidefallLifecycle(buffers, processors, listeners);
+    }
+}

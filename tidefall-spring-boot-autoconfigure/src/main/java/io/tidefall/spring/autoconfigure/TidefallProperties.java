@@ -1,0 +1,175 @@
+package io.tidefall.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of Tidefall buffers: {@code tidefall.defaults.*} applies to every buffer that does
+ * not set an option itself, {@code tidefall.buffers.<name>.*} declares one buffer bean each.
+ *
+ * <p>Every option is a nullable wrapper so that an unset one can be told apart from a set one: a
+ * buffer takes each option from its own entry, then from {@code defaults}, then from the engine's
+ * defaults. Unknown keys fail the startup, so a misspelt option is never silently ignored.
+ */
+@ConfigurationProperties(prefix = "tidefall", ignoreUnknownFields = false)
+public class TidefallProperties {
+
+    /** Whether to enable the Tidefall auto-configuration: buffers, registry and lifecycle. */
+    private boolean enabled = true;
+
+    /**
+     * Name of the TaskScheduler bean that runs ticks, drain checks and timeouts. By default, the
+     * application's scheduler, or one the starter builds for itself.
+     */
+    private String scheduler;
+
+    /**
+     * Name of the Executor bean that runs drains. By default, the application's task executor
+     * (the one @Async uses), or a small pool of each buffer's own.
+     */
+    private String executor;
+
+    /** Options applied to every buffer that does not set them itself. */
+    private final Options defaults = new Options();
+
+    /** Buffers to create, by name; each becomes a bean of that name. */
+    private Map<String, Buffer> buffers = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getScheduler() {
+        return this.scheduler;
+    }
+
+    public void setScheduler(String scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    public String getExecutor() {
+        return this.executor;
+    }
+
+    public void setExecutor(String executor) {
+        this.executor = executor;
+    }
+
+    public Options getDefaults() {
+        return this.defaults;
+    }
+
+    public Map<String, Buffer> getBuffers() {
+        return this.buffers;
+    }
+
+    public void setBuffers(Map<String, Buffer> buffers) {
+        this.buffers = buffers;
+    }
+
+    /** The options a buffer can take from {@code tidefall.defaults}. */
+    public static class Options {
+
+        /** Number of independent partitions. Engine default: the number of available processors. */
+        private Integer partitions;
+
+        /** How often each partition swaps its write table and drains the retired one. */
+        private Duration processingInterval;
+
+        /** Longest time one retired table may take to drain before it is interrupted. */
+        private Duration processingTimeout;
+
+        /** Elements per processor call: a positive number, or 'table' for the whole retired table. */
+        private String processingBatchSize;
+
+        /** Write-table size that triggers an early drain. Unset turns early drains off. */
+        private Long drainThreshold;
+
+        /** How often each partition compares its size with the drain threshold. */
+        private Duration drainCheckInterval;
+
+        public Integer getPartitions() {
+            return this.partitions;
+        }
+
+        public void setPartitions(Integer partitions) {
+            this.partitions = partitions;
+        }
+
+        public Duration getProcessingInterval() {
+            return this.processingInterval;
+        }
+
+        public void setProcessingInterval(Duration processingInterval) {
+            this.processingInterval = processingInterval;
+        }
+
+        public Duration getProcessingTimeout() {
+            return this.processingTimeout;
+        }
+
+        public void setProcessingTimeout(Duration processingTimeout) {
+            this.processingTimeout = processingTimeout;
+        }
+
+        public String getProcessingBatchSize() {
+            return this.processingBatchSize;
+        }
+
+        public void setProcessingBatchSize(String processingBatchSize) {
+            this.processingBatchSize = processingBatchSize;
+        }
+
+        public Long getDrainThreshold() {
+            return this.drainThreshold;
+        }
+
+        public void setDrainThreshold(Long drainThreshold) {
+            this.drainThreshold = drainThreshold;
+        }
+
+        public Duration getDrainCheckInterval() {
+            return this.drainCheckInterval;
+        }
+
+        public void setDrainCheckInterval(Duration drainCheckInterval) {
+            this.drainCheckInterval = drainCheckInterval;
+        }
+    }
+
+    /** One configured buffer: its type, its processor and any option it overrides. */
+    public static class Buffer extends Options {
+
+        /** Type of the buffer: 'queue' keeps every item, 'hash-map' coalesces writes by key. */
+        private String type = "queue";
+
+        /**
+         * Name of the BatchProcessor bean that receives the drained batches. Alternatively,
+         * annotate one bean method with @TidefallProcessor("<name>").
+         */
+        private String processor;
+
+        public String getType() {
+            return this.type;
+        }
+
+        public void setType(String type) {
+            this.type = type;
+        }
+
+        public String getProcessor() {
+            return this.processor;
+        }
+
+        public void setProcessor(String processor) {
+            this.processor = processor;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.tidefall.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+import io.tidefall.TidefallQueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Buffers tick on the application's TaskScheduler and drain on its task executor, whatever the
+ * application brings: its own {@code @EnableScheduling}, its own {@code @EnableAsync} executor, or
+ * neither; and the application's own scheduling and async work keep working beside them.
+ */
+class TidefallTaskWiringTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class,
+                    TaskSchedulingAutoConfiguration.class, TidefallAutoConfiguration.class))
+            .withUserConfiguration(ProcessorConfiguration.class)
+            .withPropertyValues("tidefall.buffers.events.processor=recorder", "tidefall.buffers.events.processing-interval=20ms");
+
+    @Test
+    void withNeitherShouldTickOnItsOwnSchedulerAndDrainOnBootsTaskExecutor() {
+        this.runner.run(context -> {
+            assertThat(context).hasBean("applicationTaskExecutor").doesNotHaveBean(TaskScheduler.class);
+            TaskScheduler scheduler = context.getBean(TidefallBufferFactory.class).scheduler().taskScheduler();
+            assertThat(scheduler).isInstanceOf(ThreadPoolTaskScheduler.class);
+            assertThat(((ThreadPoolTaskScheduler) scheduler).getThreadNamePrefix()).isEqualTo("tidefall-scheduler-");
+            assertDrainsOn(context, "task-");
+        });
+    }
+
+    @Test
+    void withOwnSchedulingShouldTickOnTheApplicationsSchedulerAndLeaveItsTasksRunning() {
+        this.runner.withUserConfiguration(SchedulingConfiguration.class).run(context -> {
+            assertThat(context).hasBean("applicationTaskExecutor").hasSingleBean(TaskScheduler.class);
+            assertThat(context.getBean(TidefallBufferFactory.class).scheduler().taskScheduler())
+                    .isSameAs(context.getBean("taskScheduler"));
+            assertDrainsOn(context, "task-");
+            SchedulingConfiguration.Ticker ticker = context.getBean(SchedulingConfiguration.Ticker.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ticker.ticks.get() > 0);
+        });
+    }
+
+    @Test
+    void withOwnAsyncExecutorShouldDrainOnItAndLeaveAsyncMethodsOnIt() {
+        this.runner.withUserConfiguration(AsyncConfiguration.class).run(context -> {
+            assertThat(context).doesNotHaveBean("applicationTaskExecutor");
+            assertDrainsOn(context, "my-async-");
+            String asyncThread = context.getBean(AsyncConfiguration.Worker.class).threadName().get();
+            assertThat(asyncThread).startsWith("my-async-");
+        });
+    }
+
+    @Test
+    void withSchedulingAndAsyncShouldUseBoth() {
+        this.runner.withUserConfiguration(SchedulingConfiguration.class, AsyncConfiguration.class).run(context -> {
+            assertThat(context.getBean(TidefallBufferFactory.class).scheduler().taskScheduler())
+                    .isSameAs(context.getBean("taskScheduler"));
+            assertDrainsOn(context, "my-async-");
+        });
+    }
+
+    @Test
+    void withNamedSchedulerAndExecutorShouldUseThem() {
+        this.runner.withUserConfiguration(SchedulingConfiguration.class, NamedConfiguration.class)
+                .withPropertyValues("tidefall.scheduler=tidefallTicks", "tidefall.executor=tidefallDrains")
+                .run(context -> {
+                    assertThat(context.getBean(TidefallBufferFactory.class).scheduler().taskScheduler())
+                            .isSameAs(context.getBean("tidefallTicks"));
+                    assertDrainsOn(context, "drains-");
+                });
+    }
+
+    private static void assertDrainsOn(AssertableApplicationContext context, String threadPrefix) {
+        assertThat(context).hasNotFailed();
+        @SuppressWarnings("unchecked")
+        TidefallQueue<String> events = context.getBean("events", TidefallQueue.class);
+        events.push("one");
+        events.push("two");
+        @SuppressWarnings("unchecked")
+        Recorder<String> recorder = context.getBean("recorder", Recorder.class);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(recorder.elements).containsExactlyInAnyOrder("one", "two"));
+        assertThat(recorder.threads).isNotEmpty().allSatisfy(thread -> assertThat(thread).startsWith(threadPrefix));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ProcessorConfiguration {
+
+        @Bean
+        Recorder<String> recorder() {
+            return new Recorder<>();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableScheduling
+    static class SchedulingConfiguration {
+
+        @Bean
+        Ticker ticker() {
+            return new Ticker();
+        }
+
+        static class Ticker {
+
+            final AtomicInteger ticks = new AtomicInteger();
+
+            @Scheduled(fixedDelay = 10)
+            void tick() {
+                this.ticks.incrementAndGet();
+            }
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAsync
+    static class AsyncConfiguration {
+
+        @Bean
+        ThreadPoolTaskExecutor myExecutor() {
+            ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+            executor.setThreadNamePrefix("my-async-");
+            executor.setCorePoolSize(2);
+            return executor;
+        }
+
+        @Bean
+        Worker worker() {
+            return new Worker();
+        }
+
+        static class Worker {
+
+            @Async
+            public CompletableFuture<String> threadName() {
+                return CompletableFuture.completedFuture(Thread.currentThread().getName());
+            }
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class NamedConfiguration {
+
+        @Bean(destroyMethod = "shutdown")
+        ThreadPoolTaskScheduler tidefallTicks() {
+            ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+            scheduler.setThreadNamePrefix("ticks-");
+            return scheduler;
+        }
+
+        @Bean
+        ThreadPoolTaskExecutor tidefallDrains() {
+            ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+            executor.setThreadNamePrefix("drains-");
+            return executor;
+        }
+    }
+}
