@@ -57,6 +57,12 @@ public final class TidefallBuffers {
         return buffer;
     }
 
+    /** The buffer named {@code name}, or {@code null} when there is none. */
+    public Buffer find(String name) {
+        Objects.requireNonNull(name, "name must not be null");
+        return byName().get(name);
+    }
+
     /**
      * The queue named {@code name}, typed as the caller needs it.
      *

@@ -1,0 +1,221 @@
+package io.tidefall.spring.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import io.tidefall.BatchSize;
+import io.tidefall.Buffer;
+import io.tidefall.BufferOptions;
+import io.tidefall.PartitionStats;
+import io.tidefall.TidefallHashMap;
+import io.tidefall.TidefallQueue;
+import io.tidefall.spring.TidefallBuffers;
+
+/**
+ * {@code tidefall}: every buffer with its size and options; one buffer with its partitions'
+ * counters; live option updates and flushes. Reads are allowed by default; writes only where
+ * {@code management.endpoint.tidefall.access=unrestricted}.
+ *
+ * <p>Over HTTP, {@link TidefallEndpointWebExtension} answers writes with 400 (and a message naming
+ * the field and value) or 404 instead of the exceptions and {@code null}s used here.
+ */
+@Endpoint(id = "tidefall", defaultAccess = Access.READ_ONLY)
+public class TidefallEndpoint {
+
+    private final TidefallBuffers buffers;
+
+    public TidefallEndpoint(TidefallBuffers buffers) {
+        this.buffers = buffers;
+    }
+
+    /** Every buffer, by name. */
+    @ReadOperation
+    public BuffersDescriptor buffers() {
+        Map<String, BufferDescriptor> all = new LinkedHashMap<>();
+        for (Buffer buffer : this.buffers.all()) {
+            all.put(buffer.name(), BufferDescriptor.of(buffer));
+        }
+        return new BuffersDescriptor(all);
+    }
+
+    /** One buffer with its partitions, or {@code null} (404) when there is no such buffer. */
+    @ReadOperation
+    public @Nullable BufferDetailsDescriptor buffer(@Selector String name) {
+        Buffer buffer = find(name);
+        return buffer != null ? BufferDetailsDescriptor.of(buffer) : null;
+    }
+
+    /**
+     * Changes any of the buffer's runtime options, atomically; answers the options now in force,
+     * or {@code null} when there is no such buffer.
+     *
+     * @throws InvalidEndpointRequestException naming the field and value when one cannot be used;
+     *     nothing is changed then
+     */
+    @WriteOperation
+    public @Nullable OptionsDescriptor updateOptions(@Selector String name, @Nullable String processingInterval,
+            @Nullable String processingTimeout, @Nullable String processingBatchSize, @Nullable String drainThreshold,
+            @Nullable String drainCheckInterval, @Nullable String capacity, @Nullable String overflow,
+            @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff) {
+        Buffer buffer = find(name);
+        if (buffer == null) {
+            return null;
+        }
+        try {
+            OptionsUpdate update = OptionsUpdate.parse(processingInterval, processingTimeout, processingBatchSize,
+                    drainThreshold, drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff);
+            buffer.updateOptions(update);
+        } catch (IllegalArgumentException invalid) {
+            throw new InvalidEndpointRequestException(invalid.getMessage(), invalid.getMessage());
+        }
+        return OptionsDescriptor.of(buffer.options());
+    }
+
+    /**
+     * Drains every partition of the buffer now and answers once the drains have finished (or timed
+     * out), with the buffer's state afterwards; {@code null} when there is no such buffer or the
+     * action is not {@code flush}.
+     */
+    @WriteOperation
+    public @Nullable BufferDetailsDescriptor flush(@Selector String name, @Selector String action) {
+        Buffer buffer = find(name);
+        if (buffer == null || !"flush".equals(action)) {
+            return null;
+        }
+        buffer.flush();
+        return BufferDetailsDescriptor.of(buffer);
+    }
+
+    private @Nullable Buffer find(String name) {
+        return this.buffers.find(name);
+    }
+
+    /** The buffer type as configured: {@code queue}, {@code hash-map}, or the class of another kind. */
+    static String typeOf(Buffer buffer) {
+        if (buffer instanceof TidefallQueue<?>) {
+            return "queue";
+        }
+        if (buffer instanceof TidefallHashMap<?, ?>) {
+            return "hash-map";
+        }
+        return buffer.getClass().getName();
+    }
+
+    /** Every buffer, by name. */
+    public record BuffersDescriptor(Map<String, BufferDescriptor> buffers) implements OperationResponseBody {
+    }
+
+    /** A buffer: its type, size, partitions and options. */
+    public record BufferDescriptor(String type, boolean running, long bufferSize, int partitions,
+            OptionsDescriptor options) implements OperationResponseBody {
+
+        static BufferDescriptor of(Buffer buffer) {
+            return new BufferDescriptor(typeOf(buffer), buffer.isRunning(), buffer.bufferSize(), buffer.partitions(),
+                    OptionsDescriptor.of(buffer.options()));
+        }
+    }
+
+    /** A buffer as {@link BufferDescriptor} shows it, plus each partition's state and counters. */
+    public record BufferDetailsDescriptor(String name, String type, boolean running, long bufferSize, int partitions,
+            OptionsDescriptor options, List<PartitionDescriptor> partitionDetails) implements OperationResponseBody {
+
+        static BufferDetailsDescriptor of(Buffer buffer) {
+            List<PartitionDescriptor> details = new ArrayList<>(buffer.partitions());
+            for (int i = 0; i < buffer.partitions(); i++) {
+                details.add(PartitionDescriptor.of(buffer.stats(i)));
+            }
+            long size = details.stream().mapToLong(PartitionDescriptor::bufferSize).sum();
+            return new BufferDetailsDescriptor(buffer.name(), typeOf(buffer), buffer.isRunning(), size,
+                    buffer.partitions(), OptionsDescriptor.of(buffer.options()), details);
+        }
+    }
+
+    /**
+     * One partition: its write table's size, whether a drain is in flight, and its counters since
+     * the buffer was built.
+     */
+    public record PartitionDescriptor(int partition, long bufferSize, boolean draining, long drained, long failed,
+            long dropped, long drains, @Nullable Instant lastDrainAt, @Nullable String lastDrainDuration) {
+
+        static PartitionDescriptor of(PartitionStats stats) {
+            return new PartitionDescriptor(stats.partition(), stats.bufferSize(), stats.draining(), stats.drained(),
+                    stats.failed(), stats.dropped(), stats.drains(), stats.lastDrainAt(),
+                    stats.lastDrainDuration() != null ? Durations.format(stats.lastDrainDuration()) : null);
+        }
+    }
+
+    /**
+     * A buffer's runtime options, in the forms a write accepts back: durations as {@code 250ms} or
+     * {@code 5s}, the batch size as a number or {@code "table"}, an unset threshold or capacity as
+     * {@code "off"}.
+     */
+    public record OptionsDescriptor(String processingInterval, String processingTimeout, Object processingBatchSize,
+            Object drainThreshold, String drainCheckInterval, Object capacity, String overflow, String maxBlock,
+            int processingRetries, String retryBackoff) implements OperationResponseBody {
+
+        static OptionsDescriptor of(BufferOptions options) {
+            BatchSize batchSize = options.processingBatchSize();
+            return new OptionsDescriptor(Durations.format(options.processingInterval()),
+                    Durations.format(options.processingTimeout()),
+                    batchSize.isTable() ? "table" : batchSize.size(),
+                    options.hasDrainThreshold() ? options.drainThreshold() : "off",
+                    Durations.format(options.drainCheckInterval()),
+                    options.hasCapacity() ? options.capacity() : "off",
+                    options.overflow().name().toLowerCase(java.util.Locale.ROOT),
+                    Durations.format(options.maxBlock()), options.processingRetries(),
+                    Durations.format(options.retryBackoff()));
+        }
+    }
+
+    /** Durations in the simple form Spring Boot reads: the largest unit that is exact. */
+    static final class Durations {
+
+        private Durations() {
+        }
+
+        static String format(Duration duration) {
+            if (duration.isZero()) {
+                return "0ms";
+            }
+            long nanos;
+            try {
+                nanos = duration.toNanos();
+            } catch (ArithmeticException tooLong) {
+                return duration.toString();
+            }
+            if (nanos % 86_400_000_000_000L == 0) {
+                return nanos / 86_400_000_000_000L + "d";
+            }
+            if (nanos % 3_600_000_000_000L == 0) {
+                return nanos / 3_600_000_000_000L + "h";
+            }
+            if (nanos % 60_000_000_000L == 0) {
+                return nanos / 60_000_000_000L + "m";
+            }
+            if (nanos % 1_000_000_000L == 0) {
+                return nanos / 1_000_000_000L + "s";
+            }
+            if (nanos % 1_000_000L == 0) {
+                return nanos / 1_000_000L + "ms";
+            }
+            if (nanos % 1_000L == 0) {
+                return nanos / 1_000L + "us";
+            }
+            return nanos + "ns";
+        }
+    }
+}

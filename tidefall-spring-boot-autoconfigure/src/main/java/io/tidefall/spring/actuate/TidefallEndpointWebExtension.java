@@ -1,0 +1,52 @@
+package io.tidefall.spring.actuate;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+
+/**
+ * The {@code tidefall} endpoint over HTTP: an invalid update answers 400 with a JSON body whose
+ * {@code message} names the field and the value (Spring Boot hides exception messages), and a
+ * write to an unknown buffer answers 404 (a {@code null} from a write would be a 204).
+ */
+@EndpointWebExtension(endpoint = TidefallEndpoint.class)
+public class TidefallEndpointWebExtension {
+
+    private final TidefallEndpoint endpoint;
+
+    public TidefallEndpointWebExtension(TidefallEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @WriteOperation
+    public WebEndpointResponse<Object> updateOptions(@Selector String name, @Nullable String processingInterval,
+            @Nullable String processingTimeout, @Nullable String processingBatchSize, @Nullable String drainThreshold,
+            @Nullable String drainCheckInterval, @Nullable String capacity, @Nullable String overflow,
+            @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff) {
+        try {
+            Object options = this.endpoint.updateOptions(name, processingInterval, processingTimeout,
+                    processingBatchSize, drainThreshold, drainCheckInterval, capacity, overflow, maxBlock,
+                    processingRetries, retryBackoff);
+            return options != null ? new WebEndpointResponse<>(options) : notFound();
+        } catch (InvalidEndpointRequestException invalid) {
+            return new WebEndpointResponse<>(Map.of("status", WebEndpointResponse.STATUS_BAD_REQUEST,
+                    "error", "Bad Request", "message", invalid.getMessage()), WebEndpointResponse.STATUS_BAD_REQUEST);
+        }
+    }
+
+    @WriteOperation
+    public WebEndpointResponse<Object> flush(@Selector String name, @Selector String action) {
+        Object buffer = this.endpoint.flush(name, action);
+        return buffer != null ? new WebEndpointResponse<>(buffer) : notFound();
+    }
+
+    private static <T> WebEndpointResponse<T> notFound() {
+        return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+    }
+}

@@ -1,0 +1,41 @@
+package io.tidefall.spring.autoconfigure.endpoint;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import io.tidefall.Buffer;
+import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.actuate.TidefallEndpoint;
+import io.tidefall.spring.actuate.TidefallEndpointWebExtension;
+import io.tidefall.spring.autoconfigure.TidefallAutoConfiguration;
+
+/**
+ * Auto-configuration for the {@code tidefall} Actuator endpoint: with Actuator on the classpath,
+ * Tidefall enabled, and the endpoint available (accessible and exposed).
+ */
+@AutoConfiguration(after = TidefallAutoConfiguration.class)
+@ConditionalOnClass({ Endpoint.class, Buffer.class })
+@ConditionalOnBean(TidefallBuffers.class)
+@ConditionalOnAvailableEndpoint(TidefallEndpoint.class)
+public final class TidefallEndpointAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    TidefallEndpoint tidefallEndpoint(TidefallBuffers buffers) {
+        return new TidefallEndpoint(buffers);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(TidefallEndpoint.class)
+    @ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+    TidefallEndpointWebExtension tidefallEndpointWebExtension(TidefallEndpoint endpoint) {
+        return new TidefallEndpointWebExtension(endpoint);
+    }
+}

@@ -1,0 +1,129 @@
+package io.tidefall.spring.metrics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+
+import io.tidefall.Buffer;
+import io.tidefall.BufferListener;
+import io.tidefall.spring.TidefallBuffers;
+
+/**
+ * Turns the events of every buffer into meters, each tagged {@code buffer}:
+ * <ul>
+ *   <li>{@code tidefall.buffer.size} (gauge): elements in the buffer's write tables, waiting for
+ *       their drain;
+ *   <li>{@code tidefall.processing.elements} (counter, tag {@code outcome} = {@code success} |
+ *       {@code failure} | {@code timeout}): drained elements by what became of them;
+ *   <li>{@code tidefall.elements.dropped} (counter, tag {@code reason}, e.g. {@code overflow}):
+ *       elements discarded before reaching a write table.
+ * </ul>
+ * The timer {@code tidefall.processing} comes from the drain observations
+ * ({@link TidefallObservations}).
+ *
+ * <p>Meters come and go with their buffers: a buffer's gauge is registered when its first
+ * partition starts, and every {@code tidefall.*} meter tagged with its name is removed from the
+ * registry once its last partition has stopped (after its final drain), so a closed buffer leaves
+ * no stale series behind.
+ */
+public class TidefallMetrics implements BufferListener {
+
+    /** Prefix of every Tidefall meter. */
+    public static final String PREFIX = "tidefall.";
+    public static final String BUFFER_SIZE = PREFIX + "buffer.size";
+    public static final String PROCESSING = PREFIX + "processing";
+    public static final String PROCESSING_ELEMENTS = PREFIX + "processing.elements";
+    public static final String ELEMENTS_DROPPED = PREFIX + "elements.dropped";
+    public static final String TAG_BUFFER = "buffer";
+    public static final String TAG_OUTCOME = "outcome";
+    public static final String TAG_REASON = "reason";
+
+    private final MeterRegistry registry;
+    private final TidefallBuffers buffers;
+    /** Partitions started and not yet stopped, per buffer with meters. */
+    private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+
+    public TidefallMetrics(MeterRegistry registry, TidefallBuffers buffers) {
+        this.registry = registry;
+        this.buffers = buffers;
+    }
+
+    @Override
+    public void partitionStarted(String buffer, int partition) {
+        this.running.computeIfAbsent(buffer, this::register).incrementAndGet();
+    }
+
+    @Override
+    public void partitionStopped(String buffer, int partition) {
+        this.running.computeIfPresent(buffer, (name, partitions) -> {
+            if (partitions.decrementAndGet() > 0) {
+                return partitions;
+            }
+            remove(name);
+            return null;
+        });
+    }
+
+    @Override
+    public void drainCompleted(String buffer, int partition, int size, int failed, boolean timedOut, Duration duration) {
+        elements(buffer, "success").increment(size - failed);
+    }
+
+    @Override
+    public void drainFailed(String buffer, int partition, int size, Throwable cause, FailureReason reason) {
+        elements(buffer, reason == FailureReason.TIMEOUT ? "timeout" : "failure").increment(size);
+    }
+
+    @Override
+    public void elementsDropped(String buffer, int partition, long count, String reason) {
+        Counter.builder(ELEMENTS_DROPPED)
+                .description("Elements discarded before reaching a write table")
+                .baseUnit("elements")
+                .tag(TAG_BUFFER, buffer)
+                .tag(TAG_REASON, reason)
+                .register(this.registry)
+                .increment(count);
+    }
+
+    private Counter elements(String buffer, String outcome) {
+        return Counter.builder(PROCESSING_ELEMENTS)
+                .description("Drained elements by outcome: processed, lost to a processor failure, or to a timeout")
+                .baseUnit("elements")
+                .tag(TAG_BUFFER, buffer)
+                .tag(TAG_OUTCOME, outcome)
+                .register(this.registry);
+    }
+
+    private AtomicInteger register(String name) {
+        Buffer buffer = this.buffers.find(name);
+        if (buffer != null) { // null only for a buffer built outside the application context
+            Gauge.builder(BUFFER_SIZE, buffer, Buffer::bufferSize)
+                    .description("Elements in the write tables, waiting for their drain")
+                    .baseUnit("elements")
+                    .tag(TAG_BUFFER, name)
+                    .strongReference(true)
+                    .register(this.registry);
+        }
+        // Zero counters from the start, so dashboards and alerts see the series before the first drain.
+        elements(name, "success");
+        elements(name, "failure");
+        elements(name, "timeout");
+        return new AtomicInteger();
+    }
+
+    private void remove(String buffer) {
+        List<Meter> meters = this.registry.getMeters().stream()
+                .filter(meter -> meter.getId().getName().startsWith(PREFIX))
+                .filter(meter -> meter.getId().getTags().contains(Tag.of(TAG_BUFFER, buffer)))
+                .toList();
+        meters.forEach(this.registry::remove);
+    }
+}

@@ -1,0 +1,215 @@
+package io.tidefall.spring.actuate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+
+import io.tidefall.BatchSize;
+import io.tidefall.BufferOptions;
+import io.tidefall.OverflowPolicy;
+import io.tidefall.TidefallHashMap;
+import io.tidefall.TidefallQueue;
+import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.actuate.TidefallEndpoint.BufferDetailsDescriptor;
+import io.tidefall.spring.actuate.TidefallEndpoint.OptionsDescriptor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class TidefallEndpointTests {
+
+    private final List<String> drained = new CopyOnWriteArrayList<>();
+
+    private final TidefallQueue<String> events = TidefallQueue.<String>builder("events")
+            .processor(this.drained::addAll)
+            .partitions(2)
+            .options(BufferOptions.defaults().withProcessingInterval(Duration.ofHours(1)))
+            .build();
+
+    private final TidefallHashMap<String, Integer> presence = TidefallHashMap.<String, Integer>builder("presence")
+            .processor(batch -> { })
+            .partitions(1)
+            .options(BufferOptions.defaults().withProcessingBatchSize(BatchSize.TABLE).withDrainThreshold(100))
+            .build();
+
+    private final TidefallEndpoint endpoint = new TidefallEndpoint(TidefallBuffers.of(this.events, this.presence));
+
+    @AfterEach
+    void close() {
+        this.events.close();
+        this.presence.close();
+    }
+
+    @Test
+    void buffersListsEveryBufferWithTypeSizePartitionsAndOptions() {
+        this.events.push("a");
+        this.events.push("b");
+        var buffers = this.endpoint.buffers().buffers();
+        assertThat(buffers).containsOnlyKeys("events", "presence");
+        assertThat(buffers.get("events").type()).isEqualTo("queue");
+        assertThat(buffers.get("events").bufferSize()).isEqualTo(2);
+        assertThat(buffers.get("events").partitions()).isEqualTo(2);
+        assertThat(buffers.get("events").options().processingInterval()).isEqualTo("1h");
+        assertThat(buffers.get("events").options().processingBatchSize()).isEqualTo(10);
+        assertThat(buffers.get("events").options().drainThreshold()).isEqualTo("off");
+        assertThat(buffers.get("presence").type()).isEqualTo("hash-map");
+        assertThat(buffers.get("presence").options().processingBatchSize()).isEqualTo("table");
+        assertThat(buffers.get("presence").options().drainThreshold()).isEqualTo(100L);
+    }
+
+    @Test
+    void bufferShowsEachPartitionWithCounters() throws Exception {
+        this.events.start();
+        this.events.pushAll(List.of("a", "b", "c"));
+        this.events.flush();
+        this.events.push("d");
+        BufferDetailsDescriptor details = this.endpoint.buffer("events");
+        assertThat(details).isNotNull();
+        assertThat(details.bufferSize()).isEqualTo(1);
+        assertThat(details.running()).isTrue();
+        assertThat(details.partitionDetails()).hasSize(2);
+        assertThat(details.partitionDetails()).extracting(TidefallEndpoint.PartitionDescriptor::drained)
+                .containsExactlyInAnyOrderElementsOf(List.of(
+                        this.events.stats(0).drained(), this.events.stats(1).drained()));
+        assertThat(details.partitionDetails().stream().mapToLong(TidefallEndpoint.PartitionDescriptor::drained).sum())
+                .isEqualTo(3);
+        assertThat(details.partitionDetails().stream().mapToLong(TidefallEndpoint.PartitionDescriptor::bufferSize).sum())
+                .isEqualTo(1);
+        assertThat(details.partitionDetails()).filteredOn(p -> p.drains() > 0)
+                .allSatisfy(p -> {
+                    assertThat(p.lastDrainAt()).isNotNull();
+                    assertThat(p.lastDrainDuration()).isNotNull();
+                    assertThat(p.draining()).isFalse();
+                });
+    }
+
+    @Test
+    void bufferIsNullForAnUnknownName() {
+        assertThat(this.endpoint.buffer("nope")).isNull();
+    }
+
+    @Test
+    void updateAppliesEveryNamedOptionAndKeepsTheOthers() {
+        OptionsDescriptor options = this.endpoint.updateOptions("events", "250ms", "PT30S", "table", "5000", null, null,
+                null, null, null, null);
+        assertThat(options).isNotNull();
+        assertThat(this.events.options().processingInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(this.events.options().processingTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(this.events.options().processingBatchSize()).isEqualTo(BatchSize.TABLE);
+        assertThat(this.events.options().drainThreshold()).isEqualTo(5000L);
+        assertThat(this.events.options().drainCheckInterval()).isEqualTo(BufferOptions.DEFAULT_DRAIN_CHECK_INTERVAL);
+        assertThat(options.processingInterval()).isEqualTo("250ms");
+        assertThat(options.processingTimeout()).isEqualTo("30s");
+        assertThat(options.processingBatchSize()).isEqualTo("table");
+        assertThat(options.drainThreshold()).isEqualTo(5000L);
+    }
+
+    @Test
+    void updateTurnsTheDrainThresholdOff() {
+        this.endpoint.updateOptions("presence", null, null, null, "off", null, null, null, null, null, null);
+        assertThat(this.presence.options().hasDrainThreshold()).isFalse();
+        assertThat(this.presence.options().processingBatchSize()).isEqualTo(BatchSize.TABLE);
+    }
+
+    @Test
+    void updateSetsCapacityOverflowAndRetries() {
+        OptionsDescriptor options = this.endpoint.updateOptions("events", null, null, "500", null, "2s", "1000", "drop",
+                "50ms", "3", "0ms");
+        assertThat(this.events.options().capacity()).isEqualTo(1000L);
+        assertThat(this.events.options().overflow()).isEqualTo(OverflowPolicy.DROP);
+        assertThat(this.events.options().maxBlock()).isEqualTo(Duration.ofMillis(50));
+        assertThat(this.events.options().processingRetries()).isEqualTo(3);
+        assertThat(this.events.options().retryBackoff()).isEqualTo(Duration.ZERO);
+        assertThat(this.events.options().processingBatchSize()).isEqualTo(BatchSize.of(500));
+        assertThat(this.events.options().drainCheckInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(options.capacity()).isEqualTo(1000L);
+        assertThat(options.overflow()).isEqualTo("drop");
+        this.endpoint.updateOptions("events", null, null, null, null, null, "off", null, null, null, null);
+        assertThat(this.events.options().hasCapacity()).isFalse();
+    }
+
+    @Test
+    void updateWithAnInvalidValueNamesTheFieldAndValueAndChangesNothing() {
+        BufferOptions before = this.events.options();
+        assertThatExceptionOfType(InvalidEndpointRequestException.class)
+                .isThrownBy(() -> this.endpoint.updateOptions("events", "1s", "-5s", null, null, null, null, null, null,
+                        null, null))
+                .withMessageContaining("processingTimeout").withMessageContaining("'-5s'")
+                .satisfies(e -> assertThat(e.getReason()).isEqualTo(e.getMessage()));
+        assertThat(this.events.options()).isEqualTo(before);
+    }
+
+    @Test
+    void updateRejectsEachKindOfBadValue() {
+        BufferOptions before = this.events.options();
+        assertInvalid("processingInterval", "soon", () -> this.endpoint.updateOptions("events", "soon", null, null, null,
+                null, null, null, null, null, null));
+        assertInvalid("processingBatchSize", "0", () -> this.endpoint.updateOptions("events", null, null, "0", null,
+                null, null, null, null, null, null));
+        assertInvalid("processingBatchSize", "tables", () -> this.endpoint.updateOptions("events", null, null, "tables",
+                null, null, null, null, null, null, null));
+        assertInvalid("drainThreshold", "0", () -> this.endpoint.updateOptions("events", null, null, null, "0", null,
+                null, null, null, null, null));
+        assertInvalid("drainThreshold", "many", () -> this.endpoint.updateOptions("events", null, null, null, "many",
+                null, null, null, null, null, null));
+        assertInvalid("drainCheckInterval", "0s", () -> this.endpoint.updateOptions("events", null, null, null, null,
+                "0s", null, null, null, null, null));
+        assertInvalid("capacity", "-1", () -> this.endpoint.updateOptions("events", null, null, null, null, null, "-1",
+                null, null, null, null));
+        assertInvalid("overflow", "sometimes", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
+                null, "sometimes", null, null, null));
+        assertInvalid("maxBlock", "0ms", () -> this.endpoint.updateOptions("events", null, null, null, null, null, null,
+                null, "0ms", null, null));
+        assertInvalid("processingRetries", "-1", () -> this.endpoint.updateOptions("events", null, null, null, null,
+                null, null, null, null, "-1", null));
+        assertInvalid("retryBackoff", "-1s", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
+                null, null, null, null, "-1s"));
+        assertThat(this.events.options()).isEqualTo(before);
+    }
+
+    @Test
+    void updateOfAnUnknownBufferIsNull() {
+        assertThat(this.endpoint.updateOptions("nope", "1s", null, null, null, null, null, null, null, null, null))
+                .isNull();
+    }
+
+    @Test
+    void flushDrainsNowAndAnswersTheStateAfterwards() {
+        this.events.start();
+        this.events.pushAll(List.of("a", "b", "c"));
+        BufferDetailsDescriptor after = this.endpoint.flush("events", "flush");
+        assertThat(this.drained).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(after).isNotNull();
+        assertThat(after.bufferSize()).isZero();
+        assertThat(after.partitionDetails().stream().mapToLong(TidefallEndpoint.PartitionDescriptor::drained).sum())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void flushOfAnUnknownBufferOrActionIsNull() {
+        this.events.start();
+        this.events.push("a");
+        assertThat(this.endpoint.flush("nope", "flush")).isNull();
+        assertThat(this.endpoint.flush("events", "drain")).isNull();
+        assertThat(this.events.bufferSize()).isEqualTo(1);
+    }
+
+    @Test
+    void durationsAreWrittenInTheLargestExactUnit() {
+        assertThat(TidefallEndpoint.Durations.format(Duration.ofDays(2))).isEqualTo("2d");
+        assertThat(TidefallEndpoint.Durations.format(Duration.ofMinutes(90))).isEqualTo("90m");
+        assertThat(TidefallEndpoint.Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(TidefallEndpoint.Durations.format(Duration.ofNanos(1500))).isEqualTo("1500ns");
+        assertThat(TidefallEndpoint.Durations.format(Duration.ZERO)).isEqualTo("0ms");
+    }
+
+    private static void assertInvalid(String field, String value, Runnable update) {
+        assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(update::run)
+                .withMessageStartingWith(field + " '" + value + "' is invalid");
+    }
+}

@@ -1,0 +1,142 @@
+package io.tidefall.spring.actuate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import io.tidefall.BufferListener.FailureReason;
+import io.tidefall.BufferOptions;
+import io.tidefall.TidefallQueue;
+import io.tidefall.spring.TidefallBuffers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TidefallHealthIndicatorTests {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+    private final TidefallQueue<String> events = TidefallQueue.<String>builder("events")
+            .processor(batch -> { })
+            .partitions(2)
+            .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofSeconds(10)))
+            .build();
+
+    private final TidefallHealthIndicator indicator = new TidefallHealthIndicator(TidefallBuffers.of(this.events),
+            this.clock);
+
+    @AfterEach
+    void close() {
+        this.events.close();
+    }
+
+    @Test
+    void upWithDetailsWhileEveryBufferRuns() {
+        this.events.start();
+        this.events.push("a");
+        Health health = this.indicator.health(true);
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(detail(health)).containsEntry("running", true).containsEntry("bufferSize", 1L)
+                .containsEntry("draining", Map.of()).doesNotContainKey("lastFailure");
+    }
+
+    @Test
+    void downWhenABufferIsNotRunning() {
+        Health health = this.indicator.health(true);
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(detail(health)).containsEntry("running", false).containsEntry("problem", "not running");
+    }
+
+    @Test
+    void downWhenADrainOutlivesItsTimeout() {
+        this.events.start();
+        this.indicator.drainStarted("events", 1, 5);
+        this.clock.advance(Duration.ofSeconds(5));
+        Health inTime = this.indicator.health(true);
+        assertThat(inTime.getStatus()).isEqualTo(Status.UP);
+        assertThat(detail(inTime)).containsEntry("draining", Map.of(1, "5s"));
+        this.clock.advance(Duration.ofSeconds(6).plus(TidefallHealthIndicator.STUCK_GRACE));
+        Health stuck = this.indicator.health(true);
+        assertThat(stuck.getStatus()).isEqualTo(Status.DOWN);
+        assertThat((String) detail(stuck).get("problem")).contains("processingTimeout 10s");
+        this.indicator.drainCompleted("events", 1, 5, 5, true, Duration.ofSeconds(10));
+        assertThat(this.indicator.health(true).getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void reportsTheLastFailureWithoutItsMessage() {
+        this.events.start();
+        this.indicator.drainFailed("events", 0, 3, new IllegalStateException("secret"), FailureReason.EXCEPTION);
+        this.clock.advance(Duration.ofSeconds(1));
+        this.indicator.drainFailed("events", 1, 4, new java.util.concurrent.TimeoutException("late"),
+                FailureReason.TIMEOUT);
+        Health health = this.indicator.health(true);
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(detail(health).get("lastFailure")).isEqualTo(Map.of("at", "2026-01-01T00:00:01Z", "partition", 1,
+                "elements", 4, "reason", "timeout", "error", "java.util.concurrent.TimeoutException"));
+    }
+
+    @Test
+    void hearsRealDrainFailures() {
+        TidefallQueue<String> failing = TidefallQueue.<String>builder("failing")
+                .processor(batch -> {
+                    throw new IllegalStateException("boom");
+                })
+                .partitions(1)
+                .build();
+        TidefallHealthIndicator indicator = new TidefallHealthIndicator(TidefallBuffers.of(failing));
+        failing.addListener(indicator);
+        try {
+            failing.start();
+            failing.push("a");
+            failing.flush();
+            Map<?, ?> detail = (Map<?, ?>) indicator.health(true).getDetails().get("failing");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> lastFailure = (Map<String, Object>) detail.get("lastFailure");
+            assertThat(lastFailure).containsEntry("reason", "exception")
+                    .containsEntry("elements", 1).containsEntry("error", "java.lang.IllegalStateException");
+        } finally {
+            failing.close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> detail(Health health) {
+        return (Map<String, Object>) health.getDetails().get("events");
+    }
+
+    private static final class MutableClock extends Clock {
+
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            this.now = this.now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return this.now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}

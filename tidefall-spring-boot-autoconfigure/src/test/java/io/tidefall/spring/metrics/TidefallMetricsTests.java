@@ -1,0 +1,139 @@
+package io.tidefall.spring.metrics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.tidefall.BatchProcessor;
+import io.tidefall.BufferOptions;
+import io.tidefall.OverflowPolicy;
+import io.tidefall.TidefallQueue;
+import io.tidefall.spring.TidefallBuffers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TidefallMetricsTests {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private final CountDownLatch never = new CountDownLatch(1);
+
+    private TidefallQueue<Integer> buffer;
+
+    @AfterEach
+    void close() {
+        this.never.countDown();
+        if (this.buffer != null) {
+            this.buffer.close();
+        }
+    }
+
+    @Test
+    void successfulDrainsCountElementsAndTimeTheDrain() {
+        start(BufferOptions.defaults(), batch -> { });
+        this.buffer.pushAll(List.of(1, 2, 3, 4, 5));
+        assertThat(this.registry.get("tidefall.buffer.size").tag("buffer", "events").gauge().value()).isEqualTo(5);
+        this.buffer.flush();
+        assertThat(this.registry.get("tidefall.buffer.size").tag("buffer", "events").gauge().value()).isZero();
+        assertThat(elements("success")).isEqualTo(5);
+        assertThat(elements("failure")).isZero();
+        assertThat(elements("timeout")).isZero();
+        Timer timer = this.registry.get("tidefall.processing").tag("buffer", "events").tag("outcome", "success").timer();
+        assertThat(timer.count()).isEqualTo(1);
+        assertThat(timer.getId().getTag("error")).isEqualTo("none");
+    }
+
+    @Test
+    void failedChunksAreCountedAsFailures() {
+        start(BufferOptions.defaults().withProcessingBatchSize(2), batch -> {
+            if (batch.contains(3)) {
+                throw new IllegalStateException("boom");
+            }
+        });
+        this.buffer.pushAll(List.of(1, 2, 3, 4, 5));
+        this.buffer.flush();
+        assertThat(elements("success")).isEqualTo(3);
+        assertThat(elements("failure")).isEqualTo(2);
+        Timer timer = this.registry.get("tidefall.processing").tag("buffer", "events").tag("outcome", "failure").timer();
+        assertThat(timer.count()).isEqualTo(1);
+        assertThat(timer.getId().getTag("error")).isEqualTo("IllegalStateException");
+    }
+
+    @Test
+    void timedOutDrainsCountWhatWasNotProcessed() {
+        start(BufferOptions.defaults().withProcessingBatchSize(2).withProcessingTimeout(Duration.ofMillis(200)),
+                batch -> {
+                    if (batch.contains(3)) {
+                        this.never.await();
+                    }
+                });
+        this.buffer.pushAll(List.of(1, 2, 3, 4, 5));
+        this.buffer.flush();
+        assertThat(elements("success")).isEqualTo(2);
+        assertThat(elements("timeout")).isEqualTo(3);
+        assertThat(this.registry.get("tidefall.processing").tag("outcome", "timeout").timer().count()).isEqualTo(1);
+        assertThat(this.registry.get("tidefall.processing").tag("outcome", "timeout").timer()
+                .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(200);
+    }
+
+    @Test
+    void droppedElementsAreCountedByReason() {
+        start(BufferOptions.defaults().withCapacity(2).withOverflow(OverflowPolicy.DROP)
+                .withProcessingInterval(Duration.ofHours(1)), batch -> this.never.await());
+        this.buffer.pushAll(List.of(1, 2));
+        // The first full write asks for a drain, which empties the table into a processor that never returns;
+        // the table fills again and the writes after that are dropped.
+        for (int i = 3; i <= 20; i++) {
+            this.buffer.push(i);
+        }
+        assertThat(this.registry.get("tidefall.elements.dropped").tag("buffer", "events").tag("reason", "overflow")
+                .counter().count()).isEqualTo(this.buffer.stats(0).dropped()).isPositive();
+    }
+
+    @Test
+    void metersAreRegisteredAtStartAndRemovedWhenTheBufferCloses() {
+        start(BufferOptions.defaults(), batch -> { });
+        assertThat(this.registry.get("tidefall.processing.elements").tag("buffer", "events").counters()).hasSize(3);
+        this.buffer.push(1);
+        this.buffer.flush();
+        assertThat(tidefallMeters()).isNotEmpty();
+        this.buffer.close();
+        assertThat(tidefallMeters()).isEmpty();
+    }
+
+    @Test
+    void meterOfOtherBuffersStayWhenOneCloses() {
+        start(BufferOptions.defaults(), batch -> { });
+        TidefallQueue<Integer> other = TidefallQueue.<Integer>builder("other").processor(batch -> { }).partitions(1)
+                .build();
+        TidefallMetrics metrics = new TidefallMetrics(this.registry, TidefallBuffers.of(this.buffer, other));
+        other.addListener(metrics);
+        other.start();
+        other.close();
+        assertThat(this.registry.find("tidefall.buffer.size").tag("buffer", "other").gauge()).isNull();
+        assertThat(this.registry.find("tidefall.buffer.size").tag("buffer", "events").gauge()).isNotNull();
+    }
+
+    private void start(BufferOptions options, BatchProcessor<Integer> processor) {
+        this.buffer = TidefallQueue.<Integer>builder("events").processor(processor).partitions(1).options(options)
+                .build();
+        this.buffer.addListener(new TidefallMetrics(this.registry, TidefallBuffers.of(this.buffer)));
+        this.buffer.addListener(TidefallObservations.toMeters(this.registry));
+        this.buffer.start();
+    }
+
+    private double elements(String outcome) {
+        return this.registry.get("tidefall.processing.elements").tag("buffer", "events").tag("outcome", outcome)
+                .counter().count();
+    }
+
+    private List<Meter> tidefallMeters() {
+        return this.registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("tidefall.")).toList();
+    }
+}
