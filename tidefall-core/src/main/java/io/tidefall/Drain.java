@@ -43,6 +43,7 @@ final class Drain<E> implements Runnable {
     private int settled;
     private int failed;
     private Scheduler.Cancellable watchdog;
+    private boolean returned;
 
     Drain(Partition<E, ?> partition, WriteTable<E> table, BufferOptions options) {
         this.partition = partition;
@@ -74,7 +75,18 @@ final class Drain<E> implements Runnable {
         if (timer != null) {
             timer.cancel(); // finished already (a waiter timed it out meanwhile)
         }
-        process();
+        try {
+            process();
+        } finally {
+            synchronized (this) {
+                returned = true;
+            }
+        }
+    }
+
+    /** Whether the runner has come back from the processor, even after a timeout. */
+    synchronized boolean hasReturned() {
+        return returned;
     }
 
     private void process() {

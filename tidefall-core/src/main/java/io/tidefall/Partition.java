@@ -43,6 +43,13 @@ final class Partition<E, W extends WriteTable<E>> {
     private boolean stopped;
     /** A full writer asked for a drain while one was in flight: drain again as soon as it ends. */
     private boolean drainRequested;
+    /**
+     * The last drain that timed out. Until its processor call returns (it may ignore the
+     * interrupt, or never return), its thread still holds the retired table, so ticks, drain
+     * checks and full writers start no new drain: one stuck processor costs one table, not one
+     * per interval. See {@link #canDrain()}.
+     */
+    private Drain<E> overdue;
 
     private final AtomicLong drained = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -110,7 +117,7 @@ final class Partition<E, W extends WriteTable<E>> {
             if (!running) {
                 return;
             }
-            if (inFlight == null && table.size() > 0) {
+            if (canDrain() && table.size() > 0) {
                 swap();
             }
             armTick(); // skipped or not, the next tick comes one interval later
@@ -123,7 +130,7 @@ final class Partition<E, W extends WriteTable<E>> {
                 return;
             }
             Long threshold = buffer.options().drainThreshold();
-            if (threshold != null && inFlight == null && table.size() >= threshold) {
+            if (threshold != null && canDrain() && table.size() >= threshold) {
                 swap();
                 armTick(); // an early drain resets the interval
             }
@@ -174,6 +181,15 @@ final class Partition<E, W extends WriteTable<E>> {
     }
 
     /**
+     * Whether a timer (or a full writer) may start a drain now: none in flight, and no timed-out
+     * processor call still running. Caller holds {@code lock}. {@code flush()} and {@code close()}
+     * do not ask: they drain when told to, each bounded by the timeout.
+     */
+    private boolean canDrain() {
+        return inFlight == null && (overdue == null || overdue.hasReturned());
+    }
+
+    /**
      * Asked by a writer that found the table at capacity: drains at once, without waiting for the
      * tick, or as soon as the drain in flight ends. Only while running: before start() writes are
      * kept, not drained.
@@ -183,7 +199,7 @@ final class Partition<E, W extends WriteTable<E>> {
             if (!running) {
                 return;
             }
-            if (inFlight != null) {
+            if (!canDrain()) {
                 drainRequested = true;
             } else if (table.size() > 0) {
                 swap();
@@ -327,7 +343,10 @@ final class Partition<E, W extends WriteTable<E>> {
         synchronized (lock) {
             if (inFlight == drain) {
                 inFlight = null;
-                if (drainRequested && running && table.size() > 0) {
+                if (timedOut) {
+                    overdue = drain;
+                }
+                if (drainRequested && running && canDrain() && table.size() > 0) {
                     drainRequested = false;
                     swap();
                     armTick();

@@ -125,6 +125,50 @@ class FailureIsolationTest {
     }
 
     @Test
+    void aProcessorStuckPastItsTimeoutHoldsOneTableNotOnePerTick() throws Exception {
+        CountDownLatch unstick = new CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        Batches<Integer> processed = new Batches<>();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(1)))
+                .scheduler(clock)
+                .executor(threads)
+                .listener(listener)
+                .processor(batch -> {
+                    while (batch.contains(1) && unstick.getCount() > 0) { // deaf to interrupts until unstuck
+                        try {
+                            unstick.await();
+                        } catch (InterruptedException ignored) {
+                            // carries on regardless
+                        }
+                    }
+                    processed.process(batch);
+                })
+                .build();
+        queue.start();
+        queue.push(1);
+        clock.advance(Duration.ofSeconds(5));
+        await().untilAsserted(() -> {
+            clock.advance(Duration.ofMillis(1)); // fires the watchdog once the timeout has really passed
+            assertThat(listener.drainEvents()).contains("failed 0 size 1 TIMEOUT");
+        });
+
+        queue.push(2);
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(queue.bufferSize()).as("no new drain while the timed-out call still runs").isEqualTo(1);
+        assertThat(listener.drainEvents()).filteredOn(e -> e.startsWith("drain")).hasSize(1);
+
+        unstick.countDown();
+        await().untilAsserted(() -> {
+            clock.advance(Duration.ofSeconds(5));
+            assertThat(processed.all()).contains(2);
+        });
+        queue.close();
+        threads.shutdownNow();
+    }
+
+    @Test
     void flushAndCloseReturnAtTheTimeoutOfAProcessorThatIgnoresInterrupts() {
         CountDownLatch never = new CountDownLatch(1);
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")

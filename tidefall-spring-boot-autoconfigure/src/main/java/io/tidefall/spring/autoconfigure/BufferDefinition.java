@@ -10,6 +10,7 @@ import java.util.function.Function;
 import io.tidefall.BatchSize;
 import io.tidefall.Buffer;
 import io.tidefall.BufferOptions;
+import io.tidefall.OverflowPolicy;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
 
@@ -24,8 +25,12 @@ import io.tidefall.TidefallQueue;
  * @param processor the name of the processor bean, or {@code null} for a {@code @TidefallProcessor} method
  * @param partitions the number of partitions, or {@code null} for the engine's default
  * @param options the initial runtime options
+ * @param failureHandler the name of the failure handler bean, or {@code null} for the engine's log
+ * @param failureHandlerProperty the property that named it ({@code tidefall.buffers.<name>.failure-handler}
+ *     or {@code tidefall.defaults.failure-handler})
  */
-record BufferDefinition(String name, Type type, String processor, Integer partitions, BufferOptions options) {
+record BufferDefinition(String name, Type type, String processor, Integer partitions, BufferOptions options,
+        String failureHandler, String failureHandlerProperty) {
 
     static final String PREFIX = "tidefall.";
 
@@ -111,7 +116,35 @@ record BufferDefinition(String name, Type type, String processor, Integer partit
                 (o, v) -> o.withDrainThreshold(v), "Set it to a positive number of elements, or remove it to turn early drains off.");
         options = resolver.apply(options, "drain-check-interval", TidefallProperties.Options::getDrainCheckInterval,
                 (o, v) -> o.withDrainCheckInterval(v), "Set it to a positive duration such as 1s.");
-        return new BufferDefinition(name, type, processor, partitions, options);
+        options = resolver.apply(options, "capacity", TidefallProperties.Options::getCapacity,
+                (o, v) -> o.withCapacity(v), "Set it to a positive number of elements per partition, or remove it for unbounded partitions.");
+        options = resolver.apply(options, "overflow", TidefallProperties.Options::getOverflow,
+                (o, v) -> o.withOverflow(overflow(v)),
+                "Set it to 'block' (wait for room up to max-block), 'drop' (discard the write) or 'fail' (throw BufferFullException).");
+        options = resolver.apply(options, "max-block", TidefallProperties.Options::getMaxBlock,
+                (o, v) -> o.withMaxBlock(v), "Set it to a positive duration such as 1s.");
+        options = resolver.apply(options, "processing-retries", TidefallProperties.Options::getProcessingRetries,
+                (o, v) -> o.withProcessingRetries(v), "Set it to 0 (no retries) or more.");
+        options = resolver.apply(options, "retry-backoff", TidefallProperties.Options::getRetryBackoff,
+                (o, v) -> o.withRetryBackoff(v), "Set it to 0ms or a positive duration such as 100ms.");
+        String failureHandler = resolver.pick("failure-handler", TidefallProperties.Options::getFailureHandler);
+        String failureHandlerProperty = resolver.source;
+        if (failureHandler != null && failureHandler.isBlank()) {
+            throw resolver.invalid("failure-handler", failureHandler, "must name a bean",
+                    "Set it to the name of a BatchFailureHandler bean, or remove it to have lost elements logged.");
+        }
+        return new BufferDefinition(name, type, processor, partitions, options, failureHandler, failureHandlerProperty);
+    }
+
+    /** Accepts block, drop and fail in any case; anything else is reported with the valid values. */
+    private static OverflowPolicy overflow(String text) {
+        String canonical = text.trim().toUpperCase(Locale.ROOT);
+        for (OverflowPolicy policy : OverflowPolicy.values()) {
+            if (policy.name().equals(canonical)) {
+                return policy;
+            }
+        }
+        throw new IllegalArgumentException("overflow must be one of block, drop, fail, but was " + text);
     }
 
     /** The property under this buffer's own key, e.g. {@code tidefall.buffers.events.processor}. */

@@ -19,6 +19,7 @@ import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
+import io.tidefall.BatchFailureHandler;
 import io.tidefall.Buffer;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
@@ -69,6 +70,10 @@ class TidefallBufferFactory implements DisposableBean {
         if (definition.type() == BufferDefinition.Type.HASH_MAP) {
             TidefallHashMap.Builder<Object, Object> builder = TidefallHashMap.builder(definition.name());
             builder.processor(processor).options(definition.options()).scheduler(scheduler());
+            BatchFailureHandler<Object> failureHandler = failureHandler(definition);
+            if (failureHandler != null) {
+                builder.failureHandler(failureHandler);
+            }
             if (definition.partitions() != null) {
                 builder.partitions(definition.partitions());
             }
@@ -80,6 +85,10 @@ class TidefallBufferFactory implements DisposableBean {
         } else {
             TidefallQueue.Builder<Object> builder = TidefallQueue.builder(definition.name());
             builder.processor(processor).options(definition.options()).scheduler(scheduler());
+            BatchFailureHandler<Object> failureHandler = failureHandler(definition);
+            if (failureHandler != null) {
+                builder.failureHandler(failureHandler);
+            }
             if (definition.partitions() != null) {
                 builder.partitions(definition.partitions());
             }
@@ -91,6 +100,26 @@ class TidefallBufferFactory implements DisposableBean {
         }
         this.created.add(buffer);
         return buffer;
+    }
+
+    /** The bean named by {@code failure-handler}, or {@code null} when none is set. */
+    @SuppressWarnings("unchecked")
+    private BatchFailureHandler<Object> failureHandler(BufferDefinition definition) {
+        String name = definition.failureHandler();
+        if (name == null) {
+            return null;
+        }
+        if (!this.beanFactory.containsBean(name) || !this.beanFactory.isTypeMatch(name, BatchFailureHandler.class)) {
+            String[] known = this.beanFactory.getBeanNamesForType(BatchFailureHandler.class);
+            String property = definition.failureHandlerProperty();
+            throw new TidefallConfigurationException(definition.name(),
+                    "Buffer '" + definition.name() + "': " + property + " is '" + name + "', but there is no BatchFailureHandler bean of that name"
+                            + (this.beanFactory.containsBean(name) ? " (a bean '" + name + "' exists, of another type)" : "") + ".",
+                    "Set " + property + " to the name of a BatchFailureHandler bean"
+                            + (known.length > 0 ? " (" + String.join(", ", known) + ")" : "")
+                            + ", or remove it to have lost elements logged.");
+        }
+        return this.beanFactory.getBean(name, BatchFailureHandler.class);
     }
 
     /** The processor slot of a configured buffer, bound by {@link TidefallProcessors}. */

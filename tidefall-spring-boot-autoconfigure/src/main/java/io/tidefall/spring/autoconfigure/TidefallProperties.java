@@ -95,6 +95,27 @@ public class TidefallProperties {
         /** How often each partition compares its size with the drain threshold. */
         private Duration drainCheckInterval;
 
+        /** Most elements one partition's write table holds. Unset means unbounded. */
+        private Long capacity;
+
+        /** What a write does when its partition is at capacity: 'block', 'drop' or 'fail'. */
+        private String overflow;
+
+        /** How long a write waits for room in a full partition when overflow is 'block'. */
+        private Duration maxBlock;
+
+        /** How many more times a failed chunk is offered to the processor. */
+        private Integer processingRetries;
+
+        /** Pause before each retry of a failed chunk. */
+        private Duration retryBackoff;
+
+        /**
+         * Name of the BatchFailureHandler bean that receives the elements a drain lost, to
+         * dead-letter them. By default, they are logged and counted.
+         */
+        private String failureHandler;
+
         public Integer getPartitions() {
             return this.partitions;
         }
@@ -141,6 +162,54 @@ public class TidefallProperties {
 
         public void setDrainCheckInterval(Duration drainCheckInterval) {
             this.drainCheckInterval = drainCheckInterval;
+        }
+
+        public Long getCapacity() {
+            return this.capacity;
+        }
+
+        public void setCapacity(Long capacity) {
+            this.capacity = capacity;
+        }
+
+        public String getOverflow() {
+            return this.overflow;
+        }
+
+        public void setOverflow(String overflow) {
+            this.overflow = overflow;
+        }
+
+        public Duration getMaxBlock() {
+            return this.maxBlock;
+        }
+
+        public void setMaxBlock(Duration maxBlock) {
+            this.maxBlock = maxBlock;
+        }
+
+        public Integer getProcessingRetries() {
+            return this.processingRetries;
+        }
+
+        public void setProcessingRetries(Integer processingRetries) {
+            this.processingRetries = processingRetries;
+        }
+
+        public Duration getRetryBackoff() {
+            return this.retryBackoff;
+        }
+
+        public void setRetryBackoff(Duration retryBackoff) {
+            this.retryBackoff = retryBackoff;
+        }
+
+        public String getFailureHandler() {
+            return this.failureHandler;
+        }
+
+        public void setFailureHandler(String failureHandler) {
+            this.failureHandler = failureHandler;
         }
     }
 

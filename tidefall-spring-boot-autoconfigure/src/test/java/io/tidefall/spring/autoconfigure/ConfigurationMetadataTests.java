@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationMetadataTests {
 
     private static final List<String> OPTIONS = List.of("partitions", "processing-interval", "processing-timeout",
-            "processing-batch-size", "drain-threshold", "drain-check-interval");
+            "processing-batch-size", "drain-threshold", "drain-check-interval", "capacity", "overflow", "max-block",
+            "processing-retries", "retry-backoff", "failure-handler");
 
     @Test
     void metadataShouldDescribeEveryKey() throws IOException {
@@ -41,6 +42,10 @@ class ConfigurationMetadataTests {
         assertThat(types).containsExactly("queue", "hash-map");
         List<String> sizes = JsonPath.read(metadata, "$.hints[?(@.name == 'tidefall.defaults.processing-batch-size')].values[*].value");
         assertThat(sizes).containsExactly("table");
+        List<String> overflow = JsonPath.read(metadata, "$.hints[?(@.name == 'tidefall.buffers.*.overflow')].values[*].value");
+        assertThat(overflow).containsExactly("block", "drop", "fail");
+        List<String> defaultOverflow = JsonPath.read(metadata, "$.hints[?(@.name == 'tidefall.defaults.overflow')].values[*].value");
+        assertThat(defaultOverflow).containsExactly("block", "drop", "fail");
     }
 
     private static void assertDescribed(List<Map<String, Object>> properties, String name) {

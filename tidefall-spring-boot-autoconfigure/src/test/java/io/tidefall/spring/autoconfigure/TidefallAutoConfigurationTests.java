@@ -18,10 +18,14 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.tidefall.BatchFailureHandler;
+import io.tidefall.BatchProcessor;
 import io.tidefall.BatchSize;
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
 import io.tidefall.BufferOptions;
+import io.tidefall.FailedBatch;
+import io.tidefall.OverflowPolicy;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
 import io.tidefall.spring.TidefallBuffers;
@@ -118,6 +122,53 @@ class TidefallAutoConfigurationTests {
                     assertThat(other.options().processingInterval()).isEqualTo(Duration.ofSeconds(2)); // from defaults
                     assertThat(other.options().processingBatchSize()).isEqualTo(BatchSize.TABLE); // from defaults
                     assertThat(other.options().drainCheckInterval()).isEqualTo(BufferOptions.DEFAULT_DRAIN_CHECK_INTERVAL); // engine
+                });
+    }
+
+    @Test
+    void runShouldResolveCapacityOverflowAndRetriesFromTheBufferThenTheDefaultsThenTheEngine() {
+        this.runner.withUserConfiguration(RecorderConfiguration.class)
+                .withPropertyValues("tidefall.defaults.capacity=1000", "tidefall.defaults.overflow=drop",
+                        "tidefall.defaults.processing-retries=2",
+                        "tidefall.buffers.events.processor=recorder",
+                        "tidefall.buffers.events.overflow=FAIL", "tidefall.buffers.events.max-block=50ms",
+                        "tidefall.buffers.events.retry-backoff=0ms",
+                        "tidefall.buffers.other.processor=recorder", "tidefall.buffers.other.capacity=10",
+                        "tidefall.buffers.other.processing-retries=0")
+                .run(context -> {
+                    BufferOptions events = context.getBean("events", Buffer.class).options();
+                    assertThat(events.capacity()).isEqualTo(1000L); // from defaults
+                    assertThat(events.overflow()).isEqualTo(OverflowPolicy.FAIL); // from the buffer
+                    assertThat(events.maxBlock()).isEqualTo(Duration.ofMillis(50)); // from the buffer
+                    assertThat(events.processingRetries()).isEqualTo(2); // from defaults
+                    assertThat(events.retryBackoff()).isEqualTo(Duration.ZERO); // from the buffer
+                    BufferOptions other = context.getBean("other", Buffer.class).options();
+                    assertThat(other.capacity()).isEqualTo(10L); // from the buffer
+                    assertThat(other.overflow()).isEqualTo(OverflowPolicy.DROP); // from defaults
+                    assertThat(other.maxBlock()).isEqualTo(BufferOptions.DEFAULT_MAX_BLOCK); // engine
+                    assertThat(other.processingRetries()).isZero(); // from the buffer
+                    assertThat(other.retryBackoff()).isEqualTo(BufferOptions.DEFAULT_RETRY_BACKOFF); // engine
+                });
+    }
+
+    @Test
+    void runWithFailureHandlerShouldHandItTheLostElements() {
+        List<FailedBatch<?>> handled = new CopyOnWriteArrayList<>();
+        this.runner.withBean("failing", BatchProcessor.class, () -> batch -> {
+                    throw new IllegalStateException("down");
+                })
+                .withBean("deadLetters", BatchFailureHandler.class, () -> handled::add)
+                .withPropertyValues("tidefall.defaults.failure-handler=deadLetters",
+                        "tidefall.buffers.events.processor=failing", "tidefall.buffers.events.partitions=1")
+                .run(context -> {
+                    TidefallQueue<String> events = context.getBean(TidefallBuffers.class).queue("events");
+                    events.pushAll(List.of("a", "b"));
+                    events.flush();
+                    assertThat(handled).singleElement().satisfies(failed -> {
+                        assertThat(failed.buffer()).isEqualTo("events");
+                        assertThat(List.<Object>copyOf(failed.elements())).containsExactly("a", "b");
+                        assertThat(failed.cause()).hasMessage("down");
+                    });
                 });
     }
 

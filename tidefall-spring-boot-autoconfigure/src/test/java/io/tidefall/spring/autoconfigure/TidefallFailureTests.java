@@ -18,6 +18,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.tidefall.BatchFailureHandler;
 import io.tidefall.BatchProcessor;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
@@ -47,6 +48,14 @@ class TidefallFailureTests {
             tidefall.buffers.events.processing-batch-size | lots  | positive number or 'table'             | or to 'table'
             tidefall.defaults.processing-batch-size       | -3    | positive number or 'table'             | It is the default of every buffer
             tidefall.buffers.events.drain-threshold       | 0     | must be positive                       | remove it to turn early drains off
+            tidefall.buffers.events.capacity              | 0     | must be positive                       | remove it for unbounded partitions
+            tidefall.defaults.capacity                    | -1    | must be positive                       | It is the default of every buffer
+            tidefall.buffers.events.overflow              | wait  | must be one of block, drop, fail       | Set tidefall.buffers.events.overflow to 'block'
+            tidefall.defaults.overflow                    | spill | must be one of block, drop, fail       | tidefall.buffers.events.overflow overrides it
+            tidefall.buffers.events.max-block             | 0s    | must be a positive duration            | Set tidefall.buffers.events.max-block
+            tidefall.buffers.events.processing-retries    | -1    | must be 0 or more                      | Set tidefall.buffers.events.processing-retries to 0
+            tidefall.defaults.processing-retries          | -2    | must be 0 or more                      | It is the default of every buffer
+            tidefall.buffers.events.retry-backoff         | -1ms  | zero or a positive duration            | Set tidefall.buffers.events.retry-backoff to 0ms
             """)
     void runWithInvalidOptionShouldFailNamingBufferPropertyAndValue(String property, String value, String problem,
             String action) {
@@ -56,6 +65,26 @@ class TidefallFailureTests {
                         .hasMessageContaining(property + " is '" + value + "'")
                         .hasMessageContaining(problem)
                         .hasMessageContaining(action)));
+    }
+
+    @Test
+    void runWithUnknownFailureHandlerBeanShouldFailListingTheKnownOnes() {
+        this.runner.withBean("deadLetters", BatchFailureHandler.class, () -> failed -> { })
+                .withPropertyValues("tidefall.buffers.events.processor=recorder",
+                        "tidefall.buffers.events.failure-handler=deadLeters")
+                .run(failsWith(failure -> failure
+                        .hasMessageContaining("Buffer 'events': tidefall.buffers.events.failure-handler is 'deadLeters'")
+                        .hasMessageContaining("no BatchFailureHandler bean of that name")
+                        .hasMessageContaining("(deadLetters)")));
+    }
+
+    @Test
+    void runWithDefaultFailureHandlerOfWrongTypeShouldFailNamingTheDefault() {
+        this.runner.withPropertyValues("tidefall.buffers.events.processor=recorder",
+                        "tidefall.defaults.failure-handler=recorder")
+                .run(failsWith(failure -> failure
+                        .hasMessageContaining("tidefall.defaults.failure-handler is 'recorder'")
+                        .hasMessageContaining("a bean 'recorder' exists, of another type")));
     }
 
     @Test
