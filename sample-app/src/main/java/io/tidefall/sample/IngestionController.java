@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.tidefall.BufferFullException;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +24,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The HTTP API. Writes only buffer and answer 202: the buffers' processors write to the database
  * within a processing interval. Every request is validated as a whole before anything of it is
- * buffered, so a bad request (400, with a message naming the field) leaves no trace.
+ * buffered, so a bad request (400, with a message naming the field) leaves no trace. When a
+ * buffer is at its {@code capacity} for longer than its {@code max-block}, the answer is 503 with
+ * {@code Retry-After} and says what was accepted.
  */
 @RestController
 public class IngestionController {
@@ -68,8 +71,17 @@ public class IngestionController {
         } else {
             views.add(pageView(body, "", now));
         }
-        this.events.pushAll(views);
-        return Map.of("accepted", views.size());
+        int accepted = 0;
+        try {
+            for (PageView view : views) {
+                this.events.push(view);
+                accepted++;
+            }
+        } catch (BufferFullException full) {
+            throw new BufferFull("the page views buffer is full: accepted the first " + accepted + " of "
+                    + views.size() + " page views; send the rest again later", Map.of("accepted", accepted));
+        }
+        return Map.of("accepted", accepted);
     }
 
     private static PageView pageView(JsonNode node, String where, Instant now) {
@@ -92,8 +104,13 @@ public class IngestionController {
         RequestFields.object(body, "the body");
         String status = RequestFields.text(body, "", "status", MAX_STATUS);
         long at = RequestFields.wholeNumber(body, "", "at", EPOCH_MILLIS);
-        boolean buffered = this.presence.putNewer(user, new Presence(status, at), at);
-        return Map.of("buffered", buffered);
+        try {
+            boolean buffered = this.presence.putNewer(user, new Presence(status, at), at);
+            return Map.of("buffered", buffered);
+        } catch (BufferFullException full) {
+            throw new BufferFull("the presence buffer is full: the heartbeat was not accepted; send it again later",
+                    Map.of("buffered", false));
+        }
     }
 
     /** The stored row {@code {"user","status","at"}}, or 404 when none of the user's heartbeats is stored yet. */
@@ -106,6 +123,19 @@ public class IngestionController {
     @GetMapping("/stats")
     public Stats stats() {
         return new Stats(this.pageViews.count(), this.presenceStore.count());
+    }
+
+    /** A write the buffer refused because it is full; answered with 503 by {@link ApiErrors}. */
+    static class BufferFull extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        final transient Map<String, ?> outcome;
+
+        BufferFull(String message, Map<String, ?> outcome) {
+            super(message);
+            this.outcome = outcome;
+        }
     }
 
     /** The answer of {@code GET /stats}. */

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /** The {@code page_views} table. */
 @Repository
@@ -23,6 +24,7 @@ public class PageViewStore {
      * {@code events} (see {@link SampleConfiguration}); each call gets one chunk of at most
      * {@code processing-batch-size} page views.
      */
+    @Transactional // all or nothing, so that a retried chunk (processing-retries) is never stored twice
     public void insertAll(List<PageView> views) {
         if (views.isEmpty()) {
             return;

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 import io.tidefall.TidefallHashMap;
 import io.tidefall.spring.TidefallProcessor;
@@ -42,6 +43,7 @@ public class PresenceStore {
      * whole drained table of one partition at once.
      */
     @TidefallProcessor("presence")
+    @Transactional
     public void upsertAll(List<TidefallHashMap.Entry<String, Presence>> entries) {
         if (entries.isEmpty()) {
             return;

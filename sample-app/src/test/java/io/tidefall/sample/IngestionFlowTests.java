@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +26,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -33,6 +35,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import io.tidefall.Buffer;
+import io.tidefall.BufferOptions;
+import io.tidefall.OverflowPolicy;
 import io.tidefall.spring.TidefallBuffers;
 
 /**
@@ -93,8 +97,12 @@ abstract class IngestionFlowTests {
         Collections.shuffle(heartbeats, new Random(42));
         sendConcurrently(heartbeats);
 
-        await().atMost(DRAINED_WITHIN).untilAsserted(() -> assertThat(stats())
-                .isEqualTo(new IngestionController.Stats(1000, 50)));
+        // the rows appear with the first drains; the newest heartbeat of a user may come with a later one
+        await().atMost(DRAINED_WITHIN).untilAsserted(() -> {
+            assertThat(stats()).isEqualTo(new IngestionController.Stats(1000, 50));
+            assertThat(this.jdbc.queryForObject("select count(*) from user_presence where status = 'beat-7' and seen_at = ?",
+                    Long.class, at(7))).as("users holding their newest heartbeat").isEqualTo(50);
+        });
 
         assertThat(this.jdbc.queryForObject("select count(distinct path) from page_views", Long.class))
                 .as("every page view stored once").isEqualTo(1000);
@@ -144,6 +152,33 @@ abstract class IngestionFlowTests {
             assertStored("bob", "online", 5000);
         } finally {
             presence.updateOptions(options -> options.withProcessingInterval(configured));
+        }
+    }
+
+    @Test
+    void aFullBufferAnswers503AndSaysHowManyPageViewsItAccepted() {
+        Buffer events = this.buffers.get("events");
+        BufferOptions configured = events.options();
+        events.updateOptions(options -> options.withProcessingInterval(Duration.ofHours(1)).withoutDrainThreshold()
+                .withCapacity(1).withOverflow(OverflowPolicy.FAIL));
+        try {
+            // three page views, two partitions of one element each: at least one does not fit
+            String three = "[" + pageView("u1", "/a") + "," + pageView("u2", "/b") + "," + pageView("u3", "/c") + "]";
+            Map<String, Object> answer = send(HttpMethod.POST, "/events", three)
+                    .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectHeader().valueEquals("Retry-After", "1")
+                    .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { })
+                    .returnResult().getResponseBody();
+            assertThat(answer).isNotNull().containsKeys("accepted", "message");
+            int accepted = (Integer) answer.get("accepted");
+            assertThat(accepted).isBetween(1, 2);
+            assertThat((String) answer.get("message"))
+                    .contains("buffer is full", "accepted the first " + accepted + " of 3");
+
+            drainNow("events");
+            assertThat(stats().pageViews()).as("exactly what the answer says was accepted").isEqualTo(accepted);
+        } finally {
+            events.updateOptions(options -> configured);
         }
     }
 
