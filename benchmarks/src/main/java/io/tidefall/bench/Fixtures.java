@@ -1,0 +1,55 @@
+package io.tidefall.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Shared, pre-built inputs, so that no benchmark measures the allocation of its own arguments. */
+final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    /** The item every queue benchmark writes: one shared object, so the only allocation is the container's. */
+    static final Object ITEM = new Object();
+
+    /** Ten items for {@code pushAll}. */
+    static final List<Object> TEN = List.of(ITEM, ITEM, ITEM, ITEM, ITEM, ITEM, ITEM, ITEM, ITEM, ITEM);
+
+    /** The value every map benchmark writes. */
+    static final Object VALUE = new Object();
+
+    /** Map keys are uniform in [0, KEY_SPACE). */
+    static final int KEY_SPACE = 100_000;
+
+    /** Every key boxed once (the Integer cache stops at 127). */
+    static final Integer[] BOXED = new Integer[KEY_SPACE];
+
+    static {
+        for (int i = 0; i < KEY_SPACE; i++) {
+            BOXED[i] = i;
+        }
+    }
+
+    /** A per-thread sequence of uniform random keys, cycled through; long enough to defeat branch and cache patterns. */
+    static Integer[] randomKeys(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Integer[] keys = new Integer[1 << 16];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = BOXED[random.nextInt(KEY_SPACE)];
+        }
+        return keys;
+    }
+
+    /** "1ms", "5s", "250ms". */
+    static Duration parse(String interval) {
+        String s = interval.trim().toLowerCase();
+        if (s.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        }
+        if (s.endsWith("s")) {
+            return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+        }
+        throw new IllegalArgumentException("interval must look like 1ms or 5s, but was " + interval);
+    }
+}

@@ -1,0 +1,164 @@
+package io.tidefall.bench;
+
+import com.github.phantomthief.collection.BufferTrigger;
+import io.tidefall.BatchSize;
+import io.tidefall.BufferOptions;
+import io.tidefall.TidefallHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Writes into a map-shaped buffer while its table is swapped every {@code interval}, keys uniform
+ * in [0, 100000): Tidefall, the {@code ConcurrentHashMap} ceilings, and buffer-trigger.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class MapWrite {
+
+    /** Each thread's own key sequence and version counter. */
+    @State(Scope.Thread)
+    public static class Keys {
+        private static final AtomicLong SEEDS = new AtomicLong(42);
+
+        Integer[] keys;
+        int next;
+        long version;
+
+        @Setup(Level.Trial)
+        public void fill() {
+            keys = Fixtures.randomKeys(SEEDS.getAndIncrement());
+        }
+
+        Integer next() {
+            return keys[next++ & (keys.length - 1)];
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Tidefall {
+        @Param({"1ms", "5s"})
+        String interval;
+
+        /** The processor's chunk size: 1,000 as in the drain benchmark; {@code -p batch=10} for the engine default. */
+        @Param({"1000"})
+        String batch;
+
+        TidefallHashMap<Integer, Object> map;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            map = TidefallHashMap.<Integer, Object>builder("bench-map")
+                    .processor(batch -> { })
+                    .partitions(1)
+                    .options(BufferOptions.defaults()
+                            .withProcessingInterval(Fixtures.parse(interval))
+                            .withProcessingBatchSize(BatchSize.parse(batch)))
+                    .build();
+            map.start();
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() {
+            map.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Ceiling {
+        @Param({"1ms", "5s"})
+        String interval;
+
+        Holder<ConcurrentHashMap<Integer, Object>> holder;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            holder = new Holder<>(ConcurrentHashMap::new, interval);
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() throws InterruptedException {
+            holder.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Peer {
+        @Param({"1ms", "5s"})
+        String interval;
+
+        BufferTrigger<Integer> trigger;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            trigger = BufferTrigger.<Integer, ConcurrentHashMap<Integer, Object>>simple()
+                    // Counts distinct pending keys: the pending counter moves only on a new key, the cheapest honest adder.
+                    .setContainer(ConcurrentHashMap::new, (map, key) -> map.put(key, Fixtures.VALUE) == null)
+                    .interval(Fixtures.parse(interval).toMillis(), TimeUnit.MILLISECONDS)
+                    .consumer(batch -> { })
+                    .build();
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() {
+            trigger.close();
+        }
+    }
+
+    /** What the compute ceiling stores: the same fields as the engine's versioned value. */
+    static final class Versioned {
+        final Object value;
+        final long version;
+        final int updates;
+
+        Versioned(Object value, long version, int updates) {
+            this.value = value;
+            this.version = version;
+            this.updates = updates;
+        }
+    }
+
+    @Benchmark
+    public void tidefallPut(Tidefall s, Keys k) {
+        s.map.put(k.next(), Fixtures.VALUE);
+    }
+
+    @Benchmark
+    public boolean tidefallPutNewer(Tidefall s, Keys k) {
+        return s.map.putNewer(k.next(), Fixtures.VALUE, ++k.version);
+    }
+
+    @Benchmark
+    public Object ceilingChmPut(Ceiling s, Keys k) {
+        return s.holder.table.put(k.next(), Fixtures.VALUE);
+    }
+
+    /** Newer version wins, in one {@code compute}: the bare-map way to do what {@code putNewer} does. */
+    @Benchmark
+    public Object ceilingChmComputeNewer(Ceiling s, Keys k) {
+        long version = ++k.version;
+        Object value = Fixtures.VALUE;
+        return s.holder.table.compute(k.next(), (key, old) -> {
+            if (old == null) {
+                return new Versioned(value, version, 0);
+            }
+            Versioned stored = (Versioned) old;
+            return version > stored.version ? new Versioned(value, version, stored.updates + 1) : stored;
+        });
+    }
+
+    @Benchmark
+    public void peerEnqueue(Peer s, Keys k) {
+        s.trigger.enqueue(k.next());
+    }
+}

@@ -1,0 +1,122 @@
+package io.tidefall.bench;
+
+import com.github.phantomthief.collection.BufferTrigger;
+import io.tidefall.BatchSize;
+import io.tidefall.BufferOptions;
+import io.tidefall.TidefallQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Writes into a queue-shaped buffer while its table is swapped every {@code interval}: Tidefall,
+ * the {@code ConcurrentLinkedQueue} ceiling, and buffer-trigger. Each subject is a state of its
+ * own, so a benchmark's fork runs only its own background threads. Subjects are built fresh for
+ * every iteration, which bounds what a 5 s interval lets pile up to one iteration's writes.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class QueueWrite {
+
+    @State(Scope.Benchmark)
+    public static class Tidefall {
+        @Param({"1ms", "5s"})
+        String interval;
+
+        /** The processor's chunk size: 1,000 as in the drain benchmark; {@code -p batch=10} for the engine default. */
+        @Param({"1000"})
+        String batch;
+
+        TidefallQueue<Object> queue;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            queue = TidefallQueue.builder("bench-queue")
+                    .processor(batch -> { })
+                    .partitions(1)
+                    .options(BufferOptions.defaults()
+                            .withProcessingInterval(Fixtures.parse(interval))
+                            .withProcessingBatchSize(BatchSize.parse(batch)))
+                    .build();
+            queue.start();
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() {
+            queue.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Ceiling {
+        @Param({"1ms", "5s"})
+        String interval;
+
+        Holder<ConcurrentLinkedQueue<Object>> holder;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            holder = new Holder<>(ConcurrentLinkedQueue::new, interval);
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() throws InterruptedException {
+            holder.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Peer {
+        @Param({"1ms", "5s"})
+        String interval;
+
+        BufferTrigger<Object> trigger;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            trigger = BufferTrigger.<Object, Queue<Object>>simple()
+                    .setContainer(ConcurrentLinkedQueue::new, Queue::add)
+                    .interval(Fixtures.parse(interval).toMillis(), TimeUnit.MILLISECONDS)
+                    .consumer(batch -> { })
+                    .build();
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() {
+            trigger.close();
+        }
+    }
+
+    @Benchmark
+    public void tidefallPush(Tidefall s) {
+        s.queue.push(Fixtures.ITEM);
+    }
+
+    /** Reported per element, so it compares with {@code push} and {@code offer}. */
+    @Benchmark
+    @OperationsPerInvocation(10)
+    public void tidefallPushAll10(Tidefall s) {
+        s.queue.pushAll(Fixtures.TEN);
+    }
+
+    @Benchmark
+    public boolean ceilingClqOffer(Ceiling s) {
+        return s.holder.table.offer(Fixtures.ITEM);
+    }
+
+    @Benchmark
+    public void peerEnqueue(Peer s) {
+        s.trigger.enqueue(Fixtures.ITEM);
+    }
+}

@@ -1,0 +1,244 @@
+package io.tidefall.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the whole suite (write benchmarks at each thread count, then the drain benchmark) in one
+ * JMH session per thread count, and prints one table: ops/s, allocation per op, and the ratios
+ * Tidefall/ceiling and Tidefall/peer of numbers measured in this same run.
+ *
+ * <pre>
+ * java -cp benchmarks.jar io.tidefall.bench.Suite [quick|full] [--threads 1,2] [--intervals 1ms,5s]
+ *      [--heap 4g] [--include REGEX] [--prof SPEC]... [--no-drain] [--logs DIR]
+ *
+ * quick: 1 ms interval, 2 x 1 s warm-up, 3 x 1 s measurement, queue drain only.
+ * full:  1 ms and 5 s intervals, 3 x 1 s warm-up, 5 x 1 s measurement, queue and map drains.
+ * </pre>
+ */
+public final class Suite {
+
+    /** Benchmark method -> label, the ceiling and the peer it is compared with, and its targets. */
+    private record Row(String method, String label, String ceiling, double ceilingTarget, String peer,
+                       double peerTarget1, double peerTarget2) {
+    }
+
+    private static final List<Row> ROWS = List.of(
+            new Row("QueueWrite.tidefallPush", "queue  push            Tidefall", "QueueWrite.ceilingClqOffer", 0.6,
+                    "QueueWrite.peerEnqueue", 1.5, 1.5),
+            new Row("QueueWrite.tidefallPushAll10", "queue  pushAll(10)/elt Tidefall", "QueueWrite.ceilingClqOffer", 0,
+                    "QueueWrite.peerEnqueue", 0, 0),
+            new Row("QueueWrite.ceilingClqOffer", "queue  CLQ.offer        ceiling", null, 0, null, 0, 0),
+            new Row("QueueWrite.peerEnqueue", "queue  enqueue          buffer-trigger", null, 0, null, 0, 0),
+            new Row("MapWrite.tidefallPut", "map    put              Tidefall", "MapWrite.ceilingChmPut", 0.7,
+                    "MapWrite.peerEnqueue", 1.0, 1.5),
+            new Row("MapWrite.tidefallPutNewer", "map    putNewer         Tidefall", "MapWrite.ceilingChmComputeNewer", 0.6,
+                    null, 0, 0),
+            new Row("MapWrite.ceilingChmPut", "map    CHM.put          ceiling", null, 0, null, 0, 0),
+            new Row("MapWrite.ceilingChmComputeNewer", "map    CHM.compute newer ceiling", null, 0, null, 0, 0),
+            new Row("MapWrite.peerEnqueue", "map    enqueue          buffer-trigger", null, 0, null, 0, 0));
+
+    private Suite() {
+    }
+
+    public static void main(String[] args) throws RunnerException {
+        String mode = "quick";
+        List<Integer> threads = List.of(1, 2);
+        String intervals = null;
+        String heap = "4g";
+        String include = null;
+        List<String> profilers = new ArrayList<>();
+        boolean drain = true;
+        String logs = "benchmarks/target";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "quick", "full" -> mode = args[i];
+                case "--threads", "-t" -> threads = parseInts(args[++i]);
+                case "--intervals" -> intervals = args[++i];
+                case "--heap" -> heap = args[++i];
+                case "--include" -> include = args[++i];
+                case "--prof" -> profilers.add(args[++i]);
+                case "--no-drain" -> drain = false;
+                case "--logs" -> logs = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+            }
+        }
+        boolean quick = mode.equals("quick");
+        if (intervals == null) {
+            intervals = quick ? "1ms" : "1ms,5s";
+        }
+        new java.io.File(logs).mkdirs();
+
+        // key: method|interval|threads
+        Map<String, Result<?>> primary = new LinkedHashMap<>();
+        Map<String, Result<?>> alloc = new LinkedHashMap<>();
+        for (int t : threads) {
+            ChainedOptionsBuilder options = base(quick, heap, profilers)
+                    .include(include != null ? include : "io\\.tidefall\\.bench\\.(QueueWrite|MapWrite)\\.")
+                    .threads(t)
+                    .param("interval", intervals.split(","))
+                    .output(logs + "/jmh-threads-" + t + ".log");
+            System.err.println("Running the write benchmarks at " + t + " thread(s); JMH output: " + logs + "/jmh-threads-" + t + ".log");
+            collect(new Runner(options.build()).run(), primary, alloc);
+        }
+        if (drain && include == null) {
+            ChainedOptionsBuilder options = base(quick, heap, profilers)
+                    .include("io\\.tidefall\\.bench\\.Drain\\.")
+                    .threads(1)
+                    .output(logs + "/jmh-drain.log");
+            System.err.println("Running the drain benchmark; JMH output: " + logs + "/jmh-drain.log");
+            if (quick) {
+                options.param("type", "queue");
+            }
+            collect(new Runner(options.build()).run(), primary, alloc);
+        }
+        print(System.out, primary, alloc, threads, intervals.split(","));
+    }
+
+    private static ChainedOptionsBuilder base(boolean quick, String heap, List<String> profilers) {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .forks(1)
+                .warmupIterations(quick ? 2 : 3)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(quick ? 3 : 5)
+                .measurementTime(TimeValue.seconds(1))
+                // A fixed, pre-touched heap: first touches of fresh pages otherwise cap allocation on this kind of VM.
+                // Huge pages make the pre-touch of each fork several times faster.
+                .jvmArgsAppend("-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages")
+                .addProfiler("gc")
+                .shouldFailOnError(true);
+        for (String profiler : profilers) {
+            int colon = profiler.indexOf(':');
+            if (colon < 0) {
+                options.addProfiler(profiler);
+            } else {
+                options.addProfiler(profiler.substring(0, colon), profiler.substring(colon + 1));
+            }
+        }
+        return options;
+    }
+
+    private static void collect(Collection<RunResult> results, Map<String, Result<?>> primary, Map<String, Result<?>> alloc) {
+        for (RunResult run : results) {
+            String method = run.getParams().getBenchmark().replace("io.tidefall.bench.", "");
+            String interval = run.getParams().getParam("interval");
+            if (method.startsWith("Drain.")) {
+                interval = run.getParams().getParam("type") + " batch=" + run.getParams().getParam("batch");
+            }
+            String key = method + "|" + interval + "|" + run.getParams().getThreads();
+            primary.put(key, run.getPrimaryResult());
+            Result<?> norm = run.getSecondaryResults().get("gc.alloc.rate.norm");
+            if (norm != null) {
+                alloc.put(key, norm);
+            }
+        }
+    }
+
+    private static void print(PrintStream out, Map<String, Result<?>> primary, Map<String, Result<?>> alloc,
+                              List<Integer> threads, String[] intervals) {
+        out.println();
+        out.println("Tidefall benchmarks: one partition; no-op processor; ratios are of numbers from this same run.");
+        out.println("Error is JMH's 99.9% confidence half-width. B/op is gc.alloc.rate.norm.");
+        out.println();
+        String header = String.format(Locale.ROOT, "%-38s %-8s %3s %14s %8s %9s %12s %12s",
+                "benchmark", "interval", "thr", "ops/s", "error", "B/op", "vs ceiling", "vs peer");
+        out.println(header);
+        out.println("-".repeat(header.length()));
+        List<String> misses = new ArrayList<>();
+        for (String interval : intervals) {
+            for (int t : threads) {
+                for (Row row : ROWS) {
+                    String key = row.method + "|" + interval + "|" + t;
+                    Result<?> r = primary.get(key);
+                    if (r == null) {
+                        continue;
+                    }
+                    String vsCeiling = ratio(primary, row.ceiling, interval, t, r, row.ceilingTarget, row.label, misses);
+                    String vsPeer = ratio(primary, row.peer, interval, t, r, t == 1 ? row.peerTarget1 : row.peerTarget2,
+                            row.label, misses);
+                    out.println(String.format(Locale.ROOT, "%-38s %-8s %3d %14s %8s %9s %12s %12s",
+                            row.label, interval, t, human(r.getScore()), errorPercent(r), bytes(alloc.get(key)),
+                            vsCeiling, vsPeer));
+                }
+                out.println();
+            }
+        }
+        for (Map.Entry<String, Result<?>> e : primary.entrySet()) {
+            if (!e.getKey().startsWith("Drain.")) {
+                continue;
+            }
+            String[] parts = e.getKey().split("\\|");
+            Result<?> r = e.getValue();
+            boolean batchMode = parts[1].endsWith("batch=1000");
+            String target = batchMode ? (r.getScore() >= 10e6 ? ">=10M ok" : ">=10M MISS") : "";
+            if (batchMode && r.getScore() < 10e6) {
+                misses.add("drain " + parts[1] + ": " + human(r.getScore()) + " elements/s < 10 M");
+            }
+            out.println(String.format(Locale.ROOT, "%-38s %-8s %3s %14s %8s %9s %12s",
+                    "drain  elements/s " + parts[1], "-", parts[2], human(r.getScore()), errorPercent(r),
+                    bytes(alloc.get(e.getKey())), target));
+        }
+        out.println();
+        out.println("Ratio marks: '*' below its target, nothing when met or when no target applies.");
+        if (misses.isEmpty()) {
+            out.println("Every target measured in this run was met.");
+        } else {
+            out.println("Below target in this run:");
+            misses.forEach(m -> out.println("  " + m));
+        }
+    }
+
+    private static String ratio(Map<String, Result<?>> primary, String other, String interval, int t, Result<?> r,
+                                double target, String label, List<String> misses) {
+        if (other == null) {
+            return "";
+        }
+        Result<?> o = primary.get(other + "|" + interval + "|" + t);
+        if (o == null || o.getScore() <= 0) {
+            return "n/a";
+        }
+        double ratio = r.getScore() / o.getScore();
+        boolean miss = target > 0 && ratio < target;
+        if (miss) {
+            misses.add(String.format(Locale.ROOT, "%s, %s, %d thread(s): %.2fx < %.2fx of %s",
+                    label.replaceAll(" +", " "), interval, t, ratio, target, other));
+        }
+        return String.format(Locale.ROOT, "%.2fx%s", ratio, miss ? "*" : "");
+    }
+
+    private static String errorPercent(Result<?> r) {
+        double error = r.getScoreError();
+        if (Double.isNaN(error) || r.getScore() == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "±%.0f%%", 100 * error / r.getScore());
+    }
+
+    private static String bytes(Result<?> r) {
+        return r == null ? "" : String.format(Locale.ROOT, "%.1f", r.getScore());
+    }
+
+    private static String human(double opsPerSecond) {
+        return String.format(Locale.ROOT, "%.2f M", opsPerSecond / 1e6);
+    }
+
+    private static List<Integer> parseInts(String csv) {
+        List<Integer> values = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            values.add(Integer.parseInt(s.trim()));
+        }
+        return values;
+    }
+}
