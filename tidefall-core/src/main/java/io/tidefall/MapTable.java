@@ -3,6 +3,7 @@ package io.tidefall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 
 /**
  * The write table of a {@link TidefallHashMap}: a {@code ConcurrentHashMap} behind a
@@ -16,8 +17,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
 
-    private final ConcurrentHashMap<K, Object> map = new ConcurrentHashMap<>();
+    /** The most keys a fresh table is sized for up front; beyond it the map grows as usual. */
+    private static final int MAX_PRESIZE = 1 << 16;
+
+    private final ConcurrentHashMap<K, Object> map;
     private final WriterGuard guard = new WriterGuard();
+
+    /**
+     * @param expectedSize how many keys the table this one replaces held: sizing the map for them
+     *     up front spares the writers of a busy partition one resize after another on every swap
+     */
+    MapTable(long expectedSize) {
+        map = new ConcurrentHashMap<>((int) Math.min(expectedSize, MAX_PRESIZE));
+    }
 
     /**
      * Last write wins. A key that is already buffered is always overwritten; a new key is refused
@@ -53,25 +65,12 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
             return SEALED;
         }
         try {
-            for (;;) {
-                Object current = map.get(key);
-                if (current == null) {
-                    if (atCapacity(key, capacity)) {
-                        return FULL;
-                    }
-                    if (map.putIfAbsent(key, new Versioned(value, version, 0)) == null) {
-                        return WRITTEN;
-                    }
-                } else {
-                    if (version <= versionOf(current)) {
-                        return UNCHANGED;
-                    }
-                    // Versioned has identity equality, so this is a compare-and-set on the holder.
-                    if (map.replace(key, current, new Versioned(value, version, updatesOf(current) + 1))) {
-                        return WRITTEN;
-                    }
-                }
+            if (atCapacity(key, capacity)) {
+                return FULL;
             }
+            // One lookup under the bin's lock: the candidate decides, and is stored only if it wins.
+            Versioned candidate = new Versioned(value, version);
+            return map.compute(key, candidate) == candidate ? WRITTEN : UNCHANGED;
         } finally {
             guard.exit(slot);
         }
@@ -126,24 +125,38 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         return entries;
     }
 
-    private static long versionOf(Object stored) {
-        return stored instanceof Versioned versioned ? versioned.version : 0;
-    }
-
-    private static int updatesOf(Object stored) {
-        return stored instanceof Versioned versioned ? versioned.updates : 0;
-    }
-
-    /** A value written by {@code putNewer}, with the version it won with. Immutable. */
-    private static final class Versioned {
+    /**
+     * A value written by {@code putNewer}, with the version it won with. It is also the remapping
+     * function that decides, under the map's lock for the key, whether it replaces what is stored;
+     * {@code updates} is set there, before the map publishes it, and never changes afterwards.
+     */
+    private static final class Versioned implements BiFunction<Object, Object, Object> {
         final Object value;
         final long version;
-        final int updates;
+        int updates;
 
-        Versioned(Object value, long version, int updates) {
+        Versioned(Object value, long version) {
             this.value = value;
             this.version = version;
-            this.updates = updates;
+        }
+
+        @Override
+        public Object apply(Object key, Object stored) {
+            if (stored == null) {
+                return this;
+            }
+            if (stored instanceof Versioned previous) {
+                if (version <= previous.version) {
+                    return previous;
+                }
+                updates = previous.updates + 1;
+                return this;
+            }
+            if (version <= 0) { // a plain put's value counts as version 0
+                return stored;
+            }
+            updates = 1;
+            return this;
         }
     }
 }

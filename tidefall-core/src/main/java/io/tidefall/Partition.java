@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 
 /**
  * One lane of a buffer: owns the lifecycle of its tables (allocate, swap, hand off to a drain,
@@ -30,7 +30,8 @@ final class Partition<E, W extends WriteTable<E>> {
 
     private final PartitionedBuffer<E, W> buffer;
     private final int index;
-    private final Supplier<W> tables;
+    /** Makes a fresh table, sized for about as many elements as the one it replaces held. */
+    private final LongFunction<W> tables;
     private final Object lock = new Object();
 
     private volatile W table;
@@ -58,11 +59,11 @@ final class Partition<E, W extends WriteTable<E>> {
     private volatile Instant lastDrainAt;
     private volatile Duration lastDrainDuration;
 
-    Partition(PartitionedBuffer<E, W> buffer, int index, Supplier<W> tables) {
+    Partition(PartitionedBuffer<E, W> buffer, int index, LongFunction<W> tables) {
         this.buffer = buffer;
         this.index = index;
         this.tables = tables;
-        this.table = tables.get();
+        this.table = tables.apply(0);
     }
 
     /** The write table now; writers retry here when the one they had turns out sealed. */
@@ -169,7 +170,7 @@ final class Partition<E, W extends WriteTable<E>> {
     /** Swaps and submits the retired table. Caller holds {@code lock}; no drain is in flight. */
     private Drain<E> swap() {
         W retired = table;
-        table = tables.get();
+        table = tables.apply(retired.size());
         Drain<E> drain = new Drain<>(this, retired, buffer.options());
         inFlight = drain;
         try {
@@ -236,7 +237,7 @@ final class Partition<E, W extends WriteTable<E>> {
      * the writes already under way until its final drain seals it.
      */
     W retireForClose() {
-        W terminal = tables.get();
+        W terminal = tables.apply(0);
         terminal.seal();
         synchronized (lock) {
             running = false;

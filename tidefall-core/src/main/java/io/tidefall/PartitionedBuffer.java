@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -53,7 +53,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     private volatile long capacity;
 
     @SuppressWarnings("unchecked")
-    PartitionedBuffer(BufferBuilder<E, ?> builder, Function<?, ?> partitionKey, Supplier<W> tables) {
+    PartitionedBuffer(BufferBuilder<E, ?> builder, Function<?, ?> partitionKey, LongFunction<W> tables) {
         builder.requireProcessor();
         this.name = builder.name;
         // A processor of a supertype only reads the elements, so it can take a List<E>.

@@ -29,7 +29,7 @@ import java.util.function.Function;
 public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> {
 
     private TidefallQueue(Builder<T> builder) {
-        super(builder, builder.partitionKey, () -> new QueueTable<>(builder.ordering));
+        super(builder, builder.partitionKey, expectedSize -> new QueueTable<>(builder.ordering));
     }
 
     public static <T> Builder<T> builder(String name) {

@@ -75,7 +75,7 @@ class SwapProtocolLincheckTest {
 
     @Param(name = "key", gen = IntGen.class, conf = "1:3")
     public static class MapHarness {
-        private volatile MapTable<Integer, Integer> table = new MapTable<>();
+        private volatile MapTable<Integer, Integer> table = new MapTable<>(0);
 
         @Operation
         public void put(@Param(name = "key") int key) {
@@ -87,7 +87,7 @@ class SwapProtocolLincheckTest {
         @Operation
         public synchronized List<Integer> drain() {
             MapTable<Integer, Integer> retired = table;
-            table = new MapTable<>();
+            table = new MapTable<>(0);
             retired.seal();
             List<Integer> keys = new ArrayList<>();
             for (Entry<Integer, Integer> entry : retired.drain()) {
