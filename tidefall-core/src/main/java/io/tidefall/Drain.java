@@ -41,6 +41,9 @@ final class Drain<E> implements Runnable {
     private List<E> elements = List.of();
     private int size;
     private int settled;
+    private int delivered;
+    /** The end of the chunk the processor has now; equal to {@code settled} between chunks. */
+    private int inProgressEnd;
     private int failed;
     private Scheduler.Cancellable watchdog;
     private boolean returned;
@@ -102,11 +105,18 @@ final class Drain<E> implements Runnable {
         int chunk = batchSize.isTable() ? Math.max(1, elements.size()) : batchSize.size();
         for (int from = 0; from < elements.size(); from += chunk) {
             int to = Math.min(elements.size(), from + chunk);
+            synchronized (this) {
+                if (state != State.RUNNING) {
+                    Thread.interrupted(); // the timeout's interrupt was meant for the processor, not this thread's next task
+                    return; // timed out between two chunks: timeOut() has handed over this one and the rest
+                }
+                inProgressEnd = to;
+            }
             // In table mode the list itself is handed over: the processor owns it from now on.
             List<E> batch = batchSize.isTable() ? elements : elements.subList(from, to);
             Throwable failure = processWithRetries(batch);
             if (!settle(batch, failure)) {
-                return; // timed out meanwhile: timeOut() has reported the rest and finished the drain
+                return; // timed out during this chunk: its late outcome is reported, timeOut() handled the rest
             }
         }
         int lost;
@@ -146,28 +156,43 @@ final class Drain<E> implements Runnable {
         return state == State.RUNNING;
     }
 
-    /** Records a chunk's outcome; {@code false} when the drain has already timed out. */
+    /**
+     * Records a chunk's outcome; {@code false} when the drain had timed out while the processor had
+     * the chunk. Such a chunk is not part of what timeOut() handed over: its outcome arrives here,
+     * late, and counts as it really went, so no element is both delivered and handed to the
+     * failure handler.
+     */
     private boolean settle(List<E> batch, Throwable failure) {
+        boolean late;
         synchronized (this) {
-            if (state != State.RUNNING) {
-                Thread.interrupted(); // see process()
-                return false;
+            late = state != State.RUNNING;
+            if (late) {
+                Thread.interrupted(); // the timeout's interrupt was meant for the processor, not this thread's next task
+            } else {
+                settled += batch.size();
+                if (failure != null) {
+                    failed += batch.size();
+                } else {
+                    delivered += batch.size();
+                }
             }
-            settled += batch.size();
-            if (failure != null) {
-                failed += batch.size();
-            }
+        }
+        if (late) {
+            partition.lateChunk(batch.size(), failure);
         }
         if (failure != null) {
-            partition.chunkFailed(List.copyOf(batch), failure, BufferListener.FailureReason.EXCEPTION);
+            partition.chunkFailed(List.copyOf(batch), late ? timeoutException(failure) : failure,
+                    late ? BufferListener.FailureReason.TIMEOUT : BufferListener.FailureReason.EXCEPTION);
         }
-        return true;
+        return !late;
     }
 
     /**
-     * Ends a drain that has run past its timeout: what was not yet settled is reported failed,
-     * the runner is interrupted and the partition is free to drain again. Does nothing for a
-     * drain that is pending, finished, or still within its time.
+     * Ends a drain that has run past its timeout: the chunks the processor has not started are
+     * handed over as failed, the runner is interrupted and the partition is free to drain again.
+     * The chunk the processor has, if any, stays with it: whether it is delivered or failed is
+     * known only when the processor returns (see {@link #settle}). Does nothing for a drain that
+     * is pending, finished, or still within its time.
      */
     void timeOut() {
         List<E> unprocessed;
@@ -178,32 +203,41 @@ final class Drain<E> implements Runnable {
             }
             state = State.TIMED_OUT;
             // A copy: in table mode the processor owns the list and may still be using it.
-            unprocessed = List.copyOf(elements.subList(settled, size));
+            unprocessed = inProgressEnd < size ? List.copyOf(elements.subList(inProgressEnd, size)) : List.of();
             failed += unprocessed.size();
             lost = failed;
             // Under the monitor, so the runner can tell, when it next settles, that the flag is ours.
             runner.interrupt();
         }
         if (!unprocessed.isEmpty()) {
-            partition.chunkFailed(unprocessed, new TimeoutException("Drain of buffer '" + partition.bufferName()
-                    + "' partition " + partition.index() + " exceeded processingTimeout " + timeout),
-                    BufferListener.FailureReason.TIMEOUT);
+            partition.chunkFailed(unprocessed, timeoutException(null), BufferListener.FailureReason.TIMEOUT);
         }
         finish(lost, true);
     }
 
+    private TimeoutException timeoutException(Throwable processorFailure) {
+        TimeoutException timedOut = new TimeoutException("Drain of buffer '" + partition.bufferName()
+                + "' partition " + partition.index() + " exceeded processingTimeout " + timeout);
+        if (processorFailure != null) {
+            timedOut.initCause(processorFailure);
+        }
+        return timedOut;
+    }
+
     private void finish(int lost, boolean timedOut) {
         int total;
+        int ok;
         Scheduler.Cancellable timer;
         synchronized (this) {
             total = size;
+            ok = delivered;
             timer = watchdog;
             watchdog = null;
         }
         if (timer != null) {
             timer.cancel(); // before anyone learns the drain is over, so no timer outlives it
         }
-        partition.drainFinished(this, total, lost, timedOut, Duration.ofNanos(System.nanoTime() - startNanos));
+        partition.drainFinished(this, total, ok, lost, timedOut, Duration.ofNanos(System.nanoTime() - startNanos));
         finished.countDown();
     }
 

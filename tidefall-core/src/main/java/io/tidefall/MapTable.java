@@ -1,7 +1,8 @@
 package io.tidefall;
 
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.List;
+import java.util.RandomAccess;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
@@ -115,14 +116,61 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         guard.seal();
     }
 
+    /**
+     * The sealed contents as a list that makes each {@link TidefallHashMap.Entry} when it is read:
+     * the drain copies two references per key and allocates nothing per entry, so entries are
+     * born while the processor reads them and die young, instead of all living through the drain.
+     */
     @Override
-    @SuppressWarnings("unchecked")
     public List<TidefallHashMap.Entry<K, V>> drain() {
-        List<TidefallHashMap.Entry<K, V>> entries = new ArrayList<>(map.size());
-        map.forEach((key, stored) -> entries.add(stored instanceof Versioned versioned
-                ? new TidefallHashMap.Entry<>(key, (V) versioned.value, versioned.version, versioned.updates)
-                : new TidefallHashMap.Entry<>(key, (V) stored, 0, 0)));
-        return entries;
+        Object[] keys = new Object[map.size()]; // exact: the table is sealed, nothing changes it any more
+        Object[] stored = new Object[keys.length];
+        int[] count = {0};
+        map.forEach((key, value) -> {
+            keys[count[0]] = key;
+            stored[count[0]++] = value;
+        });
+        return new Entries<>(keys, stored);
+    }
+
+    /** A drained table: random access, each entry made on reading; {@code set} and so sorting work. */
+    private static final class Entries<K, V> extends AbstractList<TidefallHashMap.Entry<K, V>> implements RandomAccess {
+        private final Object[] keys;
+        private final Object[] stored;
+
+        Entries(Object[] keys, Object[] stored) {
+            this.keys = keys;
+            this.stored = stored;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public TidefallHashMap.Entry<K, V> get(int index) {
+            Object value = stored[index];
+            if (value instanceof Replaced replaced) {
+                return (TidefallHashMap.Entry<K, V>) replaced.entry;
+            }
+            return value instanceof Versioned versioned
+                    ? new TidefallHashMap.Entry<>((K) keys[index], (V) versioned.value, versioned.version, versioned.updates)
+                    : new TidefallHashMap.Entry<>((K) keys[index], (V) value, 0, 0);
+        }
+
+        @Override
+        public TidefallHashMap.Entry<K, V> set(int index, TidefallHashMap.Entry<K, V> entry) {
+            TidefallHashMap.Entry<K, V> previous = get(index);
+            keys[index] = entry.key();
+            stored[index] = new Replaced(entry);
+            return previous;
+        }
+
+        @Override
+        public int size() {
+            return keys.length;
+        }
+    }
+
+    /** An entry the processor stored into a drained list with {@code set}. */
+    private record Replaced(TidefallHashMap.Entry<?, ?> entry) {
     }
 
     /**

@@ -333,8 +333,13 @@ final class Partition<E, W extends WriteTable<E>> {
         }
     }
 
-    void drainFinished(Drain<E> drain, int size, int lost, boolean timedOut, Duration took) {
-        drained.addAndGet(size - lost);
+    /**
+     * A drain ended: {@code delivered} elements reached the processor, {@code lost} were handed
+     * over as failed; after a timeout the chunk the processor still has is in neither, and
+     * arrives later through {@link #lateChunk}.
+     */
+    void drainFinished(Drain<E> drain, int size, int delivered, int lost, boolean timedOut, Duration took) {
+        drained.addAndGet(delivered);
         failed.addAndGet(lost);
         if (size > 0) {
             drains.incrementAndGet();
@@ -357,6 +362,14 @@ final class Partition<E, W extends WriteTable<E>> {
         if (size > 0) {
             buffer.listeners().drainCompleted(buffer.name(), index, size, lost, timedOut, took);
         }
+    }
+
+    /**
+     * The outcome of a chunk that was with the processor when its drain timed out, known now that
+     * the processor returned: counted as it went ({@code failure} is null when it succeeded).
+     */
+    void lateChunk(int count, Throwable failure) {
+        (failure == null ? drained : failed).addAndGet(count);
     }
 
     void countDropped(long count, String reason) {

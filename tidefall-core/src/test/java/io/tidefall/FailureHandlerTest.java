@@ -1,6 +1,7 @@
 package io.tidefall;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -96,7 +97,7 @@ class FailureHandlerTest {
     }
 
     @Test
-    void aTimedOutDrainHandsOverWhatItHadNotProcessed() {
+    void aTimedOutDrainHandsOverWhatItHadNotStartedAndTheInterruptedChunkWhenItsCallFails() {
         CountDownLatch never = new CountDownLatch(1);
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
                 .partitions(1)
@@ -104,20 +105,53 @@ class FailureHandlerTest {
                 .failureHandler(deadLetters::add)
                 .processor(batch -> {
                     if (batch.contains(2)) {
-                        never.await();
+                        never.await(); // throws when the timeout interrupts it
                     }
                     processed.process(batch);
                 })
                 .build();
         IntStream.range(0, 6).forEach(queue::push);
 
-        queue.flush();
+        queue.flush(); // returns at the timeout
 
         assertThat(processed.all()).containsExactly(0, 1);
-        assertThat(deadLetters).singleElement().satisfies(failed -> {
-            assertThat(failed.elements()).containsExactly(2, 3, 4, 5);
-            assertThat(failed.cause()).isInstanceOf(TimeoutException.class).hasMessageContaining("processingTimeout PT0.2S");
-        });
+        await().untilAsserted(() -> assertThat(deadLetters).hasSize(2));
+        assertThat(deadLetters.get(0).elements()).as("not started: handed over at the timeout").containsExactly(4, 5);
+        assertThat(deadLetters.get(1).elements()).as("the interrupted chunk, once its call failed").containsExactly(2, 3);
+        assertThat(deadLetters).allSatisfy(failed ->
+                assertThat(failed.cause()).isInstanceOf(TimeoutException.class).hasMessageContaining("processingTimeout PT0.2S"));
+        assertThat(deadLetters.get(1).cause()).hasCauseInstanceOf(InterruptedException.class);
+        queue.close();
+    }
+
+    @Test
+    void aChunkThatCompletesAfterTheTimeoutCountsAsDeliveredAndIsNotHandedOver() throws Exception {
+        CountDownLatch finishLate = new CountDownLatch(1);
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingBatchSize(2).withProcessingTimeout(Duration.ofMillis(100)))
+                .failureHandler(deadLetters::add)
+                .processor(batch -> {
+                    while (batch.contains(0) && finishLate.getCount() > 0) { // deaf to the interrupt
+                        try {
+                            finishLate.await();
+                        } catch (InterruptedException ignored) {
+                            // finishes anyway, late
+                        }
+                    }
+                    processed.process(batch);
+                })
+                .build();
+        IntStream.range(0, 4).forEach(queue::push);
+
+        queue.flush();
+        assertThat(deadLetters).singleElement().satisfies(failed -> assertThat(failed.elements()).containsExactly(2, 3));
+        finishLate.countDown();
+
+        await().untilAsserted(() -> assertThat(queue.stats(0).drained()).isEqualTo(2));
+        assertThat(processed.all()).containsExactly(0, 1);
+        assertThat(queue.stats(0).failed()).isEqualTo(2);
+        assertThat(deadLetters).as("each element has exactly one fate").hasSize(1);
         queue.close();
     }
 
