@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.convert.DurationStyle;
 
@@ -22,6 +23,10 @@ import io.tidefall.OverflowPolicy;
  * whole.
  */
 public final class OptionsUpdate implements UnaryOperator<BufferOptions> {
+
+    private static final int MAX_QUOTED = 64;
+
+    private static final Pattern UNITLESS = Pattern.compile("[+-]?\\d+");
 
     private final List<UnaryOperator<BufferOptions>> changes;
 
@@ -115,6 +120,10 @@ public final class OptionsUpdate implements UnaryOperator<BufferOptions> {
         if (!(raw instanceof String text) || text.isBlank()) {
             throw new InvalidOptionException(field, raw, "must be a duration such as 250ms, 5s or PT1M");
         }
+        if (UNITLESS.matcher(text.trim()).matches()) {
+            // Over HTTP a JSON number arrives as this text: 5 might mean seconds as well as milliseconds.
+            throw new InvalidOptionException(field, raw, "must be a duration with a unit, such as 250ms, 5s or PT1M");
+        }
         try {
             return DurationStyle.detectAndParse(text.trim());
         } catch (RuntimeException notADuration) {
@@ -170,6 +179,19 @@ public final class OptionsUpdate implements UnaryOperator<BufferOptions> {
         throw new InvalidOptionException("overflow", raw, "must be one of block, drop, fail");
     }
 
+    /**
+     * The value in quotes, shortened when long: a message echoes what the client sent, and a
+     * request may carry megabytes in one field.
+     */
+    static String quoted(Object value) {
+        String text = String.valueOf(value);
+        if (text.length() <= MAX_QUOTED) {
+            return "'" + text + "'";
+        }
+        int end = Character.isHighSurrogate(text.charAt(MAX_QUOTED - 1)) ? MAX_QUOTED - 1 : MAX_QUOTED;
+        return "'" + text.substring(0, end) + "...' (" + text.length() + " characters)";
+    }
+
     /** "processingInterval must be a positive duration, but was PT-5S" -> "must be a positive duration". */
     private static String reason(String message) {
         if (message == null) {
@@ -188,7 +210,7 @@ public final class OptionsUpdate implements UnaryOperator<BufferOptions> {
         private final String field;
 
         InvalidOptionException(String field, Object value, String reason) {
-            super(field + " '" + value + "' is invalid: it " + reason);
+            super(field + " " + quoted(value) + " is invalid: it " + reason);
             this.field = field;
         }
 

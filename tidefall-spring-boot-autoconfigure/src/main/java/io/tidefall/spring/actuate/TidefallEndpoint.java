@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +36,12 @@ import io.tidefall.spring.TidefallBuffers;
  */
 @Endpoint(id = "tidefall", defaultAccess = Access.READ_ONLY)
 public class TidefallEndpoint {
+
+    /** The options an update may name, as request fields. */
+    static final List<String> FIELDS = List.of("processingInterval", "processingTimeout", "processingBatchSize",
+            "drainThreshold", "drainCheckInterval", "capacity", "overflow", "maxBlock", "processingRetries", "retryBackoff");
+
+    static final String NO_OPTION = "The request names no option to change: send any of " + String.join(", ", FIELDS) + ".";
 
     private final TidefallBuffers buffers;
 
@@ -71,13 +78,25 @@ public class TidefallEndpoint {
             @Nullable String processingTimeout, @Nullable String processingBatchSize, @Nullable String drainThreshold,
             @Nullable String drainCheckInterval, @Nullable String capacity, @Nullable String overflow,
             @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff) {
+        return updateOptions(name, () -> OptionsUpdate.parse(processingInterval, processingTimeout, processingBatchSize,
+                drainThreshold, drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff));
+    }
+
+    /**
+     * Applies the update {@code parse} reads from a request, once the buffer is known to exist;
+     * an update that names no option is rejected, so that a misspelt or empty request is not
+     * answered as if it had done something.
+     */
+    @Nullable OptionsDescriptor updateOptions(String name, Supplier<OptionsUpdate> parse) {
         Buffer buffer = find(name);
         if (buffer == null) {
             return null;
         }
         try {
-            OptionsUpdate update = OptionsUpdate.parse(processingInterval, processingTimeout, processingBatchSize,
-                    drainThreshold, drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff);
+            OptionsUpdate update = parse.get();
+            if (update.isEmpty()) {
+                throw new IllegalArgumentException(NO_OPTION);
+            }
             buffer.updateOptions(update);
         } catch (IllegalArgumentException invalid) {
             throw new InvalidEndpointRequestException(invalid.getMessage(), invalid.getMessage());

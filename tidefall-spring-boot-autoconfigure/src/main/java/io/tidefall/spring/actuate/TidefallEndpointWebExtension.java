@@ -14,6 +14,9 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * The {@code tidefall} endpoint over HTTP: an invalid update answers 400 with a JSON body whose
  * {@code message} names the field and the value (Spring Boot hides exception messages), and a
  * write to an unknown buffer answers 404 (a {@code null} from a write would be a 204).
+ *
+ * <p>Actuator reads the body as a map of strings: a JSON number or boolean arrives as its text,
+ * and an array or object fails with Spring's own 400 before this extension is called.
  */
 @EndpointWebExtension(endpoint = TidefallEndpoint.class)
 public class TidefallEndpointWebExtension {
@@ -30,9 +33,9 @@ public class TidefallEndpointWebExtension {
             @Nullable String drainCheckInterval, @Nullable String capacity, @Nullable String overflow,
             @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff) {
         try {
-            Object options = this.endpoint.updateOptions(name, processingInterval, processingTimeout,
-                    processingBatchSize, drainThreshold, drainCheckInterval, capacity, overflow, maxBlock,
-                    processingRetries, retryBackoff);
+            Object options = this.endpoint.updateOptions(name, () -> OptionsUpdate.parse(processingInterval,
+                    processingTimeout, processingBatchSize, drainThreshold, drainCheckInterval, capacity, overflow,
+                    maxBlock, processingRetries, retryBackoff));
             return options != null ? new WebEndpointResponse<>(options) : notFound();
         } catch (InvalidEndpointRequestException invalid) {
             return new WebEndpointResponse<>(Map.of("status", WebEndpointResponse.STATUS_BAD_REQUEST,

@@ -1,5 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,10 +178,37 @@ record BufferDefinition(String name, Type type, String processor, Integer partit
             V value = getter.apply(this.buffer);
             if (value != null) {
                 this.source = own(key);
-                return value;
+            } else {
+                this.source = PREFIX + "defaults." + key;
+                value = getter.apply(this.defaults);
             }
-            this.source = PREFIX + "defaults." + key;
-            return getter.apply(this.defaults);
+            if (value instanceof Integer || value instanceof Long) {
+                requireWhole(key, ((Number) value).longValue());
+            }
+            return value;
+        }
+
+        /**
+         * Spring converts a YAML number such as {@code 1.5} to an {@code Integer} or {@code Long}
+         * by truncating it, and saturates one beyond {@code Long.MAX_VALUE}: compares the bound
+         * number with the text the application wrote, so that neither is taken silently.
+         */
+        private void requireWhole(String key, long bound) {
+            String raw = this.rawValues.apply(this.source);
+            if (raw == null) {
+                return;
+            }
+            BigDecimal written;
+            try {
+                written = new BigDecimal(raw.trim());
+            } catch (NumberFormatException notDecimal) {
+                return; // another notation the binder accepted, such as 0x10: it converts those exactly
+            }
+            if (written.compareTo(BigDecimal.valueOf(bound)) != 0) {
+                boolean fraction = written.stripTrailingZeros().scale() > 0;
+                throw invalid(key, raw, fraction ? "must be a whole number" : "is too large",
+                        "Set it to a whole number, written without a fraction or an exponent.");
+            }
         }
 
         <V> BufferOptions apply(BufferOptions options, String key, Function<TidefallProperties.Options, V> getter,

@@ -5,7 +5,6 @@ import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
@@ -13,6 +12,7 @@ import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfigurati
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
@@ -24,7 +24,7 @@ import io.tidefall.spring.TidefallBuffers;
  * Auto-configuration for Tidefall write buffers: one bean per buffer under
  * {@code tidefall.buffers}, their processors, the {@link TidefallBuffers} registry and the
  * lifecycle that starts and closes every buffer. {@code tidefall.enabled=false} backs off
- * entirely.
+ * entirely; any other value than {@code true} or {@code false} fails the startup.
  *
  * <p>Runs after the task auto-configurations, so that the application's {@code TaskScheduler} and
  * Boot's {@code applicationTaskExecutor} are known when buffers are wired, and so that nothing
@@ -32,7 +32,7 @@ import io.tidefall.spring.TidefallBuffers;
  */
 @AutoConfiguration(after = { TaskExecutionAutoConfiguration.class, TaskSchedulingAutoConfiguration.class })
 @ConditionalOnClass(Buffer.class)
-@ConditionalOnBooleanProperty(name = "tidefall.enabled", matchIfMissing = true)
+@Conditional(OnTidefallEnabledCondition.class)
 @EnableConfigurationProperties(TidefallProperties.class)
 @Import(TidefallBufferRegistrar.class)
 public final class TidefallAutoConfiguration {

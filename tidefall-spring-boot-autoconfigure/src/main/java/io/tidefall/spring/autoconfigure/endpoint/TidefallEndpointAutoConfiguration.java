@@ -13,6 +13,7 @@ import io.tidefall.Buffer;
 import io.tidefall.spring.TidefallBuffers;
 import io.tidefall.spring.actuate.TidefallEndpoint;
 import io.tidefall.spring.actuate.TidefallEndpointWebExtension;
+import io.tidefall.spring.actuate.TidefallRequestFieldsAdvisor;
 import io.tidefall.spring.autoconfigure.TidefallAutoConfiguration;
 
 /**
@@ -37,5 +38,12 @@ public final class TidefallEndpointAutoConfiguration {
     @ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
     TidefallEndpointWebExtension tidefallEndpointWebExtension(TidefallEndpoint endpoint) {
         return new TidefallEndpointWebExtension(endpoint);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = TidefallEndpoint.class, exposure = EndpointExposure.WEB)
+    TidefallRequestFieldsAdvisor tidefallRequestFieldsAdvisor() {
+        return new TidefallRequestFieldsAdvisor();
     }
 }
