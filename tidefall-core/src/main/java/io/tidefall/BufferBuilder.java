@@ -6,13 +6,15 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * What every buffer type's builder has in common. Each setter validates its argument at once,
- * naming it, so a mistake is reported where it is written.
+ * What every buffer type's builder has in common, so that code which builds buffers of any type
+ * (such as the Spring Boot starter) configures them in one place. Each setter validates its
+ * argument at once, naming it, so a mistake is reported where it is written. Only the buffer
+ * types of this package extend it.
  *
  * @param <E> the element type the processor receives
  * @param <B> the concrete builder, returned by every setter
  */
-abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
+public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
 
     final String name;
     BatchProcessor<? super E> processor;
@@ -92,6 +94,13 @@ abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
         listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
         return self();
     }
+
+    /**
+     * Builds the buffer; it starts only when {@link Buffer#start()} is called.
+     *
+     * @throws IllegalStateException if no processor was set
+     */
+    public abstract Buffer build();
 
     void requireProcessor() {
         if (processor == null) {

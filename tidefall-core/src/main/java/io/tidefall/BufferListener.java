@@ -35,7 +35,9 @@ public interface BufferListener {
      * A drain ended, successfully or not; fires exactly once per {@link #drainStarted}.
      *
      * @param size the elements the retired table held
-     * @param failed how many of them were lost (see {@link #drainFailed}); 0 for a clean drain
+     * @param failed how many of them were not delivered by the end of the drain: lost (see
+     *     {@link #drainFailed}), or, after a timeout, still with the processor (see
+     *     {@link #chunkSettledLate}); 0 for a clean drain
      * @param timedOut whether the drain was cut short by its timeout
      * @param duration from the start of the drain to its end (or its timeout)
      */
@@ -49,6 +51,14 @@ public interface BufferListener {
      * ({@link FailureReason#TIMEOUT}).
      */
     default void drainFailed(String buffer, int partition, int size, Throwable cause, FailureReason reason) {
+    }
+
+    /**
+     * A chunk that the processor had when its drain timed out came back: {@code delivered} when
+     * the call returned normally. A chunk that failed is also reported to {@link #drainFailed}
+     * with reason {@link FailureReason#TIMEOUT}.
+     */
+    default void chunkSettledLate(String buffer, int partition, int size, boolean delivered) {
     }
 
     /**

@@ -53,6 +53,11 @@ final class Listeners implements BufferListener {
     }
 
     @Override
+    public void chunkSettledLate(String buffer, int partition, int size, boolean delivered) {
+        each(l -> l.chunkSettledLate(buffer, partition, size, delivered));
+    }
+
+    @Override
     public void failureHandlerFailed(String buffer, int partition, int size, Throwable cause) {
         each(l -> l.failureHandlerFailed(buffer, partition, size, cause));
     }

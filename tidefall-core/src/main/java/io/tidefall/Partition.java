@@ -360,7 +360,7 @@ final class Partition<E, W extends WriteTable<E>> {
             }
         }
         if (size > 0) {
-            buffer.listeners().drainCompleted(buffer.name(), index, size, lost, timedOut, took);
+            buffer.listeners().drainCompleted(buffer.name(), index, size, size - delivered, timedOut, took);
         }
     }
 
@@ -370,6 +370,7 @@ final class Partition<E, W extends WriteTable<E>> {
      */
     void lateChunk(int count, Throwable failure) {
         (failure == null ? drained : failed).addAndGet(count);
+        buffer.listeners().chunkSettledLate(buffer.name(), index, count, failure == null);
     }
 
     void countDropped(long count, String reason) {

@@ -163,9 +163,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
             return this;
         }
 
-        /**
-         * @throws IllegalStateException if no processor was set
-         */
+        @Override
         public TidefallHashMap<K, V> build() {
             return new TidefallHashMap<>(this);
         }

@@ -110,9 +110,7 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
             return this;
         }
 
-        /**
-         * @throws IllegalStateException if no processor was set
-         */
+        @Override
         public TidefallQueue<T> build() {
             return new TidefallQueue<>(this);
         }

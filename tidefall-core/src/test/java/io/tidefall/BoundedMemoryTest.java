@@ -42,15 +42,7 @@ class BoundedMemoryTest {
                         .withCapacity(CAPACITY)
                         .withOverflow(policy)
                         .withMaxBlock(Duration.ofMillis(5)))
-                .processor(batch -> {
-                    while (never.getCount() > 0) { // returns only when the test is over, whatever else happens
-                        try {
-                            never.await();
-                        } catch (InterruptedException ignored) {
-                            // deaf to the timeout's interrupt
-                        }
-                    }
-                })
+                .processor(batch -> Deaf.await(never)) // returns only when the test is over, whatever else happens
                 .build();
         queue.start();
         ExecutorService writers = Executors.newFixedThreadPool(4);

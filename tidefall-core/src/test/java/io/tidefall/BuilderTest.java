@@ -52,7 +52,7 @@ class BuilderTest {
     @Test
     void onlyThePublicApiIsPublic() {
         assertThat(Arrays.stream(new Class<?>[] {Partition.class, Drain.class, QueueTable.class, MapTable.class,
-                WriterGuard.class, PartitionedBuffer.class, BufferBuilder.class, Listeners.class, Hashing.class}))
+                WriterGuard.class, PartitionedBuffer.class, Listeners.class, Hashing.class}))
                 .noneMatch(type -> java.lang.reflect.Modifier.isPublic(type.getModifiers()));
     }
 }

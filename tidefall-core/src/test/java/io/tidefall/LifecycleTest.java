@@ -121,11 +121,11 @@ class LifecycleTest {
         queue.close();
     }
 
-    @Test
-    void closeWaitsForTheDrainInFlightThenDrainsTheRest() throws Exception {
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    /** Item 1 is in a drain whose processor waits for {@code release}; item 2 is in the write table. */
+    private TidefallQueue<Integer> queueWithItemOneInASlowDrainAndItemTwoWaiting() throws InterruptedException {
         CountDownLatch inProcessor = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Batches<Integer> received = new Batches<>();
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
                 .partitions(1)
                 .scheduler(clock)
@@ -135,7 +135,7 @@ class LifecycleTest {
                         inProcessor.countDown();
                         release.await();
                     }
-                    received.process(batch);
+                    batches.process(batch);
                 })
                 .build();
         queue.start();
@@ -143,6 +143,12 @@ class LifecycleTest {
         clock.advance(Duration.ofSeconds(5));
         assertThat(inProcessor.await(5, TimeUnit.SECONDS)).isTrue();
         queue.push(2);
+        return queue;
+    }
+
+    @Test
+    void closeWaitsForTheDrainInFlightThenDrainsTheRest() throws Exception {
+        TidefallQueue<Integer> queue = queueWithItemOneInASlowDrainAndItemTwoWaiting();
 
         Future<?> closing = threads.submit(queue::close);
         await().untilAsserted(() -> assertThatThrownBy(() -> queue.push(3)).isInstanceOf(IllegalStateException.class));
@@ -150,31 +156,12 @@ class LifecycleTest {
         release.countDown();
         closing.get(5, TimeUnit.SECONDS);
 
-        assertThat(received.all()).containsExactly(1, 2);
+        assertThat(batches.all()).containsExactly(1, 2);
     }
 
     @Test
     void flushWaitsForTheDrainInFlightFirstThenDrainsEverything() throws Exception {
-        CountDownLatch inProcessor = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Batches<Integer> received = new Batches<>();
-        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
-                .partitions(1)
-                .scheduler(clock)
-                .executor(threads)
-                .processor(batch -> {
-                    if (batch.contains(1)) {
-                        inProcessor.countDown();
-                        release.await();
-                    }
-                    received.process(batch);
-                })
-                .build();
-        queue.start();
-        queue.push(1);
-        clock.advance(Duration.ofSeconds(5));
-        assertThat(inProcessor.await(5, TimeUnit.SECONDS)).isTrue();
-        queue.push(2);
+        TidefallQueue<Integer> queue = queueWithItemOneInASlowDrainAndItemTwoWaiting();
 
         Future<?> flushing = threads.submit(queue::flush);
         assertThat(queue.stats(0).draining()).isTrue();
@@ -182,7 +169,7 @@ class LifecycleTest {
         release.countDown();
         flushing.get(5, TimeUnit.SECONDS);
 
-        assertThat(received.all()).containsExactly(1, 2);
+        assertThat(batches.all()).containsExactly(1, 2);
         assertThat(queue.bufferSize()).isZero();
         assertThat(queue.stats(0).draining()).isFalse();
         queue.close();
@@ -190,7 +177,6 @@ class LifecycleTest {
 
     @Test
     void tickIsSkippedWhileADrainIsInFlightAndReArmed() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
         RecordingListener listener = new RecordingListener();
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
                 .partitions(1)

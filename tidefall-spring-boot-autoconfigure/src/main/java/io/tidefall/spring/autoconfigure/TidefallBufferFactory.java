@@ -21,6 +21,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import io.tidefall.BatchFailureHandler;
 import io.tidefall.Buffer;
+import io.tidefall.BufferBuilder;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
 
@@ -66,38 +67,21 @@ class TidefallBufferFactory implements DisposableBean {
     /** Builds the buffer bean of {@code definition}; it is started later, by the lifecycle. */
     synchronized Buffer create(BufferDefinition definition) {
         DeferredProcessor processor = processor(definition.name());
-        Buffer buffer;
-        if (definition.type() == BufferDefinition.Type.HASH_MAP) {
-            TidefallHashMap.Builder<Object, Object> builder = TidefallHashMap.builder(definition.name());
-            builder.processor(processor).options(definition.options()).scheduler(scheduler());
-            BatchFailureHandler<Object> failureHandler = failureHandler(definition);
-            if (failureHandler != null) {
-                builder.failureHandler(failureHandler);
-            }
-            if (definition.partitions() != null) {
-                builder.partitions(definition.partitions());
-            }
-            Executor drains = executor();
-            if (drains != null) {
-                builder.executor(drains);
-            }
-            buffer = builder.build();
-        } else {
-            TidefallQueue.Builder<Object> builder = TidefallQueue.builder(definition.name());
-            builder.processor(processor).options(definition.options()).scheduler(scheduler());
-            BatchFailureHandler<Object> failureHandler = failureHandler(definition);
-            if (failureHandler != null) {
-                builder.failureHandler(failureHandler);
-            }
-            if (definition.partitions() != null) {
-                builder.partitions(definition.partitions());
-            }
-            Executor drains = executor();
-            if (drains != null) {
-                builder.executor(drains);
-            }
-            buffer = builder.build();
+        BufferBuilder<?, ?> builder = (definition.type() == BufferDefinition.Type.HASH_MAP)
+                ? TidefallHashMap.builder(definition.name()) : TidefallQueue.builder(definition.name());
+        builder.processor(processor).options(definition.options()).scheduler(scheduler());
+        BatchFailureHandler<Object> failureHandler = failureHandler(definition);
+        if (failureHandler != null) {
+            builder.failureHandler(failureHandler);
         }
+        if (definition.partitions() != null) {
+            builder.partitions(definition.partitions());
+        }
+        Executor drains = executor();
+        if (drains != null) {
+            builder.executor(drains);
+        }
+        Buffer buffer = builder.build();
         this.created.add(buffer);
         return buffer;
     }

@@ -3,6 +3,7 @@ package io.tidefall.spring.metrics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
@@ -80,6 +81,10 @@ public class TidefallObservations implements BufferListener {
         InFlight drain = this.inFlight.remove(key(buffer, partition));
         if (drain != null) {
             drain.context.completed(failed, timedOut);
+            if (timedOut && drain.firstError()) { // nothing was handed over yet: the processor still had the chunk
+                drain.observation.error(new TimeoutException("Drain of buffer '" + buffer + "' partition " + partition
+                        + " exceeded its processingTimeout after " + duration));
+            }
             drain.observation.stop();
         }
     }

@@ -76,7 +76,8 @@ class TidefallMetricsTests {
         this.buffer.pushAll(List.of(1, 2, 3, 4, 5));
         this.buffer.flush();
         assertThat(elements("success")).isEqualTo(2);
-        assertThat(elements("timeout")).isEqualTo(3);
+        // [5] was never started: lost at the timeout. [3, 4] was with the processor: lost when its call throws.
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(elements("timeout")).isEqualTo(3));
         assertThat(this.registry.get("tidefall.processing").tag("outcome", "timeout").timer().count()).isEqualTo(1);
         assertThat(this.registry.get("tidefall.processing").tag("outcome", "timeout").timer()
                 .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(200);
