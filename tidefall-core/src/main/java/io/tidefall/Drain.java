@@ -18,9 +18,13 @@ import java.util.concurrent.TimeoutException;
  * <p>Exactly one thread runs a drain: whichever calls {@link #run()} first (an executor thread, or
  * a thread that a waiter starts because an executor has not started the drain yet and may never).
  * {@link #timeOut()} may be called by the partition's watchdog and by waiters, from any thread.
- * The monitor of this object orders it against the runner settling chunks, so each element is
- * counted exactly once: processed, failed, or timed out; and exactly one of them finishes the
- * drain.
+ *
+ * <p>The monitor of this object orders the timeout against the runner, which under it takes each
+ * chunk ({@code inProgressEnd}) and settles it ({@code settled}). So at the timeout every element
+ * is in exactly one of three places: settled (delivered or failed), held by the processor (the
+ * chunk in progress, which settles late, when the call returns), or not started (handed over as
+ * failed by {@code timeOut()} at once). No element is both delivered and handed over, and exactly
+ * one of runner and timeout finishes the drain.
  */
 final class Drain<E> implements Runnable {
 
