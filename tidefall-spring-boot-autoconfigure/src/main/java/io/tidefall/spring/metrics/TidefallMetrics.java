@@ -24,7 +24,9 @@ import io.tidefall.spring.TidefallBuffers;
  *   <li>{@code tidefall.processing.elements} (counter, tag {@code outcome} = {@code success} |
  *       {@code failure} | {@code timeout}): drained elements by what became of them;
  *   <li>{@code tidefall.elements.dropped} (counter, tag {@code reason}, e.g. {@code overflow}):
- *       elements discarded before reaching a write table.
+ *       elements discarded before reaching a write table;
+ *   <li>{@code tidefall.failure.handler.errors} (counter): calls of the buffer's
+ *       {@code BatchFailureHandler} that threw, so the elements they carried are lost for good.
  * </ul>
  * The timer {@code tidefall.processing} comes from the drain observations
  * ({@link TidefallObservations}).
@@ -42,6 +44,7 @@ public class TidefallMetrics implements BufferListener {
     public static final String PROCESSING = PREFIX + "processing";
     public static final String PROCESSING_ELEMENTS = PREFIX + "processing.elements";
     public static final String ELEMENTS_DROPPED = PREFIX + "elements.dropped";
+    public static final String FAILURE_HANDLER_ERRORS = PREFIX + "failure.handler.errors";
     public static final String TAG_BUFFER = "buffer";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_REASON = "reason";
@@ -100,6 +103,18 @@ public class TidefallMetrics implements BufferListener {
                 .increment(count);
     }
 
+    @Override
+    public void failureHandlerFailed(String buffer, int partition, int size, Throwable cause) {
+        handlerErrors(buffer).increment();
+    }
+
+    private Counter handlerErrors(String buffer) {
+        return Counter.builder(FAILURE_HANDLER_ERRORS)
+                .description("Failure handler calls that threw; the elements they carried are lost")
+                .tag(TAG_BUFFER, buffer)
+                .register(this.registry);
+    }
+
     private Counter elements(String buffer, String outcome) {
         return Counter.builder(PROCESSING_ELEMENTS)
                 .description("Drained elements by outcome: processed, lost to a processor failure, or to a timeout")
@@ -123,6 +138,7 @@ public class TidefallMetrics implements BufferListener {
         elements(name, "success");
         elements(name, "failure");
         elements(name, "timeout");
+        handlerErrors(name);
         return new AtomicInteger();
     }
 

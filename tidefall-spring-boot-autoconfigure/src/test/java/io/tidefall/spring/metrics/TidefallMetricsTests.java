@@ -98,6 +98,28 @@ class TidefallMetricsTests {
     }
 
     @Test
+    void failureHandlerErrorsAreCounted() {
+        this.buffer = TidefallQueue.<Integer>builder("events")
+                .processor(batch -> {
+                    throw new IllegalStateException("processor down");
+                })
+                .failureHandler(failed -> {
+                    throw new IllegalStateException("dead-letter store down too");
+                })
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingBatchSize(1))
+                .build();
+        this.buffer.addListener(new TidefallMetrics(this.registry, TidefallBuffers.of(this.buffer)));
+        this.buffer.start();
+        assertThat(this.registry.get("tidefall.failure.handler.errors").tag("buffer", "events").counter().count()).isZero();
+        this.buffer.pushAll(List.of(1, 2, 3));
+        this.buffer.flush();
+        assertThat(this.registry.get("tidefall.failure.handler.errors").tag("buffer", "events").counter().count())
+                .isEqualTo(3);
+        assertThat(elements("failure")).isEqualTo(3);
+    }
+
+    @Test
     void metersAreRegisteredAtStartAndRemovedWhenTheBufferCloses() {
         start(BufferOptions.defaults(), batch -> { });
         assertThat(this.registry.get("tidefall.processing.elements").tag("buffer", "events").counters()).hasSize(3);
