@@ -2,6 +2,7 @@ package io.tidefall;
 
 import java.util.AbstractList;
 import java.util.List;
+import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -117,55 +118,85 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     }
 
     /**
-     * The sealed contents as a list that makes each {@link TidefallHashMap.Entry} when it is read:
-     * the drain copies two references per key and allocates nothing per entry, so entries are
-     * born while the processor reads them and die young, instead of all living through the drain.
+     * The sealed contents as a list that reads the map only when the processor first reads the
+     * list, and makes each {@link TidefallHashMap.Entry} as it is read.
+     *
+     * <p>Why lazily: the drain runs on another core than the writers, so every node of the table
+     * it walks is a cache miss, about 100 ns each. Walking a busy 1 ms table cost the drain thread
+     * most of a core, which on a two-core machine it took from the writers. A processor that reads
+     * the entries pays that walk once, as it must; the drain itself costs next to nothing.
      */
     @Override
     public List<TidefallHashMap.Entry<K, V>> drain() {
-        Object[] keys = new Object[map.size()]; // exact: the table is sealed, nothing changes it any more
-        Object[] stored = new Object[keys.length];
-        int[] count = {0};
-        map.forEach((key, value) -> {
-            keys[count[0]] = key;
-            stored[count[0]++] = value;
-        });
-        return new Entries<>(keys, stored);
+        return new Entries<>(map); // sealed: nothing changes the map any more
     }
 
-    /** A drained table: random access, each entry made on reading; {@code set} and so sorting work. */
+    /**
+     * A drained table: random access, each entry made on reading; {@code set} and so sorting work.
+     *
+     * <p>Concurrency: the drain's runner reads it, and so may the thread that times the drain out
+     * (it copies the chunks not started). The first read on any thread copies the map into
+     * {@code keys} and {@code stored} under this list's monitor, then publishes the two arrays by
+     * writing {@code columns} (volatile); every later read starts with one volatile read of it.
+     * {@code set} writes the arrays like any unsynchronized list: the processor owns the list.
+     */
     private static final class Entries<K, V> extends AbstractList<TidefallHashMap.Entry<K, V>> implements RandomAccess {
-        private final Object[] keys;
-        private final Object[] stored;
+        private final ConcurrentHashMap<K, Object> map;
+        private final int size;
+        /** {@code {keys, stored}}, index by index; {@code null} until the first read. */
+        private volatile Object[][] columns;
 
-        Entries(Object[] keys, Object[] stored) {
-            this.keys = keys;
-            this.stored = stored;
+        Entries(ConcurrentHashMap<K, Object> map) {
+            this.map = map;
+            this.size = map.size(); // exact: the map is sealed
+        }
+
+        private Object[][] columns() {
+            Object[][] filled = columns;
+            return filled != null ? filled : fill();
+        }
+
+        private synchronized Object[][] fill() {
+            if (columns == null) {
+                Object[] keys = new Object[size];
+                Object[] stored = new Object[size];
+                int[] count = {0};
+                map.forEach((key, value) -> {
+                    keys[count[0]] = key;
+                    stored[count[0]++] = value;
+                });
+                columns = new Object[][] {keys, stored};
+            }
+            return columns;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public TidefallHashMap.Entry<K, V> get(int index) {
-            Object value = stored[index];
+            Objects.checkIndex(index, size);
+            Object[][] filled = columns();
+            Object key = filled[0][index];
+            Object value = filled[1][index];
             if (value instanceof Replaced replaced) {
                 return (TidefallHashMap.Entry<K, V>) replaced.entry;
             }
             return value instanceof Versioned versioned
-                    ? new TidefallHashMap.Entry<>((K) keys[index], (V) versioned.value, versioned.version, versioned.updates)
-                    : new TidefallHashMap.Entry<>((K) keys[index], (V) value, 0, 0);
+                    ? new TidefallHashMap.Entry<>((K) key, (V) versioned.value, versioned.version, versioned.updates)
+                    : new TidefallHashMap.Entry<>((K) key, (V) value, 0, 0);
         }
 
         @Override
         public TidefallHashMap.Entry<K, V> set(int index, TidefallHashMap.Entry<K, V> entry) {
             TidefallHashMap.Entry<K, V> previous = get(index);
-            keys[index] = entry.key();
-            stored[index] = new Replaced(entry);
+            Object[][] filled = columns();
+            filled[0][index] = entry.key();
+            filled[1][index] = new Replaced(entry);
             return previous;
         }
 
         @Override
         public int size() {
-            return keys.length;
+            return size;
         }
     }
 
