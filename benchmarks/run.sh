@@ -3,7 +3,8 @@
 # the ratios Tidefall/ceiling and Tidefall/peer measured in this same run.
 #
 #   benchmarks/run.sh            quick mode: 1 ms interval, 1 and 2 threads, queue drain (under 6 minutes)
-#   benchmarks/run.sh full       1 ms and 5 s intervals, longer iterations, queue and map drains, 8 GB heap
+#   benchmarks/run.sh full       1 ms and 5 s intervals, longer iterations, queue and map drains, 8 GB heap,
+#                                3 rounds (medians; each ratio taken within a round)
 #   benchmarks/run.sh quick --threads 1 --include 'QueueWrite'      any Suite option after the mode
 #
 # JMH's own output goes to benchmarks/target/jmh-*.log. Numbers from a shared or busy machine are

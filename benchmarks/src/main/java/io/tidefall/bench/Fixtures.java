@@ -1,5 +1,6 @@
 package io.tidefall.bench;
 
+import io.tidefall.TidefallHashMap;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -39,6 +40,26 @@ final class Fixtures {
             keys[i] = BOXED[random.nextInt(KEY_SPACE)];
         }
         return keys;
+    }
+
+    /**
+     * What a processor that reads its batch leaves behind: a field JIT cannot prove unused, so the
+     * reads are not optimised away. Written by drain threads; never read by the benchmarks.
+     */
+    static volatile int sink;
+
+    /**
+     * A processor that reads every element it is given, as a real one does: each map entry's key
+     * and value, each queue item. It is what shows the cost that a lazily read batch defers from
+     * the drain to the processor.
+     */
+    static <E> void readAll(List<E> batch) {
+        int hash = 0;
+        for (E element : batch) {
+            hash += System.identityHashCode(element instanceof TidefallHashMap.Entry<?, ?> entry
+                    ? entry.key() : element);
+        }
+        sink = hash;
     }
 
     /** "1ms", "5s", "250ms". */

@@ -3,6 +3,7 @@ package io.tidefall.bench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,11 +23,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java -cp benchmarks.jar io.tidefall.bench.Suite [quick|full] [--threads 1,2] [--intervals 1ms,5s]
- *      [--heap 4g] [--include REGEX] [--prof SPEC]... [--no-drain] [--logs DIR]
+ *      [--rounds N] [--heap 4g] [--include REGEX] [--prof SPEC]... [--no-drain] [--logs DIR]
  *
- * quick: 1 ms interval, 2 x 1 s warm-up, 3 x 1 s measurement, queue drain only.
- * full:  1 ms and 5 s intervals, 3 x 1 s warm-up, 5 x 1 s measurement, queue and map drains.
+ * quick: 1 ms interval, 2 x 1 s warm-up, 3 x 1 s measurement, queue drain only, 1 round.
+ * full:  1 ms and 5 s intervals, 3 x 1 s warm-up, 5 x 1 s measurement, queue and map drains,
+ *        3 rounds.
  * </pre>
+ *
+ * <p>A round runs every write benchmark once, each in a fork of its own. On a shared two-core VM
+ * one fork can run at half or twice the speed of the next for reasons outside the JVM, so with
+ * several rounds the table gives each benchmark's median score and each ratio's median over the
+ * rounds, every ratio taken between two numbers of the same round, with the lowest and highest
+ * in brackets. The targets are judged on the medians.
  */
 public final class Suite {
 
@@ -44,6 +52,8 @@ public final class Suite {
             new Row("QueueWrite.peerEnqueue", "queue  enqueue          buffer-trigger", null, 0, null, 0, 0),
             new Row("MapWrite.tidefallPut", "map    put              Tidefall", "MapWrite.ceilingChmPut", 0.7,
                     "MapWrite.peerEnqueue", 1.0, 1.5),
+            new Row("MapWrite.tidefallPutReadingProcessor", "map    put, reading proc. Tidefall", "MapWrite.ceilingChmPut", 0,
+                    "MapWrite.peerEnqueue", 0, 0),
             new Row("MapWrite.tidefallPutNewer", "map    putNewer         Tidefall", "MapWrite.ceilingChmComputeNewer", 0.6,
                     null, 0, 0),
             new Row("MapWrite.ceilingChmPut", "map    CHM.put          ceiling", null, 0, null, 0, 0),
@@ -62,6 +72,7 @@ public final class Suite {
         List<String> profilers = new ArrayList<>();
         boolean drain = true;
         String logs = "benchmarks/target";
+        Integer rounds = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "quick", "full" -> mode = args[i];
@@ -72,6 +83,7 @@ public final class Suite {
                 case "--prof" -> profilers.add(args[++i]);
                 case "--no-drain" -> drain = false;
                 case "--logs" -> logs = args[++i];
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
@@ -79,19 +91,29 @@ public final class Suite {
         if (intervals == null) {
             intervals = quick ? "1ms" : "1ms,5s";
         }
+        if (rounds == null) {
+            rounds = quick ? 1 : 3;
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, but was " + rounds);
+        }
         new java.io.File(logs).mkdirs();
 
-        // key: method|interval|threads
-        Map<String, Result<?>> primary = new LinkedHashMap<>();
-        Map<String, Result<?>> alloc = new LinkedHashMap<>();
-        for (int t : threads) {
-            ChainedOptionsBuilder options = base(quick, heap, profilers)
-                    .include(include != null ? include : "io\\.tidefall\\.bench\\.(QueueWrite|MapWrite)\\.")
-                    .threads(t)
-                    .param("interval", intervals.split(","))
-                    .output(logs + "/jmh-threads-" + t + ".log");
-            System.err.println("Running the write benchmarks at " + t + " thread(s); JMH output: " + logs + "/jmh-threads-" + t + ".log");
-            collect(new Runner(options.build()).run(), primary, alloc);
+        // key: method|interval|threads -> one result per round
+        Map<String, List<Result<?>>> primary = new LinkedHashMap<>();
+        Map<String, List<Result<?>>> alloc = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (int t : threads) {
+                String log = logs + "/jmh-threads-" + t + (rounds > 1 ? "-round-" + round : "") + ".log";
+                ChainedOptionsBuilder options = base(quick, heap, profilers)
+                        .include(include != null ? include : "io\\.tidefall\\.bench\\.(QueueWrite|MapWrite)\\.")
+                        .threads(t)
+                        .param("interval", intervals.split(","))
+                        .output(log);
+                System.err.println("Round " + round + " of " + rounds + ": the write benchmarks at " + t
+                        + " thread(s); JMH output: " + log);
+                collect(new Runner(options.build()).run(), primary, alloc);
+            }
         }
         if (drain && include == null) {
             ChainedOptionsBuilder options = base(quick, heap, profilers)
@@ -104,7 +126,7 @@ public final class Suite {
             }
             collect(new Runner(options.build()).run(), primary, alloc);
         }
-        print(System.out, primary, alloc, threads, intervals.split(","));
+        print(System.out, primary, alloc, threads, intervals.split(","), rounds);
     }
 
     private static ChainedOptionsBuilder base(boolean quick, String heap, List<String> profilers) {
@@ -130,30 +152,40 @@ public final class Suite {
         return options;
     }
 
-    private static void collect(Collection<RunResult> results, Map<String, Result<?>> primary, Map<String, Result<?>> alloc) {
+    private static void collect(Collection<RunResult> results, Map<String, List<Result<?>>> primary,
+                                Map<String, List<Result<?>>> alloc) {
         for (RunResult run : results) {
             String method = run.getParams().getBenchmark().replace("io.tidefall.bench.", "");
             String interval = run.getParams().getParam("interval");
             if (method.startsWith("Drain.")) {
-                interval = run.getParams().getParam("type") + " batch=" + run.getParams().getParam("batch");
+                interval = run.getParams().getParam("type") + " " + run.getParams().getParam("processor")
+                        + " batch=" + run.getParams().getParam("batch");
             }
             String key = method + "|" + interval + "|" + run.getParams().getThreads();
-            primary.put(key, run.getPrimaryResult());
+            primary.computeIfAbsent(key, k -> new ArrayList<>()).add(run.getPrimaryResult());
             Result<?> norm = run.getSecondaryResults().get("gc.alloc.rate.norm");
             if (norm != null) {
-                alloc.put(key, norm);
+                alloc.computeIfAbsent(key, k -> new ArrayList<>()).add(norm);
             }
         }
     }
 
-    private static void print(PrintStream out, Map<String, Result<?>> primary, Map<String, Result<?>> alloc,
-                              List<Integer> threads, String[] intervals) {
+    private static void print(PrintStream out, Map<String, List<Result<?>>> primary,
+                              Map<String, List<Result<?>>> alloc, List<Integer> threads, String[] intervals, int rounds) {
         out.println();
-        out.println("Tidefall benchmarks: one partition; no-op processor; ratios are of numbers from this same run.");
-        out.println("Error is JMH's 99.9% confidence half-width. B/op is gc.alloc.rate.norm.");
+        out.println("Tidefall benchmarks: one partition; no-op processor unless marked; ratios are of numbers from"
+                + " the same round.");
+        if (rounds == 1) {
+            out.println("Error is JMH's 99.9% confidence half-width. B/op is gc.alloc.rate.norm.");
+        } else {
+            out.println(rounds + " rounds: ops/s and B/op are medians over the rounds; error is half the spread of the"
+                    + " rounds' scores; each ratio is the median of the rounds' ratios [lowest-highest].");
+        }
         out.println();
-        String header = String.format(Locale.ROOT, "%-38s %-8s %3s %14s %8s %9s %12s %12s",
-                "benchmark", "interval", "thr", "ops/s", "error", "B/op", "vs ceiling", "vs peer");
+        int ratioWidth = rounds == 1 ? 12 : 24;
+        String format = "%-38s %-8s %3s %14s %8s %9s %" + ratioWidth + "s %" + ratioWidth + "s";
+        String header = String.format(Locale.ROOT, format, "benchmark", "interval", "thr", "ops/s", "error", "B/op",
+                "vs ceiling", "vs peer");
         out.println(header);
         out.println("-".repeat(header.length()));
         List<String> misses = new ArrayList<>();
@@ -161,33 +193,32 @@ public final class Suite {
             for (int t : threads) {
                 for (Row row : ROWS) {
                     String key = row.method + "|" + interval + "|" + t;
-                    Result<?> r = primary.get(key);
-                    if (r == null) {
+                    List<Result<?>> results = primary.get(key);
+                    if (results == null) {
                         continue;
                     }
-                    String vsCeiling = ratio(primary, row.ceiling, interval, t, r, row.ceilingTarget, row.label, misses);
-                    String vsPeer = ratio(primary, row.peer, interval, t, r, t == 1 ? row.peerTarget1 : row.peerTarget2,
+                    String vsCeiling = ratio(primary, key, row.ceiling, interval, t, row.ceilingTarget, row.label, misses);
+                    String vsPeer = ratio(primary, key, row.peer, interval, t, t == 1 ? row.peerTarget1 : row.peerTarget2,
                             row.label, misses);
-                    out.println(String.format(Locale.ROOT, "%-38s %-8s %3d %14s %8s %9s %12s %12s",
-                            row.label, interval, t, human(r.getScore()), errorPercent(r), bytes(alloc.get(key)),
-                            vsCeiling, vsPeer));
+                    out.println(String.format(Locale.ROOT, format, row.label, interval, t, human(median(results)),
+                            error(results), bytes(alloc.get(key)), vsCeiling, vsPeer));
                 }
                 out.println();
             }
         }
-        for (Map.Entry<String, Result<?>> e : primary.entrySet()) {
+        for (Map.Entry<String, List<Result<?>>> e : primary.entrySet()) {
             if (!e.getKey().startsWith("Drain.")) {
                 continue;
             }
             String[] parts = e.getKey().split("\\|");
-            Result<?> r = e.getValue();
-            boolean batchMode = parts[1].endsWith("batch=1000");
-            String target = batchMode ? (r.getScore() >= 10e6 ? ">=10M ok" : ">=10M MISS") : "";
-            if (batchMode && r.getScore() < 10e6) {
-                misses.add("drain " + parts[1] + ": " + human(r.getScore()) + " elements/s < 10 M");
+            double score = median(e.getValue());
+            boolean batchMode = parts[1].endsWith("batch=1000") && parts[1].contains(" noop ");
+            String target = batchMode ? (score >= 10e6 ? ">=10M ok" : ">=10M MISS") : "";
+            if (batchMode && score < 10e6) {
+                misses.add("drain " + parts[1] + ": " + human(score) + " elements/s < 10 M");
             }
             out.println(String.format(Locale.ROOT, "%-38s %-8s %3s %14s %8s %9s %12s",
-                    "drain  elements/s " + parts[1], "-", parts[2], human(r.getScore()), errorPercent(r),
+                    "drain  elements/s " + parts[1], "-", parts[2], human(score), error(e.getValue()),
                     bytes(alloc.get(e.getKey())), target));
         }
         out.println();
@@ -200,34 +231,63 @@ public final class Suite {
         }
     }
 
-    private static String ratio(Map<String, Result<?>> primary, String other, String interval, int t, Result<?> r,
+    /** The median over the rounds of this benchmark's score divided by {@code other}'s in the same round. */
+    private static String ratio(Map<String, List<Result<?>>> primary, String key, String other, String interval, int t,
                                 double target, String label, List<String> misses) {
         if (other == null) {
             return "";
         }
-        Result<?> o = primary.get(other + "|" + interval + "|" + t);
-        if (o == null || o.getScore() <= 0) {
+        List<Result<?>> mine = primary.get(key);
+        List<Result<?>> theirs = primary.get(other + "|" + interval + "|" + t);
+        if (theirs == null || theirs.size() != mine.size()) {
             return "n/a";
         }
-        double ratio = r.getScore() / o.getScore();
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round < mine.size(); round++) {
+            ratios.add(mine.get(round).getScore() / theirs.get(round).getScore());
+        }
+        double ratio = median(ratios);
         boolean miss = target > 0 && ratio < target;
         if (miss) {
             misses.add(String.format(Locale.ROOT, "%s, %s, %d thread(s): %.2fx < %.2fx of %s",
                     label.replaceAll(" +", " "), interval, t, ratio, target, other));
         }
-        return String.format(Locale.ROOT, "%.2fx%s", ratio, miss ? "*" : "");
+        String spread = ratios.size() == 1 ? ""
+                : String.format(Locale.ROOT, " [%.2f-%.2f]", Collections.min(ratios), Collections.max(ratios));
+        return String.format(Locale.ROOT, "%.2fx%s%s", ratio, miss ? "*" : " ", spread);
     }
 
-    private static String errorPercent(Result<?> r) {
-        double error = r.getScoreError();
-        if (Double.isNaN(error) || r.getScore() == 0) {
+    private static double median(Collection<Result<?>> results) {
+        return median(results.stream().map(Result::getScore).toList());
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** One round: JMH's confidence half-width; several: half the spread of the rounds' scores. Relative to the median. */
+    private static String error(List<Result<?>> results) {
+        double median = median(results);
+        if (median == 0) {
             return "";
         }
-        return String.format(Locale.ROOT, "±%.0f%%", 100 * error / r.getScore());
+        double error;
+        if (results.size() == 1) {
+            error = results.get(0).getScoreError();
+            if (Double.isNaN(error)) {
+                return "";
+            }
+        } else {
+            List<Double> scores = results.stream().map(Result::getScore).toList();
+            error = (Collections.max(scores) - Collections.min(scores)) / 2;
+        }
+        return String.format(Locale.ROOT, "±%.0f%%", 100 * error / median);
     }
 
-    private static String bytes(Result<?> r) {
-        return r == null ? "" : String.format(Locale.ROOT, "%.1f", r.getScore());
+    private static String bytes(List<Result<?>> results) {
+        return results == null ? "" : String.format(Locale.ROOT, "%.1f", median(results));
     }
 
     private static String human(double opsPerSecond) {
