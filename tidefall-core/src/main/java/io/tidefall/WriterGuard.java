@@ -29,7 +29,13 @@ final class WriterGuard {
     private static final int PADDING = 16;
     private static final int STRIPES = stripeCount();
 
-    private final AtomicLongArray stripes = new AtomicLongArray(STRIPES * PADDING);
+    /**
+     * Stripe {@code k} is at index {@code (k + 1) * PADDING}: one padding block before the first
+     * stripe and one after the last, so that no stripe shares a cache line with the array's
+     * header (whose length every access reads), with this guard's {@code sealed} (allocated just
+     * before the array, and read by every writer) or with whatever is allocated after it.
+     */
+    private final AtomicLongArray stripes = new AtomicLongArray((STRIPES + 2) * PADDING);
 
     /** Written once by the sealer; read by every writer after registering. */
     private volatile boolean sealed;
@@ -57,7 +63,7 @@ final class WriterGuard {
     /** Refuses later writers and waits until the ones inside have left. Called once. */
     void seal() {
         sealed = true;
-        for (int slot = 0; slot < stripes.length(); slot += PADDING) {
+        for (int slot = PADDING; slot <= STRIPES * PADDING; slot += PADDING) {
             int spins = 0;
             while (stripes.get(slot) != 0) {
                 spins = Spin.pause(spins);
@@ -70,7 +76,7 @@ final class WriterGuard {
         @SuppressWarnings("deprecation") // Thread.threadId() arrives in Java 19; this is Java 17
         long id = Thread.currentThread().getId();
         int spread = (int) ((id * 0x9E3779B97F4A7C15L) >>> 32);
-        return (spread & (STRIPES - 1)) * PADDING;
+        return ((spread & (STRIPES - 1)) + 1) * PADDING;
     }
 
     private static int stripeCount() {

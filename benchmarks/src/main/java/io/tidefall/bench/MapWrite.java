@@ -170,14 +170,16 @@ public class MapWrite {
     @Benchmark
     public Object ceilingChmComputeNewer(Ceiling s, Keys k) {
         long version = ++k.version;
-        Object value = Fixtures.VALUE;
-        return s.holder.table.compute(k.next(), (key, old) -> {
-            if (old == null) {
-                return new Versioned(value, version, 0);
-            }
-            Versioned stored = (Versioned) old;
-            return version > stored.version ? new Versioned(value, version, stored.updates + 1) : stored;
-        });
+        return s.holder.table.compute(k.next(), (key, old) -> newer(old, version));
+    }
+
+    /** Newer version wins: what the compute ceiling stores for a write of {@code version}. */
+    static Object newer(Object old, long version) {
+        if (old == null) {
+            return new Versioned(Fixtures.VALUE, version, 0);
+        }
+        Versioned stored = (Versioned) old;
+        return version > stored.version ? new Versioned(Fixtures.VALUE, version, stored.updates + 1) : stored;
     }
 
     @Benchmark

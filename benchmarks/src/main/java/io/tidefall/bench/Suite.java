@@ -17,8 +17,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the whole suite (write benchmarks at each thread count, then the drain benchmark) in one
- * JMH session per thread count, and prints one table: ops/s, allocation per op, and the ratios
+ * Runs the whole suite (write benchmarks at each thread count, then {@link Paired}, then the drain
+ * benchmark) in one JMH session per thread count, and prints one table: ops/s, allocation per op, and the ratios
  * Tidefall/ceiling and Tidefall/peer of numbers measured in this same run.
  *
  * <pre>
@@ -34,7 +34,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * one fork can run at half or twice the speed of the next for reasons outside the JVM, so with
  * several rounds the table gives each benchmark's median score and each ratio's median over the
  * rounds, every ratio taken between two numbers of the same round, with the lowest and highest
- * in brackets. The targets are judged on the medians.
+ * in brackets. {@link Paired} then measures Tidefall and each ceiling taking turns within one fork;
+ * when it ran (always, unless {@code --include} picks benchmarks), the targets against the
+ * ceilings are judged on its ratios, and the others on the medians.
  */
 public final class Suite {
 
@@ -115,6 +117,29 @@ public final class Suite {
                 collect(new Runner(options.build()).run(), primary, alloc);
             }
         }
+        // key: write|interval|threads -> {tidefall, ceiling} ops/s from one fork
+        Map<String, double[]> paired = new LinkedHashMap<>();
+        if (include == null) {
+            for (int t : threads) {
+                String log = logs + "/jmh-paired-threads-" + t + ".log";
+                ChainedOptionsBuilder options = base(quick, heap, profilers)
+                        .include("io\\.tidefall\\.bench\\.Paired\\.")
+                        .threads(t)
+                        .param("interval", intervals.split(","))
+                        .warmupIterations(quick ? 2 : 4)
+                        .measurementIterations(quick ? 6 : 10) // even: each subject gets half
+                        .output(log);
+                System.err.println("Paired: Tidefall and ceiling taking turns in one fork at " + t
+                        + " thread(s); JMH output: " + log);
+                for (RunResult run : new Runner(options.build()).run()) {
+                    String key = run.getParams().getParam("write") + "|" + run.getParams().getParam("interval") + "|"
+                            + run.getParams().getThreads();
+                    paired.put(key, new double[] {
+                            run.getSecondaryResults().get("tidefall").getScore(),
+                            run.getSecondaryResults().get("ceiling").getScore()});
+                }
+            }
+        }
         if (drain && include == null) {
             ChainedOptionsBuilder options = base(quick, heap, profilers)
                     .include("io\\.tidefall\\.bench\\.Drain\\.")
@@ -126,7 +151,7 @@ public final class Suite {
             }
             collect(new Runner(options.build()).run(), primary, alloc);
         }
-        print(System.out, primary, alloc, threads, intervals.split(","), rounds);
+        print(System.out, primary, alloc, threads, intervals.split(","), rounds, paired);
     }
 
     private static ChainedOptionsBuilder base(boolean quick, String heap, List<String> profilers) {
@@ -171,7 +196,8 @@ public final class Suite {
     }
 
     private static void print(PrintStream out, Map<String, List<Result<?>>> primary,
-                              Map<String, List<Result<?>>> alloc, List<Integer> threads, String[] intervals, int rounds) {
+                              Map<String, List<Result<?>>> alloc, List<Integer> threads, String[] intervals, int rounds,
+                              Map<String, double[]> paired) {
         out.println();
         out.println("Tidefall benchmarks: one partition; no-op processor unless marked; ratios are of numbers from"
                 + " the same round.");
@@ -197,7 +223,9 @@ public final class Suite {
                     if (results == null) {
                         continue;
                     }
-                    String vsCeiling = ratio(primary, key, row.ceiling, interval, t, row.ceilingTarget, row.label, misses);
+                    // With paired results, the ceiling targets are judged there (below); these ratios are shown as measured.
+                    String vsCeiling = ratio(primary, key, row.ceiling, interval, t, paired.isEmpty() ? row.ceilingTarget : 0,
+                            row.label, misses);
                     String vsPeer = ratio(primary, key, row.peer, interval, t, t == 1 ? row.peerTarget1 : row.peerTarget2,
                             row.label, misses);
                     out.println(String.format(Locale.ROOT, format, row.label, interval, t, human(median(results)),
@@ -205,6 +233,9 @@ public final class Suite {
                 }
                 out.println();
             }
+        }
+        if (!paired.isEmpty()) {
+            printPaired(out, paired, misses);
         }
         for (Map.Entry<String, List<Result<?>>> e : primary.entrySet()) {
             if (!e.getKey().startsWith("Drain.")) {
@@ -229,6 +260,38 @@ public final class Suite {
             out.println("Below target in this run:");
             misses.forEach(m -> out.println("  " + m));
         }
+    }
+
+    /** Targets against the ceiling, by the write that {@link Paired} measures. */
+    private static final Map<String, Double> PAIRED_TARGETS = Map.of("put", 0.7, "putNewer", 0.6, "push", 0.6);
+
+    private static void printPaired(PrintStream out, Map<String, double[]> paired, List<String> misses) {
+        out.println("Paired (Paired.java): Tidefall and its ceiling take turns, one 1 s iteration each, in one fork;"
+                + " the ceiling targets are judged here.");
+        String format = "%-38s %-8s %3s %14s %14s %12s";
+        out.println(String.format(Locale.ROOT, format, "write vs ceiling", "interval", "thr", "Tidefall", "ceiling",
+                "ratio"));
+        for (Map.Entry<String, double[]> e : paired.entrySet()) {
+            String[] parts = e.getKey().split("\\|");
+            // Each subject ran half the measurement iterations: both scores are halved alike; doubled for display.
+            double tidefall = 2 * e.getValue()[0];
+            double ceiling = 2 * e.getValue()[1];
+            double ratio = tidefall / ceiling;
+            double target = PAIRED_TARGETS.getOrDefault(parts[0], 0.0);
+            boolean miss = ratio < target;
+            if (miss) {
+                misses.add(String.format(Locale.ROOT, "paired %s, %s, %s thread(s): %.2fx < %.2fx of the ceiling",
+                        parts[0], parts[1], parts[2], ratio, target));
+            }
+            String label = switch (parts[0]) {
+                case "put" -> "map    put vs CHM.put";
+                case "putNewer" -> "map    putNewer vs CHM.compute newer";
+                default -> "queue  push vs CLQ.offer";
+            };
+            out.println(String.format(Locale.ROOT, format, label, parts[1], parts[2], human(tidefall), human(ceiling),
+                    String.format(Locale.ROOT, "%.2fx%s", ratio, miss ? "*" : "")));
+        }
+        out.println();
     }
 
     /** The median over the rounds of this benchmark's score divided by {@code other}'s in the same round. */
