@@ -119,7 +119,12 @@ public class MapWrite {
 
         @Setup(Level.Iteration)
         public void start() {
-            trigger = BufferTrigger.<Integer, ConcurrentHashMap<Integer, Object>>simple()
+            trigger = trigger(interval);
+        }
+
+        /** buffer-trigger with a {@code ConcurrentHashMap} container, swapped every {@code interval}. */
+        static BufferTrigger<Integer> trigger(String interval) {
+            return BufferTrigger.<Integer, ConcurrentHashMap<Integer, Object>>simple()
                     // Counts distinct pending keys: the pending counter moves only on a new key, the cheapest honest adder.
                     .setContainer(ConcurrentHashMap::new, (map, key) -> map.put(key, Fixtures.VALUE) == null)
                     .interval(Fixtures.parse(interval).toMillis(), TimeUnit.MILLISECONDS)

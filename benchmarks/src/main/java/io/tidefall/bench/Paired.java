@@ -1,5 +1,6 @@
 package io.tidefall.bench;
 
+import com.github.phantomthief.collection.BufferTrigger;
 import io.tidefall.BatchSize;
 import io.tidefall.BufferOptions;
 import io.tidefall.TidefallHashMap;
@@ -20,15 +21,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Tidefall and its ceiling in the same fork, taking turns: even iterations write into Tidefall,
- * odd ones into the ceiling, each subject built fresh for its iteration exactly as in
- * {@link MapWrite} and {@link QueueWrite}.
+ * Tidefall and another subject (its ceiling, or the peer buffer-trigger) in the same fork, taking
+ * turns: even iterations write into Tidefall, odd ones into the other, each subject built fresh
+ * for its iteration exactly as in {@link MapWrite} and {@link QueueWrite}.
  *
  * <p>Why: on a shared two-core VM one fork can run the same code at a third or at three times the
  * speed of the next (JIT decisions, where the host puts the two vCPUs), so a ratio of two
  * benchmarks from two forks carries that luck. Here both subjects share the fork, its JIT state
  * and its vCPUs, and alternate every second, so slow drifts of the host hit both alike. The
- * counters {@code tidefall} and {@code ceiling} report each subject's operations per second; with
+ * counters {@code tidefall} and {@code other} report each subject's operations per second; with
  * an even number of measurement iterations each gets half of them, so both are halved alike and
  * their ratio is the ratio of the subjects' throughputs.
  */
@@ -42,8 +43,11 @@ public class Paired {
 
     @State(Scope.Benchmark)
     public static class Turns {
-        /** {@code put} (vs CHM.put), {@code putNewer} (vs CHM.compute newer) or {@code push} (vs CLQ.offer). */
-        @Param({"put", "putNewer", "push"})
+        /**
+         * {@code put} (vs CHM.put), {@code putNewer} (vs CHM.compute newer), {@code push} (vs CLQ.offer),
+         * {@code put-peer} and {@code push-peer} (vs buffer-trigger's enqueue, as in {@link MapWrite} and {@link QueueWrite}).
+         */
+        @Param({"put", "putNewer", "push", "put-peer", "push-peer"})
         String write;
 
         @Param({"1ms", "5s"})
@@ -54,21 +58,26 @@ public class Paired {
         private int iterations;
         /** Set before each iteration, read by its writers: JMH orders iteration setup before the iteration. */
         boolean tidefallTurn;
+        boolean peer;
 
         TidefallHashMap<Integer, Object> map;
         TidefallQueue<Object> queue;
         Holder<ConcurrentHashMap<Integer, Object>> maps;
         Holder<ConcurrentLinkedQueue<Object>> queues;
+        BufferTrigger<Object> queuePeer;
+        BufferTrigger<Integer> mapPeer;
 
         @Setup(Level.Iteration)
         public void start() {
             tidefallTurn = iterations++ % 2 == 0;
             kind = switch (write) {
-                case "put" -> PUT;
+                case "put", "put-peer" -> PUT;
                 case "putNewer" -> PUT_NEWER;
-                case "push" -> PUSH;
-                default -> throw new IllegalArgumentException("write must be put, putNewer or push, but was " + write);
+                case "push", "push-peer" -> PUSH;
+                default -> throw new IllegalArgumentException(
+                        "write must be put, putNewer, push, put-peer or push-peer, but was " + write);
             };
+            peer = write.endsWith("-peer");
             boolean queueWrite = kind == PUSH;
             BufferOptions options = BufferOptions.defaults()
                     .withProcessingInterval(Fixtures.parse(interval))
@@ -80,6 +89,10 @@ public class Paired {
                 map = TidefallHashMap.<Integer, Object>builder("paired-map").processor(batch -> { }).partitions(1)
                         .options(options).build();
                 map.start();
+            } else if (peer && queueWrite) {
+                queuePeer = QueueWrite.Peer.trigger(interval);
+            } else if (peer) {
+                mapPeer = MapWrite.Peer.trigger(interval);
             } else if (queueWrite) {
                 queues = new Holder<>(ConcurrentLinkedQueue::new, interval);
             } else {
@@ -89,21 +102,30 @@ public class Paired {
 
         @TearDown(Level.Iteration)
         public void close() throws InterruptedException {
-            for (AutoCloseable subject : new AutoCloseable[] {map, queue, maps, queues}) {
-                if (subject != null) {
-                    try {
-                        subject.close();
-                    } catch (InterruptedException | RuntimeException e) {
-                        throw e;
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
+            if (map != null) {
+                map.close();
+            }
+            if (queue != null) {
+                queue.close();
+            }
+            if (maps != null) {
+                maps.close();
+            }
+            if (queues != null) {
+                queues.close();
+            }
+            if (queuePeer != null) {
+                queuePeer.close();
+            }
+            if (mapPeer != null) {
+                mapPeer.close();
             }
             map = null;
             queue = null;
             maps = null;
             queues = null;
+            queuePeer = null;
+            mapPeer = null;
         }
     }
 
@@ -112,12 +134,12 @@ public class Paired {
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Counts {
         public long tidefall;
-        public long ceiling;
+        public long other;
 
         @Setup(Level.Iteration)
         public void reset() {
             tidefall = 0;
-            ceiling = 0;
+            other = 0;
         }
     }
 
@@ -128,9 +150,12 @@ public class Paired {
                 if (turns.tidefallTurn) {
                     turns.map.put(keys.next(), Fixtures.VALUE);
                     counts.tidefall++;
+                } else if (turns.peer) {
+                    turns.mapPeer.enqueue(keys.next());
+                    counts.other++;
                 } else {
                     turns.maps.table.put(keys.next(), Fixtures.VALUE);
-                    counts.ceiling++;
+                    counts.other++;
                 }
             }
             case PUT_NEWER -> {
@@ -140,16 +165,19 @@ public class Paired {
                 } else {
                     long version = ++keys.version;
                     turns.maps.table.compute(keys.next(), (key, old) -> MapWrite.newer(old, version));
-                    counts.ceiling++;
+                    counts.other++;
                 }
             }
             default -> {
                 if (turns.tidefallTurn) {
                     turns.queue.push(Fixtures.ITEM);
                     counts.tidefall++;
+                } else if (turns.peer) {
+                    turns.queuePeer.enqueue(Fixtures.ITEM);
+                    counts.other++;
                 } else {
                     turns.queues.table.offer(Fixtures.ITEM);
-                    counts.ceiling++;
+                    counts.other++;
                 }
             }
         }

@@ -85,7 +85,12 @@ public class QueueWrite {
 
         @Setup(Level.Iteration)
         public void start() {
-            trigger = BufferTrigger.<Object, Queue<Object>>simple()
+            trigger = trigger(interval);
+        }
+
+        /** buffer-trigger with a {@code ConcurrentLinkedQueue} container, swapped every {@code interval}. */
+        static BufferTrigger<Object> trigger(String interval) {
+            return BufferTrigger.<Object, Queue<Object>>simple()
                     .setContainer(ConcurrentLinkedQueue::new, Queue::add)
                     .interval(Fixtures.parse(interval).toMillis(), TimeUnit.MILLISECONDS)
                     .consumer(batch -> { })
