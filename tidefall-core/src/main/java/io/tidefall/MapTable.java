@@ -136,27 +136,27 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      *
      * <p>Concurrency: the drain's runner reads it, and so may the thread that times the drain out
      * (it copies the chunks not started). The first read on any thread copies the map into
-     * {@code keys} and {@code stored} under this list's monitor, then publishes the two arrays by
-     * writing {@code columns} (volatile); every later read starts with one volatile read of it.
+     * a {@link Columns} under this list's monitor, then publishes it by writing {@code columns}
+     * (volatile); every later read starts with one volatile read of it.
      * {@code set} writes the arrays like any unsynchronized list: the processor owns the list.
      */
     private static final class Entries<K, V> extends AbstractList<TidefallHashMap.Entry<K, V>> implements RandomAccess {
         private final ConcurrentHashMap<K, Object> map;
         private final int size;
-        /** {@code {keys, stored}}, index by index; {@code null} until the first read. */
-        private volatile Object[][] columns;
+        /** {@code null} until the first read. */
+        private volatile Columns columns;
 
         Entries(ConcurrentHashMap<K, Object> map) {
             this.map = map;
             this.size = map.size(); // exact: the map is sealed
         }
 
-        private Object[][] columns() {
-            Object[][] filled = columns;
+        private Columns columns() {
+            Columns filled = columns;
             return filled != null ? filled : fill();
         }
 
-        private synchronized Object[][] fill() {
+        private synchronized Columns fill() {
             if (columns == null) {
                 Object[] keys = new Object[size];
                 Object[] stored = new Object[size];
@@ -165,7 +165,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                     keys[count[0]] = key;
                     stored[count[0]++] = value;
                 });
-                columns = new Object[][] {keys, stored};
+                columns = new Columns(keys, stored);
             }
             return columns;
         }
@@ -174,9 +174,9 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         @SuppressWarnings("unchecked")
         public TidefallHashMap.Entry<K, V> get(int index) {
             Objects.checkIndex(index, size);
-            Object[][] filled = columns();
-            Object key = filled[0][index];
-            Object value = filled[1][index];
+            Columns filled = columns();
+            Object key = filled.keys[index];
+            Object value = filled.stored[index];
             if (value instanceof Replaced replaced) {
                 return (TidefallHashMap.Entry<K, V>) replaced.entry;
             }
@@ -188,9 +188,9 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         @Override
         public TidefallHashMap.Entry<K, V> set(int index, TidefallHashMap.Entry<K, V> entry) {
             TidefallHashMap.Entry<K, V> previous = get(index);
-            Object[][] filled = columns();
-            filled[0][index] = entry.key();
-            filled[1][index] = new Replaced(entry);
+            Columns filled = columns();
+            filled.keys[index] = entry.key();
+            filled.stored[index] = new Replaced(entry);
             return previous;
         }
 
@@ -198,6 +198,10 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         public int size() {
             return size;
         }
+    }
+
+    /** A drained table's keys and what was stored for each, index by index. */
+    private record Columns(Object[] keys, Object[] stored) {
     }
 
     /** An entry the processor stored into a drained list with {@code set}. */

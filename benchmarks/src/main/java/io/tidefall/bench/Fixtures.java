@@ -1,5 +1,7 @@
 package io.tidefall.bench;
 
+import io.tidefall.BatchSize;
+import io.tidefall.BufferOptions;
 import io.tidefall.TidefallHashMap;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +62,13 @@ final class Fixtures {
                     ? entry.key() : element);
         }
         sink = hash;
+    }
+
+    /** The options every write benchmark's buffer runs with: swaps every {@code interval}, chunks of {@code batch}. */
+    static BufferOptions options(String interval, String batch) {
+        return BufferOptions.defaults()
+                .withProcessingInterval(parse(interval))
+                .withProcessingBatchSize(BatchSize.parse(batch));
     }
 
     /** "1ms", "5s", "250ms". */

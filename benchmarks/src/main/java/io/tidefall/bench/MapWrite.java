@@ -1,8 +1,7 @@
 package io.tidefall.bench;
 
 import com.github.phantomthief.collection.BufferTrigger;
-import io.tidefall.BatchSize;
-import io.tidefall.BufferOptions;
+import io.tidefall.BatchProcessor;
 import io.tidefall.TidefallHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,14 +58,19 @@ public class MapWrite {
 
         @Setup(Level.Iteration)
         public void start() {
-            map = TidefallHashMap.<Integer, Object>builder("bench-map")
-                    .processor(this::process)
+            map = map(interval, batch, this::process);
+        }
+
+        /** A started one-partition map that swaps every {@code interval}, in chunks of {@code batch}. */
+        static TidefallHashMap<Integer, Object> map(String interval, String batch,
+                                                    BatchProcessor<TidefallHashMap.Entry<Integer, Object>> processor) {
+            TidefallHashMap<Integer, Object> map = TidefallHashMap.<Integer, Object>builder("bench-map")
+                    .processor(processor)
                     .partitions(1)
-                    .options(BufferOptions.defaults()
-                            .withProcessingInterval(Fixtures.parse(interval))
-                            .withProcessingBatchSize(BatchSize.parse(batch)))
+                    .options(Fixtures.options(interval, batch))
                     .build();
             map.start();
+            return map;
         }
 
         @TearDown(Level.Iteration)

@@ -1,8 +1,6 @@
 package io.tidefall.bench;
 
 import com.github.phantomthief.collection.BufferTrigger;
-import io.tidefall.BatchSize;
-import io.tidefall.BufferOptions;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,16 +77,10 @@ public class Paired {
             };
             peer = write.endsWith("-peer");
             boolean queueWrite = kind == PUSH;
-            BufferOptions options = BufferOptions.defaults()
-                    .withProcessingInterval(Fixtures.parse(interval))
-                    .withProcessingBatchSize(BatchSize.of(1000));
             if (tidefallTurn && queueWrite) {
-                queue = TidefallQueue.builder("paired-queue").processor(batch -> { }).partitions(1).options(options).build();
-                queue.start();
+                queue = QueueWrite.Tidefall.queue(interval, "1000");
             } else if (tidefallTurn) {
-                map = TidefallHashMap.<Integer, Object>builder("paired-map").processor(batch -> { }).partitions(1)
-                        .options(options).build();
-                map.start();
+                map = MapWrite.Tidefall.map(interval, "1000", batch -> { });
             } else if (peer && queueWrite) {
                 queuePeer = QueueWrite.Peer.trigger(interval);
             } else if (peer) {

@@ -1,8 +1,6 @@
 package io.tidefall.bench;
 
 import com.github.phantomthief.collection.BufferTrigger;
-import io.tidefall.BatchSize;
-import io.tidefall.BufferOptions;
 import io.tidefall.TidefallQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -42,14 +40,18 @@ public class QueueWrite {
 
         @Setup(Level.Iteration)
         public void start() {
-            queue = TidefallQueue.builder("bench-queue")
-                    .processor(batch -> { })
+            queue = queue(interval, batch);
+        }
+
+        /** A started one-partition queue with a no-op processor that swaps every {@code interval}, in chunks of {@code batch}. */
+        static TidefallQueue<Object> queue(String interval, String batch) {
+            TidefallQueue<Object> queue = TidefallQueue.builder("bench-queue")
+                    .processor(elements -> { })
                     .partitions(1)
-                    .options(BufferOptions.defaults()
-                            .withProcessingInterval(Fixtures.parse(interval))
-                            .withProcessingBatchSize(BatchSize.parse(batch)))
+                    .options(Fixtures.options(interval, batch))
                     .build();
             queue.start();
+            return queue;
         }
 
         @TearDown(Level.Iteration)
