@@ -1,5 +1,6 @@
 package io.tidefall;
 
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
@@ -58,17 +59,34 @@ public interface Buffer extends AutoCloseable {
     void removeListener(BufferListener listener);
 
     /**
-     * Swaps and drains every non-empty partition now, and returns when those drains, and any
-     * already in flight (waited for first), have finished or timed out.
+     * Drains every partition now: waits for the drain in flight, then swaps a non-empty write
+     * table and waits for that drain too. Returns when each partition has delivered (or failed)
+     * what it held, or cannot make progress now: a processor call has run past its timeout and
+     * not returned, or a failed chunk waits for its retry. What those partitions still hold is
+     * reported as pending; it stays buffered and is delivered later, one drain at a time.
+     *
+     * <p>Returns at the latest one processing timeout after the last processor call that made
+     * progress; never starts a second drain beside one in flight.
      */
-    void flush();
+    FlushResult flush();
 
     /**
-     * Stops the timers, refuses new writes with an {@link IllegalStateException} naming the
-     * buffer, waits for drains in flight, then drains what is left on threads of its own (shared
-     * executors may already refuse work during shutdown), each bounded by the processing timeout.
-     * Idempotent.
+     * {@link #close(Duration)} with a budget of twice the processing timeout: time for the drain
+     * in flight and for the final drain.
      */
     @Override
     void close();
+
+    /**
+     * Stops the timers, refuses new writes with an {@link IllegalStateException} naming the
+     * buffer, lets the drain in flight finish, then drains what is left on threads of its own
+     * (shared executors may already refuse work during shutdown), retrying failed chunks as usual.
+     * What is not delivered when {@code budget} runs out goes to the failure handler (reason
+     * {@link BufferListener.FailureReason#SHUTDOWN}), so returns within {@code budget}; a
+     * failure handler that does not return is waited for at most one more second per partition.
+     * Idempotent: a second call returns at once.
+     *
+     * @throws IllegalArgumentException if {@code budget} is negative
+     */
+    void close(Duration budget);
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * What every buffer type's builder has in common, so that code which builds buffers of any type
@@ -23,6 +24,8 @@ public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
     BufferOptions options = BufferOptions.defaults();
     Executor executor;
     Scheduler scheduler;
+    RetryPolicy retryPolicy = RetryPolicy.defaults();
+    ThreadFactory threadFactory;
     final List<BufferListener> listeners = new ArrayList<>();
 
     BufferBuilder(String name) {
@@ -86,6 +89,26 @@ public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
      */
     public B scheduler(Scheduler scheduler) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+        return self();
+    }
+
+    /**
+     * Decides which processor failures are retried (until the delivery timeout) and which are
+     * permanent; default {@link RetryPolicy#defaults()}.
+     */
+    public B retryPolicy(RetryPolicy retryPolicy) {
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
+        return self();
+    }
+
+    /**
+     * Makes the threads the buffer starts itself: the final drains of {@link Buffer#close()},
+     * drains an executor refused, and the default executor's and scheduler's threads. Default:
+     * daemon platform threads named after the buffer. Pass a virtual-thread factory to run them
+     * as virtual threads.
+     */
+    public B threadFactory(ThreadFactory threadFactory) {
+        this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory must not be null");
         return self();
     }
 

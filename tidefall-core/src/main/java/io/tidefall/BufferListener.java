@@ -11,12 +11,26 @@ import java.time.Duration;
  */
 public interface BufferListener {
 
-    /** Why elements of a drain were lost. */
+    /** Why elements of a drain went to the failure handler. */
     enum FailureReason {
-        /** The processor threw. */
+        /**
+         * The processor threw on the last attempt: a permanent failure (see {@link RetryPolicy}),
+         * retries used up, or the {@linkplain BufferOptions#deliveryTimeout() delivery deadline}
+         * passed. Also a table whose {@code ordering} threw: the processor never saw it.
+         */
         EXCEPTION,
-        /** The drain ran past {@link BufferOptions#processingTimeout()}. */
-        TIMEOUT
+        /** The last attempt ran past {@link BufferOptions#processingTimeout()} and then failed. */
+        TIMEOUT,
+        /** The buffer closed with a budget that ran out before these elements were delivered. */
+        SHUTDOWN
+    }
+
+    /** Whose call {@link #processingCallStarting} and {@link #processingCallEnded} surround. */
+    enum Callee {
+        /** The buffer's {@link BatchProcessor}. */
+        PROCESSOR,
+        /** The buffer's {@link BatchFailureHandler}. */
+        FAILURE_HANDLER
     }
 
     /** The partition's timers were armed by {@link Buffer#start()}. */
@@ -35,30 +49,20 @@ public interface BufferListener {
      * A drain ended, successfully or not; fires exactly once per {@link #drainStarted}.
      *
      * @param size the elements the retired table held
-     * @param failed how many of them were not delivered by the end of the drain: lost (see
-     *     {@link #drainFailed}), or, after a timeout, still with the processor (see
-     *     {@link #chunkSettledLate}); 0 for a clean drain
-     * @param timedOut whether the drain was cut short by its timeout
-     * @param duration from the start of the drain to its end (or its timeout)
+     * @param failed how many of them went to the failure handler (see {@link #drainFailed}); 0
+     *     when every element was delivered
+     * @param timedOut whether a processor call of this drain ran past the processing timeout
+     * @param duration from the start of the drain to its end, retries included
      */
     default void drainCompleted(String buffer, int partition, int size, int failed, boolean timedOut,
             Duration duration) {
     }
 
     /**
-     * {@code size} elements were lost: a chunk whose processor call threw
-     * ({@link FailureReason#EXCEPTION}), or everything a timed-out drain had not processed
-     * ({@link FailureReason#TIMEOUT}).
+     * {@code size} elements go to the failure handler (or, without one, are logged as lost): a
+     * chunk that failed for good, or, at a close whose budget ran out, what was not delivered.
      */
     default void drainFailed(String buffer, int partition, int size, Throwable cause, FailureReason reason) {
-    }
-
-    /**
-     * A chunk that the processor had when its drain timed out came back: {@code delivered} when
-     * the call returned normally. A chunk that failed is also reported to {@link #drainFailed}
-     * with reason {@link FailureReason#TIMEOUT}.
-     */
-    default void chunkSettledLate(String buffer, int partition, int size, boolean delivered) {
     }
 
     /**
@@ -70,5 +74,34 @@ public interface BufferListener {
 
     /** {@code count} elements were discarded before reaching a table, for {@code reason}. */
     default void elementsDropped(String buffer, int partition, long count, String reason) {
+    }
+
+    /**
+     * A chunk of {@code size} elements failed with a retryable {@code cause} and will be offered
+     * again after {@code backoff}; {@code attempt} is the number of the attempt that failed (1 for
+     * the first). Until it succeeds or fails for good, the partition drains nothing newer.
+     */
+    default void chunkRetrying(String buffer, int partition, int size, int attempt, Throwable cause,
+            Duration backoff) {
+    }
+
+    /**
+     * Called on the thread that is about to call the processor or the failure handler, right
+     * before the call; {@link #processingCallEnded} follows on the same thread right after it,
+     * however it ends. A partition makes at most one such call at a time, so a listener may keep
+     * state per partition between the two (a tracing scope, say).
+     */
+    default void processingCallStarting(String buffer, int partition, Callee callee) {
+    }
+
+    /** The call announced by {@link #processingCallStarting} returned or threw. */
+    default void processingCallEnded(String buffer, int partition, Callee callee) {
+    }
+
+    /**
+     * A drain gave up waiting for {@code count} queue slots whose writers threw between claiming
+     * the slot and filling it: those writes did not return, so nothing was lost that was promised.
+     */
+    default void writesAbandoned(String buffer, int partition, long count) {
     }
 }

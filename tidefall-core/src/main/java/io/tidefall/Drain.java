@@ -1,276 +1,652 @@
 package io.tidefall;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * One retired table on its way to the processor: seal, cut into chunks, process each with
- * failure isolation, all within one processing timeout.
+ * One retired table on its way to the processor: seal, order, cut into chunks, offer each chunk
+ * until it is delivered or handed to the failure handler. Every element of the table ends in
+ * exactly one of the two, whatever the user code it meets does.
  *
  * <pre>
- *   PENDING --claim--> RUNNING --last chunk settled--> DONE
- *                         \--------timeOut()---------> TIMED_OUT
+ *   PENDING --run--> PREPARING --> RUNNING <--> CALLING          (one runner thread at a time)
+ *                                     |   \
+ *                                     |    BACKING_OFF --resume--> READY --run--> RUNNING
+ *                                     v
+ *                                  FINISHED  <--giveUp() (a closing thread, at the close budget)
  * </pre>
  *
- * <p>Exactly one thread runs a drain: whichever calls {@link #run()} first (an executor thread, or
- * a thread that a waiter starts because an executor has not started the drain yet and may never).
- * {@link #timeOut()} may be called by the partition's watchdog and by waiters, from any thread.
+ * <p><b>Threads.</b> One runner at a time moves a drain forward: whoever calls {@link #run()} in
+ * PENDING or READY (an executor thread, a thread the engine starts when the executor refuses, a
+ * flushing or closing thread that takes a drain over). While a failed chunk waits for its retry the
+ * drain holds no thread at all (BACKING_OFF): a timer resumes it on the executor. A closing thread
+ * may end the drain from outside with {@link #giveUp}; the scheduler's watchdog may interrupt the
+ * runner during a processor call that overran {@code processingTimeout}.
  *
- * <p>The monitor of this object orders the timeout against the runner, which under it takes each
- * chunk ({@code inProgressEnd}) and settles it ({@code settled}). So at the timeout every element
- * is in exactly one of three places: settled (delivered or failed), held by the processor (the
- * chunk in progress, which settles late, when the call returns), or not started (handed over as
- * failed by {@code timeOut()} at once). No element is both delivered and handed over, and exactly
- * one of runner and timeout finishes the drain.
+ * <p><b>Shared state</b> is guarded by this object's monitor: the phase, the chunks not yet
+ * delivered ({@code work} and the uncut tail from {@code nextFrom}), the chunk in the processor's
+ * hands ({@code current}), the counts. Every phase change calls {@code notifyAll()}, for waiters.
+ * So at any moment each element is in exactly one place: settled (delivered or failed), in the
+ * processor's hands, or waiting in {@code work} or the tail, and {@code giveUp} hands over exactly
+ * the last two.
+ *
+ * <p><b>Promises.</b> At most one processor call per drain at a time, and a partition has at most
+ * one drain in flight, so at most one call per partition: a call that overruns its timeout is
+ * interrupted, but nothing else is offered until it returns. A chunk that fails is retried (same
+ * elements, same order) before anything after it, so queue order holds.
  */
 final class Drain<E> implements Runnable {
 
-    private enum State { PENDING, RUNNING, DONE, TIMED_OUT }
+    private enum Phase { PENDING, PREPARING, RUNNING, CALLING, BACKING_OFF, READY, FINISHED }
 
+    /** A range of {@code elements} offered to the processor as one batch, with its retry history. */
+    private static final class Chunk {
+        final int from;
+        final int to;
+        /** When it was first offered ({@code System.nanoTime()}), for the delivery deadline; 0 before. */
+        long firstAttemptNanos;
+        int attempts;
+        /** Not to be offered again before this moment ({@code System.nanoTime()}). */
+        long notBeforeNanos;
+
+        Chunk(int from, int to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        int size() {
+            return to - from;
+        }
+    }
+
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private final BufferContext<E> context;
     private final Partition<E, ?> partition;
     private final WriteTable<E> table;
     private final BatchSize batchSize;
-    private final Duration timeout;
+    private final long timeoutNanos;
     private final int retries;
-    private final Duration retryBackoff;
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private final long backoffNanos;
+    private final long backoffMaxNanos;
+    private final long deliveryTimeoutNanos;
+    /** {@code false} for the final drain of a partition whose processor is stuck: everything goes to the failure handler. */
+    private final boolean deliver;
 
-    // Guarded by this. Only the runner moves `settled` forward; timeOut() only reads it.
-    private State state = State.PENDING;
+    // Guarded by this.
+    private Phase phase = Phase.PENDING;
     private Thread runner;
     private long startNanos;
-    private List<E> elements = List.of();
+    /** When the runner started the step it is in now (preparing, or a call): for the timeout. */
+    private long stepStartNanos;
+    private List<E> elements;
     private int size;
-    private int settled;
+    private int nextFrom;
+    private final Deque<Chunk> work = new ArrayDeque<>();
+    private Chunk current;
+    private long callId;
+    private boolean interruptedByWatchdog;
+    private boolean overran;
     private int delivered;
-    /** The end of the chunk the processor has now; equal to {@code settled} between chunks. */
-    private int inProgressEnd;
     private int failed;
-    private Scheduler.Cancellable watchdog;
-    private boolean returned;
+    private long retryingSinceMillis;
+    private Throwable retryCause;
+    private Scheduler.Cancellable resumeTimer;
+    /** Set by a closing buffer: no retry pause may end after it ({@code System.nanoTime()}). */
+    private long closeDeadlineNanos = NO_DEADLINE;
+    /** A giveUp() that came while the table was being read: the runner hands it over once it has it. */
+    private Throwable giveUpCause;
+    /** When the drain last became PENDING or READY: how long the executor has had it. */
+    private long waitingSinceNanos;
+    private BufferListener.FailureReason giveUpReason;
 
-    Drain(Partition<E, ?> partition, WriteTable<E> table, BufferOptions options) {
+    Drain(BufferContext<E> context, Partition<E, ?> partition, WriteTable<E> table, BufferOptions options,
+            boolean deliver) {
+        this.context = context;
         this.partition = partition;
         this.table = table;
         this.batchSize = options.processingBatchSize();
-        this.timeout = options.processingTimeout();
+        this.timeoutNanos = options.processingTimeout().toNanos();
         this.retries = options.processingRetries();
-        this.retryBackoff = options.retryBackoff();
+        this.backoffNanos = options.retryBackoff().toNanos();
+        this.backoffMaxNanos = Math.max(backoffNanos, options.retryBackoffMax().toNanos());
+        this.deliveryTimeoutNanos = options.deliveryTimeout().toNanos();
+        this.deliver = deliver;
+        this.startNanos = System.nanoTime();
+        this.waitingSinceNanos = startNanos;
     }
 
-    /** Runs the drain on the calling thread, unless another thread already has. */
+    // ---- the runner -----------------------------------------------------------------------
+
+    /** Moves the drain forward on the calling thread, unless another thread has it, or it is not its turn. */
     @Override
     public void run() {
+        boolean prepare;
         synchronized (this) {
-            if (state != State.PENDING) {
+            if (phase != Phase.PENDING && phase != Phase.READY) {
                 return;
             }
-            state = State.RUNNING;
+            prepare = phase == Phase.PENDING;
             runner = Thread.currentThread();
-            startNanos = System.nanoTime();
-        }
-        Scheduler.Cancellable timer = partition.watch(this, timeout);
-        synchronized (this) {
-            if (state == State.RUNNING) {
-                watchdog = timer;
-                timer = null;
+            if (prepare) {
+                startNanos = System.nanoTime();
+                stepStartNanos = startNanos;
             }
-        }
-        if (timer != null) {
-            timer.cancel(); // finished already (a waiter timed it out meanwhile)
+            enter(prepare ? Phase.PREPARING : Phase.RUNNING);
         }
         try {
-            process();
-        } finally {
-            synchronized (this) {
-                returned = true;
-            }
-        }
-    }
-
-    /** Whether the runner has come back from the processor, even after a timeout. */
-    synchronized boolean hasReturned() {
-        return returned;
-    }
-
-    private void process() {
-        table.seal();
-        List<E> elements = table.drain();
-        synchronized (this) {
-            this.elements = elements;
-            size = elements.size();
-        }
-        if (!elements.isEmpty()) { // empty only for a HashMap whose keys were deleted before the swap
-            partition.drainStarted(elements.size());
-        }
-        int chunk = batchSize.isTable() ? Math.max(1, elements.size()) : batchSize.size();
-        for (int from = 0; from < elements.size(); from += chunk) {
-            int to = Math.min(elements.size(), from + chunk);
-            synchronized (this) {
-                if (state != State.RUNNING) {
-                    Thread.interrupted(); // the timeout's interrupt was meant for the processor, not this thread's next task
-                    return; // timed out between two chunks: timeOut() has handed over this one and the rest
-                }
-                inProgressEnd = to;
-            }
-            // In table mode the list itself is handed over: the processor owns it from now on.
-            List<E> batch = batchSize.isTable() ? elements : elements.subList(from, to);
-            Throwable failure = processWithRetries(batch);
-            if (!settle(batch, failure)) {
-                return; // timed out during this chunk: its late outcome is reported, timeOut() handled the rest
-            }
-        }
-        int lost;
-        synchronized (this) {
-            if (state != State.RUNNING) {
-                Thread.interrupted(); // the timeout's interrupt was meant for the processor, not this thread's next task
+            if (prepare && !prepare()) {
                 return;
             }
-            state = State.DONE;
-            lost = failed;
+            deliver();
+        } catch (Throwable engineFailure) {
+            // The engine's own code failed (an OutOfMemoryError while cutting a chunk, say): what is
+            // not settled goes to the failure handler, so the state is consistent, then the error goes on.
+            giveUp(engineFailure, BufferListener.FailureReason.EXCEPTION, false);
+            throw engineFailure;
         }
-        finish(lost, false);
     }
 
-    /**
-     * Offers {@code batch} to the processor up to {@code 1 + retries} times, {@code retryBackoff}
-     * apart; returns the last failure, or {@code null}. The timeout's interrupt ends the backoff.
-     */
-    private Throwable processWithRetries(List<E> batch) {
-        Throwable failure = partition.process(batch);
-        for (int attempt = 0; failure != null && attempt < retries && isRunning(); attempt++) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(retryBackoff.toNanos());
-            } catch (InterruptedException timedOut) {
-                Thread.currentThread().interrupt(); // settle() sees the timeout and clears it
-                return failure;
-            }
-            if (!isRunning()) {
-                return failure; // timed out during the backoff: the chunk belongs to the failure report now
-            }
-            failure = partition.process(batch);
-        }
-        return failure;
-    }
-
-    private synchronized boolean isRunning() {
-        return state == State.RUNNING;
-    }
-
-    /**
-     * Records a chunk's outcome; {@code false} when the drain had timed out while the processor had
-     * the chunk. Such a chunk is not part of what timeOut() handed over: its outcome arrives here,
-     * late, and counts as it really went, so no element is both delivered and handed to the
-     * failure handler.
-     */
-    private boolean settle(List<E> batch, Throwable failure) {
-        boolean late;
+    /** Seals, drains and orders the table; {@code false} when there is nothing more to do. */
+    private boolean prepare() {
+        long patience;
         synchronized (this) {
-            late = state != State.RUNNING;
-            if (late) {
-                Thread.interrupted(); // the timeout's interrupt was meant for the processor, not this thread's next task
-            } else {
-                settled += batch.size();
-                if (failure != null) {
-                    failed += batch.size();
-                } else {
-                    delivered += batch.size();
+            patience = closeDeadlineNanos == NO_DEADLINE
+                    ? timeoutNanos
+                    : Math.min(timeoutNanos, Math.max(0, closeDeadlineNanos - System.nanoTime()));
+        }
+        table.seal(patience);
+        List<E> drained = table.drain();
+        long abandoned = table.abandoned();
+        if (abandoned > 0) {
+            partition.writesAbandoned(abandoned);
+        }
+        Throwable handOver;
+        BufferListener.FailureReason reason;
+        synchronized (this) {
+            elements = drained; // published: from here on giveUp() can hand them over
+            size = drained.size();
+            handOver = giveUpCause;
+            reason = giveUpReason;
+            notifyAll();
+        }
+        if (handOver != null && !drained.isEmpty()) {
+            partition.drainStarted(size);
+            giveUp(handOver, reason, false);
+            return false;
+        }
+        if (drained.isEmpty()) { // a HashMap whose keys were all deleted, or a queue whose writers all threw
+            complete();
+            return false;
+        }
+        partition.drainStarted(size);
+        if (!deliver) {
+            giveUp(new IllegalStateException("a processor call of this partition never returned"),
+                    BufferListener.FailureReason.SHUTDOWN, false);
+            return false;
+        }
+        Comparator<? super E> ordering = context.ordering();
+        if (ordering != null && size > 1) {
+            List<E> ordered;
+            try {
+                ordered = sorted(drained, ordering);
+            } catch (Throwable orderingFailed) {
+                giveUp(orderingFailed, BufferListener.FailureReason.EXCEPTION, false);
+                return false;
+            }
+            synchronized (this) {
+                if (phase == Phase.FINISHED) {
+                    return false; // a close handed the table over while it was being sorted
                 }
+                elements = ordered;
+            }
+        }
+        synchronized (this) {
+            if (phase == Phase.FINISHED) {
+                return false;
+            }
+            enter(Phase.RUNNING);
+        }
+        return true;
+    }
+
+    /** A sorted copy: a comparator that throws midway leaves the drained table as it was. Stable. */
+    @SuppressWarnings("unchecked")
+    private static <E> List<E> sorted(List<E> drained, Comparator<? super E> ordering) {
+        Object[] array = drained.toArray();
+        Arrays.sort(array, (Comparator<Object>) ordering);
+        return (List<E>) Arrays.asList(array);
+    }
+
+    /** Offers chunk after chunk until the table is settled, or a retry must wait. */
+    private void deliver() {
+        for (;;) {
+            Chunk chunk;
+            long pause = 0;
+            synchronized (this) {
+                if (phase == Phase.FINISHED) {
+                    return; // a close handed over what was left
+                }
+                chunk = nextChunk();
+                if (chunk == null) {
+                    break;
+                }
+                long now = System.nanoTime();
+                if (chunk.notBeforeNanos - now > 0) {
+                    pause = chunk.notBeforeNanos - now;
+                    runner = null;
+                    enter(Phase.BACKING_OFF);
+                } else {
+                    work.removeFirst();
+                    current = chunk;
+                    stepStartNanos = now;
+                    if (chunk.firstAttemptNanos == 0) {
+                        chunk.firstAttemptNanos = now;
+                    }
+                    callId++;
+                    enter(Phase.CALLING);
+                }
+            }
+            if (pause > 0) {
+                scheduleResume(pause);
+                return; // no thread waits through a retry pause
+            }
+            if (!offer(chunk)) {
+                return;
+            }
+        }
+        synchronized (this) {
+            if (phase == Phase.FINISHED) {
+                return;
+            }
+        }
+        complete();
+    }
+
+    /** The chunk to offer next, left at the head of {@code work}; {@code null} when none is left. Holds the monitor. */
+    private Chunk nextChunk() {
+        if (work.isEmpty() && nextFrom < size) {
+            int to = batchSize.isTable() ? size : (int) Math.min(size, (long) nextFrom + batchSize.size());
+            work.addFirst(new Chunk(nextFrom, to));
+            nextFrom = to;
+        }
+        return work.peekFirst();
+    }
+
+    /**
+     * Calls the processor with {@code chunk} and settles the outcome: delivered, offered again
+     * later, split, or handed to the failure handler. {@code false} when the drain was given up
+     * meanwhile.
+     */
+    private boolean offer(Chunk chunk) {
+        long id;
+        synchronized (this) {
+            id = callId;
+        }
+        Scheduler.Cancellable watchdog = context.schedule(Duration.ofNanos(timeoutNanos), () -> callTimedOut(id));
+        Throwable failure = call(batchOf(chunk));
+        if (watchdog != null) {
+            watchdog.cancel();
+        }
+        boolean late;
+        boolean tookTooLong;
+        synchronized (this) {
+            if (interruptedByWatchdog) {
+                interruptedByWatchdog = false;
+                Thread.interrupted(); // the interrupt was meant for the call, not for this thread's next task
+            }
+            tookTooLong = System.nanoTime() - stepStartNanos > timeoutNanos;
+            overran |= tookTooLong;
+            current = null;
+            late = phase == Phase.FINISHED;
+            if (!late) {
+                enter(Phase.RUNNING);
             }
         }
         if (late) {
-            partition.lateChunk(batch.size(), failure);
+            // A close gave this chunk to the failure handler while the call ran past its budget.
+            if (failure == null) {
+                context.log().log(System.Logger.Level.WARNING, "Buffer ''{0}'' partition {1}: a processor call "
+                        + "returned normally after the close budget had handed its {2} element(s) to the failure "
+                        + "handler; they went both ways", context.name(), partition.index(), chunk.size());
+            }
+            return false;
         }
-        if (failure != null) {
-            partition.chunkFailed(List.copyOf(batch), late ? timeoutException(failure) : failure,
-                    late ? BufferListener.FailureReason.TIMEOUT : BufferListener.FailureReason.EXCEPTION);
+        if (failure == null) {
+            settled(chunk.size(), 0);
+            return true;
         }
-        return !late;
+        settleFailure(chunk, tookTooLong ? timeoutException(failure) : failure, tookTooLong);
+        return true;
+    }
+
+    private Throwable call(List<E> batch) {
+        BufferListener listeners = context.listeners();
+        listeners.processingCallStarting(context.name(), partition.index(), BufferListener.Callee.PROCESSOR);
+        try {
+            context.processor().process(batch);
+            return null;
+        } catch (Throwable failure) {
+            return failure;
+        } finally {
+            listeners.processingCallEnded(context.name(), partition.index(), BufferListener.Callee.PROCESSOR);
+        }
+    }
+
+    /** The elements of {@code chunk}: the drained list itself in table mode (the processor owns it), else a view. */
+    private List<E> batchOf(Chunk chunk) {
+        List<E> all;
+        synchronized (this) {
+            all = elements;
+        }
+        if (chunk.from == 0 && chunk.to == size && batchSize.isTable()) {
+            return all;
+        }
+        int end = Math.min(chunk.to, all.size()); // in table mode a processor may have shrunk the list it owns
+        return all.subList(Math.min(chunk.from, end), end);
+    }
+
+    /** Decides what becomes of a chunk the processor failed on. */
+    private void settleFailure(Chunk chunk, Throwable cause, boolean tookTooLong) {
+        chunk.attempts++;
+        boolean retryable;
+        try {
+            retryable = context.retryPolicy().isRetryable(cause);
+        } catch (Throwable policyFailed) {
+            retryable = false; // see RetryPolicy: a policy that throws calls the failure permanent
+        }
+        long now = System.nanoTime();
+        if (retryable && chunk.attempts <= retries) {
+            long pause = backoff(chunk.attempts);
+            boolean inTime = now + pause - chunk.firstAttemptNanos < deliveryTimeoutNanos;
+            boolean beforeClose;
+            synchronized (this) {
+                beforeClose = closeDeadlineNanos == NO_DEADLINE || closeDeadlineNanos - (now + pause) > 0;
+                if (inTime && beforeClose) {
+                    chunk.notBeforeNanos = now + pause;
+                    work.addFirst(chunk);
+                    if (retryingSinceMillis == 0) {
+                        retryingSinceMillis = System.currentTimeMillis();
+                    }
+                    retryCause = cause;
+                }
+            }
+            if (inTime && beforeClose) {
+                partition.retrying(chunk.size(), chunk.attempts, cause, Duration.ofNanos(pause));
+                return;
+            }
+            if (!beforeClose) {
+                fail(chunk, cause, BufferListener.FailureReason.SHUTDOWN);
+                return;
+            }
+        } else if (!retryable && chunk.size() > 1) {
+            // A permanent failure: split the chunk, so that only the elements it fails on are given up.
+            int middle = chunk.from + chunk.size() / 2;
+            Chunk first = new Chunk(chunk.from, middle);
+            Chunk second = new Chunk(middle, chunk.to);
+            first.firstAttemptNanos = second.firstAttemptNanos = chunk.firstAttemptNanos;
+            synchronized (this) {
+                work.addFirst(second);
+                work.addFirst(first);
+            }
+            return;
+        }
+        fail(chunk, cause, tookTooLong ? BufferListener.FailureReason.TIMEOUT : BufferListener.FailureReason.EXCEPTION);
+    }
+
+    /** Exponential, capped, with 20 % jitter either way so that partitions failing together do not retry together. */
+    private long backoff(int attempt) {
+        long pause = backoffNanos;
+        for (int i = 1; i < attempt && pause < backoffMaxNanos; i++) {
+            pause = pause > backoffMaxNanos / 2 ? backoffMaxNanos : pause * 2;
+        }
+        pause = Math.min(pause, backoffMaxNanos);
+        return (long) (pause * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    }
+
+    private void fail(Chunk chunk, Throwable cause, BufferListener.FailureReason reason) {
+        List<E> lost = new ArrayList<>(batchOf(chunk));
+        synchronized (this) {
+            retryingSinceMillis = 0;
+            retryCause = null;
+        }
+        settled(0, chunk.size());
+        context.failures().report(partition.index(), lost, cause, reason);
+    }
+
+    private void settled(int deliveredNow, int failedNow) {
+        synchronized (this) {
+            delivered += deliveredNow;
+            failed += failedNow;
+            if (deliveredNow > 0) {
+                retryingSinceMillis = 0;
+                retryCause = null;
+            }
+        }
+        partition.settled(deliveredNow, failedNow);
+    }
+
+    // ---- timers ----------------------------------------------------------------------------
+
+    /** The watchdog of call {@code id}: interrupts the runner if that call is still under way. */
+    private void callTimedOut(long id) {
+        synchronized (this) {
+            if (phase == Phase.CALLING && callId == id && runner != null) {
+                interruptedByWatchdog = true;
+                runner.interrupt(); // under the monitor, so the runner can tell, after the call, that the flag is ours
+            }
+        }
+    }
+
+    private void scheduleResume(long pauseNanos) {
+        Scheduler.Cancellable timer = context.schedule(Duration.ofNanos(pauseNanos), this::resume);
+        if (timer == null) { // no scheduler now (the application is shutting down): wait on a thread of our own
+            context.threads().start("retry", () -> {
+                sleepUninterruptibly(pauseNanos);
+                resume();
+            });
+            return;
+        }
+        synchronized (this) {
+            if (phase == Phase.BACKING_OFF) {
+                resumeTimer = timer;
+                return;
+            }
+        }
+        timer.cancel(); // taken over meanwhile
+    }
+
+    /** Ends a retry pause: the drain goes back to the executor. */
+    private void resume() {
+        synchronized (this) {
+            if (phase != Phase.BACKING_OFF) {
+                return;
+            }
+            resumeTimer = null;
+            waitingSinceNanos = System.nanoTime();
+            enter(Phase.READY);
+        }
+        context.submit(this, partition.index());
+    }
+
+    // ---- ending -----------------------------------------------------------------------------
+
+    /**
+     * Ends the drain from any thread: everything not settled (the chunk a call still holds, the
+     * chunks waiting, the tail not cut yet) goes to the failure handler with {@code cause}. Does
+     * nothing once the drain has finished. {@code interrupt} interrupts a call still under way.
+     *
+     * @return whether a processor call was still under way (it is deaf, or slow past the budget)
+     */
+    boolean giveUp(Throwable cause, BufferListener.FailureReason reason, boolean interrupt) {
+        List<E> rest;
+        boolean calling;
+        Scheduler.Cancellable timer;
+        synchronized (this) {
+            if (phase == Phase.FINISHED) {
+                return false;
+            }
+            if (elements == null && (phase == Phase.PENDING || Thread.currentThread() != runner)) {
+                // The table has not been read yet: whoever reads it hands it over at once (see
+                // prepare()); this thread, for a drain no one has started. Reading is bounded by the
+                // seal's patience, which a closing buffer keeps within its budget.
+                giveUpCause = cause;
+                giveUpReason = reason;
+                if (phase != Phase.PENDING) {
+                    return false;
+                }
+                rest = null;
+                calling = false;
+                timer = null;
+            } else {
+                calling = phase == Phase.CALLING;
+                rest = unsettled(calling && interrupt);
+                timer = resumeTimer;
+                resumeTimer = null;
+                enter(Phase.FINISHED);
+            }
+        }
+        if (rest == null) {
+            run(); // reads the table and, finding giveUpCause, hands it over
+            return false;
+        }
+        if (timer != null) {
+            timer.cancel();
+        }
+        if (elements == null) { // the runner's own code failed before it could read the table
+            context.log().log(System.Logger.Level.ERROR, "Buffer ''{0}'' partition {1}: a drain failed before "
+                    + "its table could be read ({2}); its elements are unaccounted for", context.name(),
+                    partition.index(), cause);
+        } else if (!rest.isEmpty()) {
+            partition.settled(0, rest.size());
+            context.failures().report(partition.index(), rest, cause, reason);
+        }
+        finished();
+        return calling;
     }
 
     /**
-     * Ends a drain that has run past its timeout: the chunks the processor has not started are
-     * handed over as failed, the runner is interrupted and the partition is free to drain again.
-     * The chunk the processor has, if any, stays with it: whether it is delivered or failed is
-     * known only when the processor returns (see {@link #settle}). Does nothing for a drain that
-     * is pending, finished, or still within its time.
+     * Takes every element not settled yet out of the drain, counting them as failed; interrupts a
+     * call still under way if asked. Holds the monitor.
      */
-    void timeOut() {
-        List<E> unprocessed;
-        int lost;
-        synchronized (this) {
-            if (state != State.RUNNING || System.nanoTime() - startNanos < timeout.toNanos()) {
-                return;
+    private List<E> unsettled(boolean interruptCall) {
+        List<E> rest = new ArrayList<>();
+        if (elements != null) {
+            if (current != null) {
+                rest.addAll(batchOf(current));
             }
-            state = State.TIMED_OUT;
-            // A copy: in table mode the processor owns the list and may still be using it.
-            unprocessed = inProgressEnd < size ? List.copyOf(elements.subList(inProgressEnd, size)) : List.of();
-            failed += unprocessed.size();
-            lost = failed;
-            // Under the monitor, so the runner can tell, when it next settles, that the flag is ours.
+            for (Chunk chunk : work) {
+                rest.addAll(batchOf(chunk));
+            }
+            if (nextFrom < size) {
+                rest.addAll(elements.subList(nextFrom, Math.min(size, elements.size())));
+            }
+            failed += rest.size();
+            work.clear();
+            nextFrom = size;
+        }
+        if (interruptCall && runner != null) {
+            interruptedByWatchdog = true;
             runner.interrupt();
         }
-        if (!unprocessed.isEmpty()) {
-            partition.chunkFailed(unprocessed, timeoutException(null), BufferListener.FailureReason.TIMEOUT);
+        return rest;
+    }
+
+    /** The runner settled everything. */
+    private void complete() {
+        synchronized (this) {
+            if (phase == Phase.FINISHED) {
+                return;
+            }
+            runner = null;
+            enter(Phase.FINISHED);
         }
-        finish(lost, true);
+        finished();
+    }
+
+    /** Bookkeeping of a drain that has just become FINISHED; called once, by whoever finished it. */
+    private void finished() {
+        int total;
+        int lost;
+        boolean anyOverran;
+        synchronized (this) {
+            total = size;
+            lost = failed;
+            anyOverran = overran;
+        }
+        partition.drainFinished(this, total, lost, anyOverran, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private void enter(Phase next) { // holds the monitor
+        phase = next;
+        notifyAll();
     }
 
     private TimeoutException timeoutException(Throwable processorFailure) {
-        TimeoutException timedOut = new TimeoutException("Drain of buffer '" + partition.bufferName()
-                + "' partition " + partition.index() + " exceeded processingTimeout " + timeout);
-        if (processorFailure != null) {
-            timedOut.initCause(processorFailure);
-        }
+        TimeoutException timedOut = new TimeoutException("A processor call of buffer '" + context.name()
+                + "' partition " + partition.index() + " ran past processingTimeout "
+                + Duration.ofNanos(timeoutNanos) + " and then failed");
+        timedOut.initCause(processorFailure);
         return timedOut;
     }
 
-    private void finish(int lost, boolean timedOut) {
-        int total;
-        int ok;
-        Scheduler.Cancellable timer;
-        synchronized (this) {
-            total = size;
-            ok = delivered;
-            timer = watchdog;
-            watchdog = null;
-        }
-        if (timer != null) {
-            timer.cancel(); // before anyone learns the drain is over, so no timer outlives it
-        }
-        partition.drainFinished(this, total, ok, lost, timedOut, Duration.ofNanos(System.nanoTime() - startNanos));
-        finished.countDown();
+    // ---- waiting, for flush and close ----------------------------------------------------------
+
+    /** Tells a drain that its buffer closes: no retry pause may end after {@code deadlineNanos}. */
+    synchronized void closeBy(long deadlineNanos) {
+        closeDeadlineNanos = deadlineNanos;
     }
 
     /**
-     * Waits until the drain has finished, ending it at its timeout if no one else does. A drain
-     * that no executor has started yet is started on a thread of its own first: an executor that
-     * stopped taking work must not strand a retired table.
+     * Waits until the drain has finished or cannot move now: a call (or the ordering) has run past
+     * the timeout, or a chunk waits for its retry. A drain no thread runs yet is run on a thread of
+     * its own first: an executor that stopped taking work must not strand a retired table.
+     *
+     * @return {@code true} when the drain finished
      */
-    void await() {
-        if (isPending()) {
-            Partition.startThread(partition.bufferName() + "-" + partition.index() + "-drain", this);
-        }
+    boolean awaitProgress() {
         boolean interrupted = false;
+        long since = System.nanoTime();
+        boolean startedOwnThread = false;
         try {
-            for (;;) {
-                long remaining;
-                synchronized (this) {
-                    remaining = state == State.PENDING
-                            ? timeout.toNanos()
-                            : timeout.toNanos() - (System.nanoTime() - startNanos);
-                }
-                try {
-                    if (finished.await(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
-                        return;
+            synchronized (this) {
+                for (;;) {
+                    if (phase == Phase.FINISHED) {
+                        return true;
                     }
-                } catch (InterruptedException e) {
-                    interrupted = true; // keep waiting: the caller is promised a finished drain
+                    if (phase == Phase.BACKING_OFF) {
+                        return false;
+                    }
+                    long wait = TimeUnit.MILLISECONDS.toNanos(100);
+                    if (phase == Phase.PENDING || phase == Phase.READY) {
+                        if (!startedOwnThread && System.nanoTime() - since >= EXECUTOR_PATIENCE_NANOS) {
+                            context.threads().start("drain", this); // it waits for this monitor, then runs
+                            startedOwnThread = true;
+                        }
+                        wait = EXECUTOR_PATIENCE_NANOS;
+                    }
+                    if (phase == Phase.PREPARING || phase == Phase.CALLING) {
+                        long left = stuckAfterNanos() - (System.nanoTime() - stepStartNanos);
+                        if (left <= 0) {
+                            return false; // stuck: its outcome comes when the call returns
+                        }
+                        wait = Math.min(wait, left);
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, wait);
+                    } catch (InterruptedException e) {
+                        interrupted = true; // keep waiting: the caller is promised a bounded, not an early, return
+                    }
                 }
-                timeOut();
             }
         } finally {
             if (interrupted) {
@@ -279,7 +655,124 @@ final class Drain<E> implements Runnable {
         }
     }
 
-    private synchronized boolean isPending() {
-        return state == State.PENDING;
+    /**
+     * Called by a tick that found this drain still in flight: if no thread has run it for a
+     * processing timeout (the executor took it, but never runs it), runs it on a thread of its own.
+     */
+    void startIfNeglected() {
+        synchronized (this) {
+            if ((phase != Phase.PENDING && phase != Phase.READY) || System.nanoTime() - waitingSinceNanos < timeoutNanos) {
+                return;
+            }
+            waitingSinceNanos = System.nanoTime(); // at most one thread per timeout
+        }
+        context.threads().start("drain", this);
+    }
+
+    /** How long a waiter gives the executor to start a drain before it starts one thread of its own. */
+    private static final long EXECUTOR_PATIENCE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /**
+     * For a closing buffer: runs the drain on the calling thread whenever no other thread has it,
+     * waiting through retry pauses, until it finishes or {@code handOverAtNanos} comes.
+     *
+     * @return {@code true} when the drain finished in time
+     */
+    boolean runUntil(long handOverAtNanos) {
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                boolean takeOver = false;
+                synchronized (this) {
+                    long now = System.nanoTime();
+                    if (phase == Phase.FINISHED) {
+                        return true;
+                    }
+                    if (handOverAtNanos - now <= 0) {
+                        return false;
+                    }
+                    long wait = handOverAtNanos - now;
+                    if (phase == Phase.PENDING || phase == Phase.READY) {
+                        takeOver = true;
+                    } else if (phase == Phase.BACKING_OFF) {
+                        Chunk next = work.peekFirst();
+                        long pauseLeft = next == null ? 0 : next.notBeforeNanos - now;
+                        if (pauseLeft <= 0) {
+                            if (resumeTimer != null) {
+                                resumeTimer.cancel();
+                                resumeTimer = null;
+                            }
+                            enter(Phase.READY);
+                            takeOver = true;
+                        } else {
+                            wait = Math.min(wait, pauseLeft);
+                        }
+                    }
+                    if (!takeOver) {
+                        try {
+                            TimeUnit.NANOSECONDS.timedWait(this, wait);
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
+                    }
+                }
+                if (takeOver) {
+                    // A thread of its own, so that this one can still hand the rest over at the budget's end.
+                    context.threads().start("final-drain", this);
+                    synchronized (this) {
+                        while (phase == Phase.PENDING || phase == Phase.READY) {
+                            try {
+                                wait(); // until that thread has claimed the drain
+                            } catch (InterruptedException e) {
+                                interrupted = true;
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- for stats ----------------------------------------------------------------------------
+
+    /** Whether a call (or the ordering) has run past the timeout and not returned. */
+    synchronized boolean isStuck() {
+        return (phase == Phase.PREPARING || phase == Phase.CALLING)
+                && System.nanoTime() - stepStartNanos > stuckAfterNanos();
+    }
+
+    /**
+     * A step counts as stuck when it has run past the timeout and then a grace of half the
+     * timeout (at most a second) on top, so that a call the watchdog interrupted has a moment to
+     * return before waiters give up on it.
+     */
+    private long stuckAfterNanos() {
+        return timeoutNanos + Math.min(timeoutNanos / 2, TimeUnit.SECONDS.toNanos(1));
+    }
+
+    /** Elements of this drain neither delivered nor failed yet. */
+    synchronized long unsettled() {
+        return phase == Phase.FINISHED ? 0 : elements == null ? table.size() : size - delivered - failed;
+    }
+
+    /** Since when (epoch milliseconds) a chunk of this drain has been failing, or 0. */
+    synchronized long retryingSinceMillis() {
+        return retryingSinceMillis;
+    }
+
+    synchronized Throwable retryCause() {
+        return retryCause;
+    }
+
+    /** A retry pause on a thread of its own, for a drain no scheduler will resume. */
+    private static void sleepUninterruptibly(long nanos) {
+        long end = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
     }
 }

@@ -2,34 +2,94 @@ package io.tidefall;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Logs lost elements without flooding the log: at most one line per interval for a buffer, which
- * says how many failures it stands for. A processor that fails on every chunk of a busy buffer
- * still writes one line every ten seconds, never one per element or chunk.
+ * Logs what went wrong with a buffer's deliveries without flooding the log, and without losing
+ * count: each kind of event (retried, dead-lettered, lost) gets at most one line per ten seconds
+ * per buffer, and each line gives the exact number of elements since the previous line of its
+ * kind, per partition, and the total since the buffer was built. So the lines add up to the
+ * counters and meters, and {@link #close()} writes what the last interval still holds, so that a
+ * shutdown's losses reach the log too.
+ *
+ * <p>Counts are added by drain threads and closing threads; a line is written by whichever thread
+ * wins the compare-and-set of its kind's due time. A count added while a line is being written
+ * goes into that line or the next one, never into neither.
  */
 final class FailureLog {
+
+    /** What became of the elements a line counts. */
+    enum Kind {
+        RETRIED(System.Logger.Level.WARNING, "failed and will be retried"),
+        FAILED(System.Logger.Level.WARNING, "went to the failure handler"),
+        LOST(System.Logger.Level.ERROR, "were lost");
+
+        private final System.Logger.Level level;
+        private final String what;
+
+        Kind(System.Logger.Level level, String what) {
+            this.level = level;
+            this.what = what;
+        }
+    }
 
     private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final System.Logger log;
-    private final AtomicLong nextLineAt = new AtomicLong(System.nanoTime());
-    private final AtomicLong suppressed = new AtomicLong();
+    private final String buffer;
+    private final Tally[] tallies = new Tally[Kind.values().length];
 
-    FailureLog(System.Logger log) {
+    FailureLog(System.Logger log, String buffer, int partitions) {
         this.log = log;
+        this.buffer = buffer;
+        for (Kind kind : Kind.values()) {
+            tallies[kind.ordinal()] = new Tally(partitions);
+        }
     }
 
-    void lost(String buffer, int partition, int count, String why, Throwable cause) {
+    /** Counts {@code count} elements of {@code partition}; writes a line if one is due. */
+    void count(Kind kind, int partition, long count, String why, Throwable cause) {
+        Tally tally = tallies[kind.ordinal()];
+        tally.sinceLine.addAndGet(partition, count);
+        tally.total.addAndGet(count);
         long now = System.nanoTime();
-        long due = nextLineAt.get();
-        if (now - due < 0 || !nextLineAt.compareAndSet(due, now + INTERVAL_NANOS)) {
-            suppressed.incrementAndGet();
+        long due = tally.nextLineAt.get();
+        if (now - due >= 0 && tally.nextLineAt.compareAndSet(due, now + INTERVAL_NANOS)) {
+            write(kind, tally, why, cause);
+        }
+    }
+
+    /** Writes a line for every kind that counted something since its last line. */
+    void close() {
+        for (Kind kind : Kind.values()) {
+            write(kind, tallies[kind.ordinal()], "at close", null);
+        }
+    }
+
+    private void write(Kind kind, Tally tally, String why, Throwable cause) {
+        StringBuilder partitions = new StringBuilder();
+        long sum = 0;
+        for (int p = 0; p < tally.sinceLine.length(); p++) {
+            long n = tally.sinceLine.getAndSet(p, 0);
+            if (n > 0) {
+                partitions.append(partitions.length() == 0 ? "" : ", ").append("partition ").append(p).append(": ").append(n);
+                sum += n;
+            }
+        }
+        if (sum == 0) {
             return;
         }
-        long others = suppressed.getAndSet(0);
-        log.log(System.Logger.Level.WARNING, "Buffer '" + buffer + "' partition " + partition + " lost " + count
-                + " element(s): " + why
-                + (others > 0 ? " (and " + others + " more failure(s) in this buffer since the last line)" : ""), cause);
+        log.log(kind.level, "Buffer '" + buffer + "': " + sum + " element(s) " + kind.what + " (" + partitions
+                + "; " + tally.total.get() + " since start), last: " + why, cause);
+    }
+
+    private static final class Tally {
+        final AtomicLongArray sinceLine;
+        final AtomicLong total = new AtomicLong();
+        final AtomicLong nextLineAt = new AtomicLong(System.nanoTime());
+
+        Tally(int partitions) {
+            sinceLine = new AtomicLongArray(partitions);
+        }
     }
 }

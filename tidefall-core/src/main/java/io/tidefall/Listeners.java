@@ -53,11 +53,6 @@ final class Listeners implements BufferListener {
     }
 
     @Override
-    public void chunkSettledLate(String buffer, int partition, int size, boolean delivered) {
-        each(l -> l.chunkSettledLate(buffer, partition, size, delivered));
-    }
-
-    @Override
     public void failureHandlerFailed(String buffer, int partition, int size, Throwable cause) {
         each(l -> l.failureHandlerFailed(buffer, partition, size, cause));
     }
@@ -67,12 +62,41 @@ final class Listeners implements BufferListener {
         each(l -> l.elementsDropped(buffer, partition, count, reason));
     }
 
+    @Override
+    public void chunkRetrying(String buffer, int partition, int size, int attempt, Throwable cause, Duration backoff) {
+        each(l -> l.chunkRetrying(buffer, partition, size, attempt, cause, backoff));
+    }
+
+    @Override
+    public void processingCallStarting(String buffer, int partition, Callee callee) {
+        each(l -> l.processingCallStarting(buffer, partition, callee));
+    }
+
+    @Override
+    public void processingCallEnded(String buffer, int partition, Callee callee) {
+        each(l -> l.processingCallEnded(buffer, partition, callee));
+    }
+
+    @Override
+    public void writesAbandoned(String buffer, int partition, long count) {
+        each(l -> l.writesAbandoned(buffer, partition, count));
+    }
+
+    /**
+     * Tells every listener; whatever one throws, {@code Error}s included, is logged and the next
+     * one is told: the engine's bookkeeping after an event (counting a drain down, freeing the
+     * partition) must happen whatever a listener does.
+     */
     private void each(Consumer<BufferListener> event) {
         for (BufferListener listener : listeners) {
             try {
                 event.accept(listener);
-            } catch (RuntimeException | LinkageError failure) {
-                log.log(System.Logger.Level.WARNING, "BufferListener " + listener + " threw; ignored", failure);
+            } catch (Throwable failure) {
+                try {
+                    log.log(System.Logger.Level.WARNING, "BufferListener " + listener + " threw; ignored", failure);
+                } catch (Throwable logFailed) {
+                    // Nothing left to tell: a listener that overflowed the stack may leave none for logging.
+                }
             }
         }
     }

@@ -25,6 +25,9 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     private final ConcurrentHashMap<K, Object> map;
     private final WriterGuard guard = new WriterGuard();
 
+    /** Writers still inside when a seal gave up waiting; written and read by the draining thread only. */
+    private long abandoned;
+
     /**
      * @param expectedSize how many keys the table this one replaces held: sizing the map for them
      *     up front spares the writers of a busy partition one resize after another on every swap
@@ -37,45 +40,57 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      * Last write wins. A key that is already buffered is always overwritten; a new key is refused
      * when the table holds {@code capacity} keys.
      *
-     * @return {@link #WRITTEN}, {@link #SEALED} or {@link #FULL}
+     * @return {@link #WRITTEN}, {@link #FILLED} (written, and the table is now full),
+     *     {@link #SEALED} or {@link #FULL}
      */
     int put(K key, V value, long capacity) {
         int slot = guard.enter();
         if (slot < 0) {
             return SEALED;
         }
+        int result;
         try {
             if (atCapacity(key, capacity)) {
-                return FULL;
+                result = FULL;
+            } else {
+                boolean added = map.put(key, value) == null;
+                result = added && filled(capacity) ? FILLED : WRITTEN;
             }
-            map.put(key, value);
-            return WRITTEN;
         } finally {
-            guard.exit(slot);
+            leave(slot);
         }
+        return result;
     }
 
     /**
      * Writes when {@code key} is absent or {@code version} is strictly newer.
      *
-     * @return {@link #WRITTEN}, {@link #UNCHANGED} (the stored version was the same or newer),
-     *     {@link #SEALED} or {@link #FULL}
+     * @return {@link #WRITTEN}, {@link #FILLED}, {@link #UNCHANGED} (the stored version was the
+     *     same or newer), {@link #SEALED} or {@link #FULL}
      */
     int putNewer(K key, V value, long version, long capacity) {
         int slot = guard.enter();
         if (slot < 0) {
             return SEALED;
         }
+        int result;
         try {
             if (atCapacity(key, capacity)) {
-                return FULL;
+                result = FULL;
+            } else {
+                // One lookup under the bin's lock: the candidate decides, and is stored only if it wins.
+                Versioned candidate = new Versioned(value, version);
+                if (map.compute(key, candidate) != candidate) {
+                    result = UNCHANGED;
+                } else {
+                    boolean added = candidate.updates == 0; // it replaced nothing
+                    result = added && filled(capacity) ? FILLED : WRITTEN;
+                }
             }
-            // One lookup under the bin's lock: the candidate decides, and is stored only if it wins.
-            Versioned candidate = new Versioned(value, version);
-            return map.compute(key, candidate) == candidate ? WRITTEN : UNCHANGED;
         } finally {
-            guard.exit(slot);
+            leave(slot);
         }
+        return result;
     }
 
     /**
@@ -93,11 +108,35 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         if (slot < 0) {
             return SEALED;
         }
+        int result;
         try {
-            return map.remove(key) != null ? WRITTEN : UNCHANGED;
+            result = map.remove(key) != null ? WRITTEN : UNCHANGED;
         } finally {
-            guard.exit(slot);
+            leave(slot);
         }
+        return result;
+    }
+
+    /**
+     * Leaves the guard; throws if the seal gave up waiting for this write. A {@code finally}
+     * calls it, so an exception of the key's own replaces the one thrown here, which is as well:
+     * the caller learns that its write failed either way.
+     */
+    private void leave(int slot) {
+        if (!guard.exit(slot)) {
+            throw new IllegalStateException("This write took longer than its partition's drain would wait (the key's "
+                    + "hashCode or equals did not return within processingTimeout), so the drain went ahead without "
+                    + "waiting for it: it may or may not be delivered");
+        }
+    }
+
+    /**
+     * Whether the table holds its capacity now, asked after a write that added a key (so the
+     * writers that fill a table ask for its drain, and those that overwrite do not); bounded
+     * tables only, so unbounded ones pay one comparison.
+     */
+    private boolean filled(long capacity) {
+        return capacity != Long.MAX_VALUE && map.mappingCount() >= capacity;
     }
 
     /** The buffered value, or {@code null}. Reads need no guard: a read cannot be lost. */
@@ -113,8 +152,17 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     }
 
     @Override
-    public void seal() {
-        guard.seal();
+    public boolean seal(long patienceNanos) {
+        boolean complete = guard.seal(patienceNanos);
+        if (!complete) {
+            abandoned = guard.inside();
+        }
+        return complete;
+    }
+
+    @Override
+    public long abandoned() {
+        return abandoned;
     }
 
     /**

@@ -2,14 +2,13 @@ package io.tidefall;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
- * One lane of a buffer: owns the lifecycle of its tables (allocate, swap, hand off to a drain,
- * tear down) and knows nothing about their shape.
+ * One lane of a buffer: owns its tables (allocate, swap, hand off to a drain), its timers and its
+ * counters, and knows nothing about the tables' shape.
  *
  * <p>Concurrency:
  * <ul>
@@ -19,22 +18,30 @@ import java.util.function.LongFunction;
  *       finds a fresh one when it reads {@code table} again: the seal happens after the store of
  *       the fresh table, and the writer's observation of the seal happens after the seal.
  *   <li>{@code lock} serialises the control plane: ticks, drain checks, flushes, option updates
- *       and close. It guards {@code inFlight}, the timers and {@code stopped}. Writers never take
- *       it; drains take it once, to free the partition.
- *   <li>At most one drain per partition is in flight, so the processor sees a partition's
- *       tables one at a time, in swap order.
+ *       and close. It guards {@code inFlight}, the timers, {@code running} and {@code stopped}.
+ *       Writers take it only to ask for a drain when they fill the table. No user code and no
+ *       executor hand-off runs under it: a swap picks the drain under the lock and submits it
+ *       after releasing it, so an executor that blocks or runs the drain in the caller cannot
+ *       block the partition's control plane.
+ *   <li>At most one drain per partition is in flight, from its swap until its
+ *       {@code drainCompleted} has been emitted, so the processor sees a partition's tables one at
+ *       a time, in swap order, and the partition holds at most two tables: the write table and
+ *       the one in flight. A drain whose processor call is stuck stays in flight: nothing newer
+ *       drains until the call returns.
  *   <li>The counters are written by drain threads and read by anyone, each on its own.
  * </ul>
  */
 final class Partition<E, W extends WriteTable<E>> {
 
-    private final PartitionedBuffer<E, W> buffer;
+    private final BufferContext<E> context;
     private final int index;
     /** Makes a fresh table, sized for about as many elements as the one it replaces held. */
     private final LongFunction<W> tables;
     private final Object lock = new Object();
 
     private volatile W table;
+    /** A full writer asked for a drain while one was in flight: drain again as soon as it ends. */
+    private volatile boolean drainRequested;
 
     // Guarded by lock.
     private Drain<E> inFlight;
@@ -42,25 +49,18 @@ final class Partition<E, W extends WriteTable<E>> {
     private Scheduler.Cancellable checkTimer;
     private boolean running;
     private boolean stopped;
-    /** A full writer asked for a drain while one was in flight: drain again as soon as it ends. */
-    private boolean drainRequested;
-    /**
-     * The last drain that timed out. Until its processor call returns (it may ignore the
-     * interrupt, or never return), its thread still holds the retired table, so ticks, drain
-     * checks and full writers start no new drain: one stuck processor costs one table, not one
-     * per interval. See {@link #canDrain()}.
-     */
-    private Drain<E> overdue;
 
     private final AtomicLong drained = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong drains = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
     private volatile Instant lastDrainAt;
     private volatile Duration lastDrainDuration;
 
-    Partition(PartitionedBuffer<E, W> buffer, int index, LongFunction<W> tables) {
-        this.buffer = buffer;
+    Partition(BufferContext<E> context, int index, LongFunction<W> tables) {
+        this.context = context;
         this.index = index;
         this.tables = tables;
         this.table = tables.apply(0);
@@ -73,10 +73,6 @@ final class Partition<E, W extends WriteTable<E>> {
 
     int index() {
         return index;
-    }
-
-    String bufferName() {
-        return buffer.name();
     }
 
     long size() {
@@ -94,7 +90,7 @@ final class Partition<E, W extends WriteTable<E>> {
             armTick();
             armCheck();
         }
-        buffer.listeners().partitionStarted(buffer.name(), index);
+        context.listeners().partitionStarted(context.name(), index);
     }
 
     /** Re-arms the timers whose options changed, so that a new interval applies at once. */
@@ -114,37 +110,54 @@ final class Partition<E, W extends WriteTable<E>> {
     }
 
     private void tick() {
-        synchronized (lock) {
-            if (!running) {
-                return;
+        Drain<E> started = null;
+        Drain<E> inFlightNow = null;
+        try {
+            synchronized (lock) {
+                if (running && inFlight == null && table.size() > 0) {
+                    started = swap();
+                }
+                inFlightNow = inFlight;
             }
-            if (canDrain() && table.size() > 0) {
-                swap();
+            if (started == null && inFlightNow != null) {
+                inFlightNow.startIfNeglected(); // an executor that takes work but never runs it must not stall the partition
             }
-            armTick(); // skipped or not, the next tick comes one interval later
+        } finally {
+            synchronized (lock) { // skipped, done or failed, the next tick comes one interval later
+                if (running) {
+                    armTick();
+                }
+            }
         }
+        submit(started);
     }
 
     private void check() {
-        synchronized (lock) {
-            if (!running) {
-                return;
+        Drain<E> started = null;
+        try {
+            synchronized (lock) {
+                Long threshold = context.options().get().drainThreshold();
+                if (running && threshold != null && inFlight == null && table.size() >= threshold) {
+                    started = swap();
+                    armTick(); // an early drain resets the interval
+                }
             }
-            Long threshold = buffer.options().drainThreshold();
-            if (threshold != null && canDrain() && table.size() >= threshold) {
-                swap();
-                armTick(); // an early drain resets the interval
+        } finally {
+            synchronized (lock) {
+                if (running) {
+                    armCheck();
+                }
             }
-            armCheck();
         }
+        submit(started);
     }
 
     private void armTick() {
-        tickTimer = rearm(tickTimer, buffer.options().processingInterval(), this::tick);
+        tickTimer = rearm(tickTimer, context.options().get().processingInterval(), this::tick);
     }
 
     private void armCheck() {
-        BufferOptions options = buffer.options();
+        BufferOptions options = context.options().get();
         checkTimer = rearm(checkTimer, options.hasDrainThreshold() ? options.drainCheckInterval() : null, this::check);
     }
 
@@ -152,83 +165,86 @@ final class Partition<E, W extends WriteTable<E>> {
         if (previous != null) {
             previous.cancel();
         }
-        if (delay == null) {
-            return null;
-        }
-        try {
-            return buffer.scheduler().schedule(delay, task);
-        } catch (RejectedExecutionException shuttingDown) {
-            // The application is shutting down its scheduler; close() drains what is left.
-            buffer.log().log(System.Logger.Level.DEBUG, "Buffer ''{0}'' partition {1}: scheduler refused a timer",
-                    buffer.name(), index);
-            return null;
-        }
+        // A refused timer (the application is shutting down its scheduler) arms nothing: close() drains what is left.
+        return delay == null ? null : context.schedule(delay, task);
     }
 
     // ---- control plane: swaps -------------------------------------------------------------
 
-    /** Swaps and submits the retired table. Caller holds {@code lock}; no drain is in flight. */
+    /** Installs a fresh table and makes the drain of the retired one. Caller holds {@code lock}; none is in flight. */
     private Drain<E> swap() {
         W retired = table;
-        table = tables.apply(retired.size());
-        Drain<E> drain = new Drain<>(this, retired, buffer.options());
+        // Both allocations before anything changes: if either throws, the partition is as it was.
+        Drain<E> drain = new Drain<>(context, this, retired, context.options().get(), true);
+        W fresh = tables.apply(retired.size());
+        table = fresh;
         inFlight = drain;
-        try {
-            buffer.executor().execute(drain);
-        } catch (RuntimeException refused) { // RejectedExecutionException, usually: the application is shutting down
-            startThread(buffer.name() + "-" + index + "-drain", drain);
-        }
+        drainRequested = false;
         return drain;
     }
 
-    /**
-     * Whether a timer (or a full writer) may start a drain now: none in flight, and no timed-out
-     * processor call still running. Caller holds {@code lock}. {@code flush()} and {@code close()}
-     * do not ask: they drain when told to, each bounded by the timeout.
-     */
-    private boolean canDrain() {
-        return inFlight == null && (overdue == null || overdue.hasReturned());
+    /** Hands a drain that a swap made to the executor; called without {@code lock}. */
+    private void submit(Drain<E> drain) {
+        if (drain != null) {
+            context.submit(drain, index);
+        }
     }
 
     /**
-     * Asked by a writer that found the table at capacity: drains at once, without waiting for the
-     * tick, or as soon as the drain in flight ends. Only while running: before start() writes are
-     * kept, not drained.
+     * Asked by a writer that filled the table, or found it full: drains at once, without waiting
+     * for the tick, or as soon as the drain in flight ends. Only while running: before start()
+     * writes are kept, not drained.
      */
     void requestDrain() {
+        if (drainRequested) {
+            return; // asked already: the drain in flight starts the next one when it ends
+        }
+        Drain<E> started = null;
         synchronized (lock) {
             if (!running) {
                 return;
             }
-            if (!canDrain()) {
+            if (inFlight != null) {
                 drainRequested = true;
             } else if (table.size() > 0) {
-                swap();
+                started = swap();
                 armTick();
             }
         }
+        submit(started);
     }
 
     /**
      * Drains this partition now: waits for a drain in flight, then swaps if the table is not
-     * empty and waits for that drain too.
+     * empty and waits for that drain too; stops waiting when a drain cannot move (see
+     * {@link Drain#awaitProgress()}).
      */
-    void flush() {
+    FlushResult flush() {
+        long deliveredBefore = drained.get();
+        long failedBefore = failed.get();
         Drain<E> previous;
         synchronized (lock) {
             previous = inFlight;
         }
-        if (previous != null) {
-            previous.await();
+        Drain<E> blocked = previous != null && !previous.awaitProgress() ? previous : null;
+        if (blocked == null) {
+            Drain<E> mine;
+            boolean submit = false;
+            synchronized (lock) {
+                // A drain started after our first look swapped after flush() began: waiting for it suffices.
+                mine = inFlight;
+                if (mine == null && !stopped && table.size() > 0) {
+                    mine = swap();
+                    submit = true;
+                }
+            }
+            if (submit) {
+                submit(mine);
+            }
+            blocked = mine != null && !mine.awaitProgress() ? mine : null;
         }
-        Drain<E> mine;
-        synchronized (lock) {
-            // A drain started after our first look swapped after flush() began: waiting for it suffices.
-            mine = inFlight != null ? inFlight : table.size() > 0 ? swap() : null;
-        }
-        if (mine != null) {
-            mine.await();
-        }
+        return new FlushResult(drained.get() - deliveredBefore, failed.get() - failedBefore,
+                blocked == null ? 0 : blocked.unsettled());
     }
 
     /**
@@ -257,135 +273,108 @@ final class Partition<E, W extends WriteTable<E>> {
     }
 
     /**
-     * Second half of close: waits for the drain in flight (so the processor still sees this
-     * partition's tables one at a time, in order), then drains {@code retired} on a thread of its
-     * own: shared executors may already refuse work during shutdown.
+     * Second half of close, on a thread of the partition's own: lets the drain in flight finish,
+     * then drains {@code retired} on this thread (shared executors may already refuse work during
+     * shutdown), retrying as usual. At {@code handOverAtNanos} whatever is not delivered goes to
+     * the failure handler. If a processor call is still under way then, the final table goes to
+     * the failure handler without a call: at most one call per partition at a time.
      */
-    Drain<E> startFinalDrain(W retired) {
-        for (;;) {
-            Drain<E> previous;
-            synchronized (lock) {
-                previous = inFlight;
-                if (previous == null) {
-                    Drain<E> last = new Drain<>(this, retired, buffer.options());
-                    inFlight = last;
-                    startThread(buffer.name() + "-" + index + "-final-drain", last);
-                    return last;
-                }
-            }
-            previous.await();
+    void closeBy(W retired, long handOverAtNanos, long deadlineNanos) {
+        Drain<E> previous;
+        synchronized (lock) {
+            previous = inFlight;
         }
+        boolean stuck = false;
+        if (previous != null) {
+            previous.closeBy(deadlineNanos);
+            if (!previous.runUntil(handOverAtNanos)) {
+                stuck = previous.giveUp(budgetSpent(), BufferListener.FailureReason.SHUTDOWN, true);
+            }
+        }
+        Drain<E> last = new Drain<>(context, this, retired, context.options().get(), !stuck);
+        last.closeBy(deadlineNanos);
+        synchronized (lock) {
+            inFlight = last;
+        }
+        if (!last.runUntil(handOverAtNanos)) {
+            last.giveUp(budgetSpent(), BufferListener.FailureReason.SHUTDOWN, true);
+            last.runUntil(deadlineNanos); // a table still being read is handed over by its runner
+        }
+        context.listeners().partitionStopped(context.name(), index);
     }
 
-    void stopped() {
-        buffer.listeners().partitionStopped(buffer.name(), index);
-    }
-
-    static void startThread(String name, Runnable task) {
-        Thread thread = new Thread(task, "tidefall-" + name);
-        thread.setDaemon(true);
-        thread.start();
+    private TimeoutException budgetSpent() {
+        return new TimeoutException("Buffer '" + context.name() + "' partition " + index
+                + " was closing and its close budget ran out before these elements were delivered");
     }
 
     // ---- called by drains -----------------------------------------------------------------
 
-    Scheduler.Cancellable watch(Drain<E> drain, Duration timeout) {
-        try {
-            return buffer.scheduler().schedule(timeout, drain::timeOut);
-        } catch (RejectedExecutionException shuttingDown) {
-            return () -> { }; // waiters in flush() and close() enforce the timeout themselves
-        }
-    }
-
     void drainStarted(int size) {
-        buffer.listeners().drainStarted(buffer.name(), index, size);
+        context.listeners().drainStarted(context.name(), index, size);
     }
 
-    /** Calls the processor; returns what it threw, or {@code null}. Nothing it does escapes. */
-    Throwable process(List<E> batch) {
-        try {
-            buffer.processor().process(batch);
-            return null;
-        } catch (Throwable failure) {
-            return failure;
+    void settled(long deliveredNow, long failedNow) {
+        if (deliveredNow > 0) {
+            drained.addAndGet(deliveredNow);
+        }
+        if (failedNow > 0) {
+            failed.addAndGet(failedNow);
         }
     }
 
-    /**
-     * Reports {@code lost} elements: to the log (rate-limited), to listeners, and to the failure
-     * handler, on the calling thread, before the drain counts as finished.
-     */
-    void chunkFailed(List<E> lost, Throwable cause, BufferListener.FailureReason reason) {
-        String why = reason == BufferListener.FailureReason.TIMEOUT ? "drain timed out" : "processor failed";
-        BatchFailureHandler<E> handler = buffer.failureHandler();
-        if (handler == null) {
-            buffer.failureLog().lost(buffer.name(), index, lost.size(), why, cause);
-        }
-        buffer.listeners().drainFailed(buffer.name(), index, lost.size(), cause, reason);
-        if (handler != null) {
-            try {
-                handler.handle(new FailedBatch<>(buffer.name(), index, lost, cause));
-            } catch (Throwable handlerFailure) {
-                buffer.failureLog().lost(buffer.name(), index, lost.size(),
-                        why + ", and the failure handler threw " + handlerFailure, cause);
-                buffer.listeners().failureHandlerFailed(buffer.name(), index, lost.size(), handlerFailure);
-            }
-        }
+    void retrying(int size, int attempt, Throwable cause, Duration backoff) {
+        retried.addAndGet(size);
+        context.failures().retrying(index, size, attempt, cause);
+        context.listeners().chunkRetrying(context.name(), index, size, attempt, cause, backoff);
+    }
+
+    void writesAbandoned(long count) {
+        abandoned.addAndGet(count);
+        context.log().log(System.Logger.Level.WARNING, "Buffer ''{0}'' partition {1}: the drain skipped {2} write(s) "
+                + "whose writers threw, or were told so, before their write was complete", context.name(), index, count);
+        context.listeners().writesAbandoned(context.name(), index, count);
     }
 
     /**
-     * A drain ended: {@code delivered} elements reached the processor, {@code lost} were handed
-     * over as failed; after a timeout the chunk the processor still has is in neither, and
-     * arrives later through {@link #lateChunk}.
+     * A drain ended: tells listeners first, then frees the partition (and starts the drain a full
+     * writer asked for), so that one partition's events never interleave.
      */
-    void drainFinished(Drain<E> drain, int size, int delivered, int lost, boolean timedOut, Duration took) {
-        drained.addAndGet(delivered);
-        failed.addAndGet(lost);
+    void drainFinished(Drain<E> drain, int size, int lost, boolean timedOut, Duration took) {
         if (size > 0) {
             drains.incrementAndGet();
             lastDrainDuration = took;
             lastDrainAt = Instant.now();
+            context.listeners().drainCompleted(context.name(), index, size, lost, timedOut, took);
         }
+        Drain<E> next = null;
         synchronized (lock) {
             if (inFlight == drain) {
                 inFlight = null;
-                if (timedOut) {
-                    overdue = drain;
-                }
-                if (drainRequested && running && canDrain() && table.size() > 0) {
-                    drainRequested = false;
-                    swap();
+                if (drainRequested && running && table.size() > 0) {
+                    next = swap();
                     armTick();
                 }
             }
         }
-        if (size > 0) {
-            buffer.listeners().drainCompleted(buffer.name(), index, size, size - delivered, timedOut, took);
-        }
-    }
-
-    /**
-     * The outcome of a chunk that was with the processor when its drain timed out, known now that
-     * the processor returned: counted as it went ({@code failure} is null when it succeeded).
-     */
-    void lateChunk(int count, Throwable failure) {
-        (failure == null ? drained : failed).addAndGet(count);
-        buffer.listeners().chunkSettledLate(buffer.name(), index, count, failure == null);
+        submit(next);
     }
 
     void countDropped(long count, String reason) {
         dropped.addAndGet(count);
-        buffer.listeners().elementsDropped(buffer.name(), index, count, reason);
+        context.listeners().elementsDropped(context.name(), index, count, reason);
     }
 
     PartitionStats stats() {
-        boolean draining;
-        boolean stuck;
+        Drain<E> drain;
         synchronized (lock) {
-            draining = inFlight != null;
-            stuck = overdue != null && !overdue.hasReturned();
+            drain = inFlight;
         }
-        return new PartitionStats(index, size(), draining, stuck, drained.get(), failed.get(), dropped.get(),
-                drains.get(), lastDrainAt, lastDrainDuration);
+        boolean stuck = drain != null && drain.isStuck();
+        long since = drain == null ? 0 : drain.retryingSinceMillis();
+        Throwable cause = drain == null ? null : drain.retryCause();
+        return new PartitionStats(index, size(), drain != null, stuck, drained.get(), failed.get(), dropped.get(),
+                drains.get(), lastDrainAt, lastDrainDuration, since == 0 ? null : Instant.ofEpochMilli(since), cause,
+                retried.get(), abandoned.get());
     }
 }

@@ -1,14 +1,15 @@
 package io.tidefall;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -31,16 +32,12 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     private enum State { NEW, RUNNING, CLOSED }
 
     private final String name;
-    private final BatchProcessor<E> processor;
-    private final BatchFailureHandler<E> failureHandler;
-    private final FailureLog failureLog;
     private final Function<? super Object, ?> partitionKey;
     private final Partition<E, W>[] partitions;
-    private final Executor executor;
-    private final Scheduler scheduler;
+    private final BufferContext<E> context;
+    private final FailureReporter<E> failures;
     private final List<Runnable> ownedResources = new ArrayList<>();
     private final Listeners listeners;
-    private final System.Logger log;
 
     private final Object lifecycle = new Object();
     private volatile State state = State.NEW;
@@ -53,24 +50,28 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     private volatile long capacity;
 
     @SuppressWarnings("unchecked")
-    PartitionedBuffer(BufferBuilder<E, ?> builder, Function<?, ?> partitionKey, LongFunction<W> tables) {
+    PartitionedBuffer(BufferBuilder<E, ?> builder, Function<?, ?> partitionKey, Comparator<? super E> ordering,
+            LongFunction<W> tables) {
         builder.requireProcessor();
         this.name = builder.name;
-        // A processor of a supertype only reads the elements, so it can take a List<E>.
-        this.processor = (BatchProcessor<E>) builder.processor;
         this.partitionKey = (Function<? super Object, ?>) partitionKey;
         this.options = builder.options;
         this.capacity = capacityOf(builder.options);
-        this.failureHandler = (BatchFailureHandler<E>) builder.failureHandler;
-        this.log = System.getLogger(getClass().getName());
+        System.Logger log = System.getLogger(getClass().getName());
         this.listeners = new Listeners(log);
-        this.failureLog = new FailureLog(log);
         builder.listeners.forEach(listeners::add);
-        this.executor = builder.executor != null ? builder.executor : ownedExecutor();
-        this.scheduler = builder.scheduler != null ? builder.scheduler : ownedScheduler();
+        // A failure handler or processor of a supertype only reads the elements, so it can take a List<E>.
+        this.failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler, listeners,
+                new FailureLog(log, name, builder.partitions));
+        Threads threads = new Threads(name, builder.threadFactory);
+        this.context = new BufferContext<>(name, (BatchProcessor<E>) builder.processor, ordering, builder.retryPolicy,
+                failures, listeners,
+                builder.executor != null ? builder.executor : ownedExecutor(threads),
+                builder.scheduler != null ? builder.scheduler : ownedScheduler(threads),
+                threads, this::options, log);
         this.partitions = new Partition[builder.partitions];
         for (int i = 0; i < partitions.length; i++) {
-            partitions[i] = new Partition<>(this, i, tables);
+            partitions[i] = new Partition<>(context, i, tables);
         }
     }
 
@@ -109,6 +110,11 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     /** Capacity of a write table, for the tables' write methods. */
     final long capacity() {
         return capacity;
+    }
+
+    /** A write filled its partition's table: the partition drains at once instead of at its tick. */
+    final void filled(Partition<E, W> partition) {
+        partition.requestDrain();
     }
 
     /** What {@link #onFull} returns when the write was dropped. */
@@ -250,68 +256,79 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     }
 
     @Override
-    public final void flush() {
+    public final FlushResult flush() {
+        FlushResult result = FlushResult.EMPTY;
         for (Partition<E, W> partition : partitions) {
-            partition.flush();
+            result = result.plus(partition.flush());
         }
+        return result;
     }
 
     @Override
     public final void close() {
+        close(options.processingTimeout().multipliedBy(2));
+    }
+
+    @Override
+    public final void close(Duration budget) {
+        Objects.requireNonNull(budget, "budget must not be null");
+        if (budget.isNegative()) {
+            throw new IllegalArgumentException("close budget of buffer '" + name + "' must not be negative, but was " + budget);
+        }
         synchronized (lifecycle) {
             if (state == State.CLOSED) {
                 return;
             }
             state = State.CLOSED;
         }
-        List<W> retired = new ArrayList<>(partitions.length);
+        long budgetNanos = saturatedNanos(budget);
+        long now = System.nanoTime();
+        long deadline = now + budgetNanos;
+        // Delivery stops a little before the deadline, so that handing the rest over fits in the budget.
+        long handOverAt = deadline - Math.min(budgetNanos / 5, HAND_OVER_RESERVE_NANOS);
+        List<Thread> closers = new ArrayList<>(partitions.length);
         for (Partition<E, W> partition : partitions) {
-            retired.add(partition.retireForClose());
+            W retired = partition.retireForClose();
+            closers.add(context.threads().start("close", () -> partition.closeBy(retired, handOverAt, deadline)));
         }
-        List<Drain<E>> finalDrains = new ArrayList<>(partitions.length);
-        for (int i = 0; i < partitions.length; i++) {
-            finalDrains.add(partitions[i].startFinalDrain(retired.get(i)));
+        boolean interrupted = false;
+        long waitUntil = deadline + HANDLER_GRACE_NANOS;
+        for (Thread closer : closers) {
+            for (long left = waitUntil - System.nanoTime(); closer.isAlive() && left > 0; left = waitUntil - System.nanoTime()) {
+                try {
+                    TimeUnit.NANOSECONDS.timedJoin(closer, left);
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting: the budget bounds this call, not an interrupt
+                }
+            }
+            if (closer.isAlive()) {
+                context.log().log(System.Logger.Level.ERROR, "Buffer ''{0}'': a partition did not finish closing within "
+                        + "the budget {1} (its failure handler does not return?); close() returns without it", name, budget);
+            }
         }
-        for (int i = 0; i < partitions.length; i++) {
-            finalDrains.get(i).await();
-            partitions[i].stopped();
-        }
+        failures.close();
         ownedResources.forEach(Runnable::run);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The most of a close budget kept for handing undelivered elements to the failure handler. */
+    private static final long HAND_OVER_RESERVE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How long close() waits past its budget for a failure handler that is still busy. */
+    private static final long HANDLER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return Math.min(duration.toNanos(), Long.MAX_VALUE / 4);
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE / 4;
+        }
     }
 
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + name + ", partitions=" + partitions.length + ", " + state + "]";
-    }
-
-    // ---- for partitions and drains --------------------------------------------------------
-
-    final BatchProcessor<E> processor() {
-        return processor;
-    }
-
-    final Executor executor() {
-        return executor;
-    }
-
-    final Scheduler scheduler() {
-        return scheduler;
-    }
-
-    final BatchFailureHandler<E> failureHandler() {
-        return failureHandler;
-    }
-
-    final FailureLog failureLog() {
-        return failureLog;
-    }
-
-    final BufferListener listeners() {
-        return listeners;
-    }
-
-    final System.Logger log() {
-        return log;
     }
 
     private Partition<E, W> partition(int index) {
@@ -323,25 +340,16 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     }
 
     /** Daemon threads created on demand: at most one drain per partition runs at a time. */
-    private Executor ownedExecutor() {
-        ExecutorService pool = Executors.newCachedThreadPool(daemonThreads("drain"));
+    private Executor ownedExecutor(Threads threads) {
+        ExecutorService pool = Executors.newCachedThreadPool(threads.factory("drain"));
         ownedResources.add(pool::shutdown);
         return pool;
     }
 
-    private Scheduler ownedScheduler() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemonThreads("timer"));
+    private Scheduler ownedScheduler(Threads threads) {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads.factory("timer"));
         timer.setRemoveOnCancelPolicy(true);
         ownedResources.add(timer::shutdownNow);
         return Scheduler.of(timer);
-    }
-
-    private ThreadFactory daemonThreads(String role) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "tidefall-" + name + "-" + role + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

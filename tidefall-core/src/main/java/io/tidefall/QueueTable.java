@@ -4,10 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
+import java.util.function.IntFunction;
 
 /**
  * The write table of a {@link TidefallQueue}: a multi-producer array of slots, grown in segments,
@@ -25,10 +25,22 @@ import java.util.RandomAccess;
  * belongs to a writer that will fill its slot. So every item either took a slot before the seal
  * (and is drained) or never did (and is retried elsewhere): nothing is lost or delivered twice.
  *
- * <p>Capacity: a writer first reads {@code claimed} and is refused when the table is full; writers
- * that race past that check claim a slot at or above the capacity, fill it with a marker the drain
- * skips, and are refused too. So a table never holds more than its capacity, and a full table
- * stops growing (refusals claim at most one slot per racing writer).
+ * <p>Capacity: a writer first reads {@code claimed} and is refused when it is at the capacity;
+ * writers that race past that check claim a slot at or above the capacity, fill it with a marker
+ * the drain skips, and are refused too. Both checks compare the same number (slots claimed, skipped
+ * ones included), so a table never holds more than its capacity, and once {@code claimed} reaches
+ * the capacity every later writer is refused before it claims: a full table stops growing, even
+ * after the capacity is raised while it is full (the raise applies from the next table). The
+ * writer that claims the last slot below the capacity is told so ({@link #FILLED}), so that the
+ * partition drains at once. Every table is bounded by {@link #MAX_SIZE}, whatever the capacity,
+ * so that its indices fit a {@code List}.
+ *
+ * <p>A writer that throws between its claim and its store (an {@code OutOfMemoryError} while
+ * allocating a segment, a {@code StackOverflowError}) never fills its slot. It counts itself in
+ * {@code dead} on its way out, and the drain, which waits for missing slots only while more are
+ * missing than {@code dead} explains, skips exactly as many: it never waits forever for a writer
+ * that is gone, and never skips one that is merely slow. The writer threw, so its item was never
+ * promised.
  *
  * <p>Shared fields and who writes them:
  * <ul>
@@ -53,12 +65,16 @@ final class QueueTable<T> implements WriteTable<T> {
     /** Added to {@code claimed} by the seal; far above any index a table can reach. */
     private static final long SEALED_MARK = 1L << 62;
 
+    /** The most items a table holds, whatever the capacity: a drained table's indices are ints. */
+    static final long MAX_SIZE = 1L << 30;
+
     /** Fills the slot of a writer that claimed one past the capacity; never an element. */
     private static final Object SKIPPED = new Object();
 
     private static final VarHandle CLAIMED;
     private static final VarHandle LAST;
     private static final VarHandle SKIPPED_COUNT;
+    private static final VarHandle DEAD;
     private static final VarHandle NEXT;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
@@ -68,60 +84,81 @@ final class QueueTable<T> implements WriteTable<T> {
             CLAIMED = lookup.findVarHandle(QueueTable.class, "claimed", long.class);
             LAST = lookup.findVarHandle(QueueTable.class, "last", Segment.class);
             SKIPPED_COUNT = lookup.findVarHandle(QueueTable.class, "skipped", long.class);
+            DEAD = lookup.findVarHandle(QueueTable.class, "dead", long.class);
             NEXT = lookup.findVarHandle(Segment.class, "next", Segment.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final Segment first = new Segment(0, null);
-    private final Comparator<? super T> ordering;
+    /** Makes the slot array of each segment; {@code Object[]::new} but in tests that inject a failure. */
+    private final IntFunction<Object[]> slotArrays;
+    private final Segment first;
 
     @SuppressWarnings("unused") // accessed through CLAIMED
     private volatile long claimed;
 
     @SuppressWarnings("unused") // accessed through LAST
-    private volatile Segment last = first;
+    private volatile Segment last;
 
     /** Slots claimed past the capacity; rare, so a plain counter. */
     @SuppressWarnings("unused") // accessed through SKIPPED_COUNT
     private volatile long skipped;
 
+    /** Writers that threw between their claim and their store; see the class comment. */
+    @SuppressWarnings("unused") // accessed through DEAD
+    private volatile long dead;
+
     /** The number of slots claimed before the seal; written and read by the draining thread only. */
     private long sealedCount = -1;
 
-    QueueTable(Comparator<? super T> ordering) {
-        this.ordering = ordering;
+    /** Claims the drain skipped because their writers threw; written and read by the draining thread only. */
+    private long abandoned;
+
+    QueueTable() {
+        this(Object[]::new);
+    }
+
+    QueueTable(IntFunction<Object[]> slotArrays) {
+        this.slotArrays = slotArrays;
+        this.first = new Segment(0, null, slotArrays.apply(SEGMENT));
+        this.last = first;
     }
 
     /**
      * Appends {@code item} unless the table is sealed or already holds {@code capacity} items.
      *
-     * @return {@link #WRITTEN}, {@link #SEALED} or {@link #FULL}
+     * @param capacity the partition's capacity ({@code Long.MAX_VALUE} when unbounded)
+     * @return {@link #WRITTEN}, {@link #FILLED} (written, and the table is now full),
+     *     {@link #SEALED} or {@link #FULL}
      */
     int append(T item, long capacity) {
-        if (capacity != Long.MAX_VALUE) {
-            long seen = (long) CLAIMED.getAcquire(this);
-            if (seen >= SEALED_MARK) {
-                return SEALED;
-            }
-            if (seen - (long) SKIPPED_COUNT.getAcquire(this) >= capacity) {
-                return FULL; // refused before claiming, so a full table stops growing
-            }
+        long limit = Math.min(capacity, MAX_SIZE);
+        long seen = (long) CLAIMED.getAcquire(this); // the line the fetch-and-add is about to own anyway
+        if (seen >= SEALED_MARK) {
+            return SEALED;
+        }
+        if (seen >= limit) {
+            return FULL; // refused before claiming, so a full table stops growing
         }
         long index = (long) CLAIMED.getAndAdd(this, 1L);
         if (index >= SEALED_MARK) {
             return SEALED;
         }
-        Object[] slots = segmentOf(index).slots;
-        if (index >= capacity) {
-            // Raced past the capacity: the slot is claimed, so it is filled with a marker the drain skips.
-            SKIPPED_COUNT.getAndAdd(this, 1L);
-            SLOT.setRelease(slots, (int) index & MASK, SKIPPED);
-            return FULL;
+        try {
+            Object[] slots = segmentOf(index).slots;
+            if (index >= limit) {
+                // Raced past the capacity: the slot is claimed, so it is filled with a marker the drain skips.
+                SKIPPED_COUNT.getAndAdd(this, 1L);
+                SLOT.setRelease(slots, (int) index & MASK, SKIPPED);
+                return FULL;
+            }
+            SLOT.setRelease(slots, (int) index & MASK, item);
+        } catch (Throwable failure) {
+            DEAD.getAndAdd(this, 1L); // the slot stays empty for good: the drain must not wait for it
+            throw failure;
         }
-        SLOT.setRelease(slots, (int) index & MASK, item);
-        return WRITTEN;
+        return index == limit - 1 ? FILLED : WRITTEN;
     }
 
     /** The segment holding {@code index}, installing the segments up to it as needed. */
@@ -134,7 +171,7 @@ final class QueueTable<T> implements WriteTable<T> {
         while (segment.number < wanted) {
             Segment next = (Segment) NEXT.getAcquire(segment);
             if (next == null) {
-                Segment fresh = new Segment(segment.number + 1, segment);
+                Segment fresh = new Segment(segment.number + 1, segment, slotArrays.apply(SEGMENT));
                 next = NEXT.compareAndSet(segment, null, fresh) ? fresh : (Segment) NEXT.getAcquire(segment);
                 if (next == fresh) {
                     LAST.setRelease(this, fresh);
@@ -151,9 +188,16 @@ final class QueueTable<T> implements WriteTable<T> {
         return c >= SEALED_MARK ? 0 : c - (long) SKIPPED_COUNT.getAcquire(this);
     }
 
+    /** Seals at once: the fetch-and-add decides every writer's fate; {@link #drain()} waits for stores. */
     @Override
-    public void seal() {
+    public boolean seal(long patienceNanos) {
         sealedCount = (long) CLAIMED.getAndAdd(this, SEALED_MARK);
+        return true;
+    }
+
+    @Override
+    public long abandoned() {
+        return abandoned;
     }
 
     /**
@@ -161,52 +205,117 @@ final class QueueTable<T> implements WriteTable<T> {
      * a drain costs one check per slot (that its writer has stored it) and stays far cheaper than
      * the writes that filled the table. Like {@code Arrays.asList}, the list can be kept, sorted
      * and {@code set}, not resized; the engine never touches a drained table again.
+     *
+     * <p>Waits for every claimed slot to be stored, except those of writers that threw (see the
+     * class comment), which it skips and counts in {@link #abandoned()}.
      */
     @Override
     public List<T> drain() {
-        int count = (int) sealedCount;
+        int count = (int) sealedCount; // at most MAX_SIZE plus one claim per racing writer
         Object[][] chunks = new Object[(count + MASK) >>> SHIFT][];
         Segment segment = first;
+        List<Long> missing = null;
         boolean skips = false;
         for (int c = 0; c < chunks.length; c++) {
             if (c > 0) {
-                segment = awaitNext(segment);
+                segment = segment == null ? null : awaitNext(segment);
+            }
+            int end = Math.min(SEGMENT, count - (c << SHIFT));
+            if (segment == null) { // not installed yet: its writers are slow, or threw
+                missing = missing != null ? missing : new ArrayList<>();
+                for (int i = 0; i < end; i++) {
+                    missing.add(((long) c << SHIFT) + i);
+                }
+                continue;
             }
             Object[] slots = segment.slots;
-            int end = Math.min(SEGMENT, count - (c << SHIFT));
             for (int i = 0; i < end; i++) {
-                int spins = 0;
-                Object item;
-                while ((item = SLOT.getAcquire(slots, i)) == null) {
-                    spins = Spin.pause(spins); // the writer of this slot is between its claim and its store
+                Object item = awaitSlot(slots, i);
+                if (item == null) {
+                    missing = missing != null ? missing : new ArrayList<>();
+                    missing.add(((long) c << SHIFT) + i);
                 }
                 skips |= item == SKIPPED;
             }
             chunks[c] = slots;
         }
+        if (missing != null) {
+            awaitMissing(chunks, missing);
+            abandoned = missing.size();
+            skips |= abandoned > 0;
+        }
         List<T> elements = new Slots<>(chunks, count);
-        if (skips) { // only when writers raced past the capacity: copy without the markers
+        if (skips) { // only when writers raced past the capacity, or threw: copy without the gaps
             List<T> kept = new ArrayList<>(count);
-            for (T element : elements) {
-                if (element != SKIPPED) {
+            for (int i = 0; i < count; i++) {
+                Object[] chunk = chunks[i >>> SHIFT];
+                Object item = chunk == null ? null : chunk[i & MASK];
+                if (item != null && item != SKIPPED) {
+                    @SuppressWarnings("unchecked")
+                    T element = (T) item;
                     kept.add(element);
                 }
             }
             elements = kept;
         }
-        if (ordering != null) {
-            elements.sort(ordering); // stable: ties keep insertion order
-        }
         return elements;
     }
 
+    /** The item of a slot, after a short wait for its writer; {@code null} if it has not come yet. */
+    private static Object awaitSlot(Object[] slots, int i) {
+        Object item;
+        int spins = 0;
+        while ((item = SLOT.getAcquire(slots, i)) == null && spins < PATIENT_SPINS) {
+            spins = Spin.pause(spins); // the writer of this slot is between its claim and its store
+        }
+        return item;
+    }
+
+    /** The next segment, after a short wait for the writer installing it; {@code null} if it has not come yet. */
     private static Segment awaitNext(Segment segment) {
         Segment next;
         int spins = 0;
-        while ((next = (Segment) NEXT.getAcquire(segment)) == null) {
-            spins = Spin.pause(spins); // the writer of the next index is installing it
+        while ((next = (Segment) NEXT.getAcquire(segment)) == null && spins < PATIENT_SPINS) {
+            spins = Spin.pause(spins);
         }
         return next;
+    }
+
+    /** Spins before a slot counts as missing: a writer between claim and store takes nanoseconds. */
+    private static final int PATIENT_SPINS = 1_000;
+
+    /**
+     * Waits until every index of {@code missing} is stored, except as many as writers died; fills
+     * {@code chunks} as segments arrive and leaves in {@code missing} the indices given up.
+     */
+    private void awaitMissing(Object[][] chunks, List<Long> missing) {
+        int spins = 0;
+        for (;;) {
+            missing.removeIf(index -> {
+                int c = (int) (index >>> SHIFT);
+                if (chunks[c] == null) {
+                    Segment segment = segmentIfInstalled(c);
+                    if (segment == null) {
+                        return false;
+                    }
+                    chunks[c] = segment.slots;
+                }
+                return SLOT.getAcquire(chunks[c], (int) (index & MASK)) != null;
+            });
+            // Each dead writer left exactly one claimed index empty; every other writer will store.
+            if (missing.size() <= (long) DEAD.getAcquire(this)) {
+                return;
+            }
+            spins = Spin.pause(spins);
+        }
+    }
+
+    private Segment segmentIfInstalled(int number) {
+        Segment segment = first;
+        for (int i = 0; i < number && segment != null; i++) {
+            segment = (Segment) NEXT.getAcquire(segment);
+        }
+        return segment;
     }
 
     /** A drained table: random access over its segments, {@code count} elements. */
@@ -245,13 +354,14 @@ final class QueueTable<T> implements WriteTable<T> {
     private static final class Segment {
         final long number;
         final Segment previous;
-        final Object[] slots = new Object[SEGMENT];
+        final Object[] slots;
         @SuppressWarnings("unused") // accessed through NEXT
         volatile Segment next;
 
-        Segment(long number, Segment previous) {
+        Segment(long number, Segment previous, Object[] slots) {
             this.number = number;
             this.previous = previous;
+            this.slots = slots;
         }
     }
 }

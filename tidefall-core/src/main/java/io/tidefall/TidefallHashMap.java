@@ -31,7 +31,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     private static final AtomicLong VERSIONS = new AtomicLong();
 
     private TidefallHashMap(Builder<K, V> builder) {
-        super(builder, builder.partitionKey, MapTable::new);
+        super(builder, builder.partitionKey, null, MapTable::new);
     }
 
     public static <K, V> Builder<K, V> builder(String name) {
@@ -54,6 +54,10 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
         for (;;) {
             int result = partition.table().put(key, value, capacity());
             if (result == WriteTable.WRITTEN) {
+                return;
+            }
+            if (result == WriteTable.FILLED) {
+                filled(partition);
                 return;
             }
             if (result == WriteTable.SEALED) {
@@ -91,6 +95,10 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
         long waitingSince = NOT_WAITING;
         for (;;) {
             int result = partition.table().putNewer(key, value, version, capacity());
+            if (result == WriteTable.FILLED) {
+                filled(partition);
+                return true;
+            }
             if (result >= WriteTable.UNCHANGED) {
                 return result == WriteTable.WRITTEN;
             }

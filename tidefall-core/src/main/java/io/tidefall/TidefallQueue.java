@@ -29,7 +29,7 @@ import java.util.function.Function;
 public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> {
 
     private TidefallQueue(Builder<T> builder) {
-        super(builder, builder.partitionKey, expectedSize -> new QueueTable<>(builder.ordering));
+        super(builder, builder.partitionKey, builder.ordering, expectedSize -> new QueueTable<>());
     }
 
     public static <T> Builder<T> builder(String name) {
@@ -37,7 +37,8 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
     }
 
     /**
-     * Adds {@code item} to the partition of its routing key. Lock-free; allocates one node.
+     * Adds {@code item} to the partition of its routing key. Lock-free; allocates nothing but, once
+     * every 1,024 items of a partition, an array segment of the write table.
      *
      * <p>When the partition is at {@linkplain BufferOptions#capacity() capacity}, the
      * {@linkplain BufferOptions#overflow() overflow policy} decides: wait for room, drop the item,
@@ -78,6 +79,10 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
         for (;;) {
             int result = partition.table().append(item, capacity());
             if (result == WriteTable.WRITTEN) {
+                return;
+            }
+            if (result == WriteTable.FILLED) {
+                filled(partition);
                 return;
             }
             if (result == WriteTable.SEALED) {

@@ -7,7 +7,7 @@ import java.util.List;
  * contents turn into elements) belongs to the buffer type that owns the table's shape.
  *
  * <p>Lifecycle, driven by {@link Partition}: writers add to a table while it is the partition's
- * write table. After the swap exactly one drain thread calls {@link #seal()} and then
+ * write table. After the swap exactly one drain thread calls {@link #seal(long)} and then
  * {@link #drain()}, once each.
  *
  * @param <E> the element type the processor receives
@@ -16,6 +16,8 @@ interface WriteTable<E> {
 
     /** A write's result: it changed the table. */
     int WRITTEN = 1;
+    /** A write's result: it changed the table, which now holds its capacity: drain it at once. */
+    int FILLED = 2;
     /** A write's result: nothing to change (a stale {@code putNewer}, a {@code delete} of an absent key). */
     int UNCHANGED = 0;
     /** A write's result: the table is sealed; nothing changed; retry on the partition's fresh table. */
@@ -27,12 +29,28 @@ interface WriteTable<E> {
     long size();
 
     /**
-     * Refuses every further write (the writer sees the refusal and retries on the partition's
-     * fresh table) and returns once every write that was accepted is visible to the caller. After
-     * it returns the contents never change again.
+     * Refuses every further write: the writer sees the refusal and retries on the partition's fresh
+     * table. A table whose writers run user code while they write (a key's {@code hashCode} and
+     * {@code equals}) waits for those under way, but at most {@code patienceNanos}: a write still
+     * under way then is abandoned, and throws when it ends, so that nothing it did is promised.
+     *
+     * @return whether every write under way finished in time
      */
-    void seal();
+    boolean seal(long patienceNanos);
 
-    /** The sealed contents in delivery order, as a list the engine hands out and never reuses. */
+    /** {@link #seal(long)} with all the patience in the world; for tables whose writers run no user code. */
+    default void seal() {
+        seal(Long.MAX_VALUE);
+    }
+
+    /**
+     * The sealed contents in push order, as a list the engine hands out and never reuses. Writes
+     * accepted before the seal are all in it, except those whose writer threw or was abandoned.
+     */
     List<E> drain();
+
+    /** Writes the seal or the drain gave up on: their writers threw or were told so. */
+    default long abandoned() {
+        return 0;
+    }
 }

@@ -41,6 +41,13 @@ final class WriterGuard {
     private volatile boolean sealed;
 
     /**
+     * Written once, by a sealer that stopped waiting for writers still inside; read by every
+     * writer as it leaves. A writer that reads it {@code true} learns that the sealer may have
+     * read the table without its write, and must not return normally.
+     */
+    private volatile boolean abandoned;
+
+    /**
      * Registers the calling thread as writing.
      *
      * @return the slot to pass to {@link #exit(int)}, or {@code -1} if the table is sealed (the
@@ -56,19 +63,54 @@ final class WriterGuard {
         return slot;
     }
 
-    void exit(int slot) {
+    /**
+     * Deregisters the calling thread.
+     *
+     * @return {@code false} when the sealer gave up waiting for this writer: what it wrote may or
+     *     may not be drained, so its call must throw rather than return normally
+     */
+    boolean exit(int slot) {
         stripes.getAndDecrement(slot);
+        // Dekker again: decrement, then read `abandoned`; the sealer writes `abandoned`, then reads
+        // every stripe. If this read sees false, the decrement came first in synchronization order,
+        // and the sealer's later read of this stripe synchronizes with it, so the write is visible.
+        return !abandoned;
     }
 
-    /** Refuses later writers and waits until the ones inside have left. Called once. */
-    void seal() {
+    /**
+     * Refuses later writers and waits until the ones inside have left, for at most
+     * {@code patienceNanos}. Called once.
+     *
+     * @return {@code true} when every writer left in time; {@code false} when some were still
+     *     inside (a key whose {@code hashCode} or {@code equals} hangs, say): they are abandoned,
+     *     and each learns it from {@link #exit(int)}
+     */
+    boolean seal(long patienceNanos) {
         sealed = true;
+        long start = System.nanoTime();
         for (int slot = PADDING; slot <= STRIPES * PADDING; slot += PADDING) {
             int spins = 0;
             while (stripes.get(slot) != 0) {
+                if (System.nanoTime() - start >= patienceNanos) {
+                    abandoned = true;
+                    for (int s = PADDING; s <= STRIPES * PADDING; s += PADDING) {
+                        stripes.get(s); // see exit(): pairs with the decrement of every writer that saw `abandoned` false
+                    }
+                    return false;
+                }
                 spins = Spin.pause(spins);
             }
         }
+        return true;
+    }
+
+    /** Writers inside now; after a seal that gave up, the ones it abandoned (some may have left since). */
+    long inside() {
+        long count = 0;
+        for (int slot = PADDING; slot <= STRIPES * PADDING; slot += PADDING) {
+            count += stripes.get(slot);
+        }
+        return count;
     }
 
     private static int slotOfCurrentThread() {

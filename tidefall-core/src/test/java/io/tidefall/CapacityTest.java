@@ -50,22 +50,80 @@ class CapacityTest {
     }
 
     @Test
-    void failThrowsAtOnceNamingBufferAndPartitionAndAsksForADrain() {
+    void theWriteThatFillsATableDrainsItAtOnceWithoutATick() {
         TidefallQueue<Integer> queue = queue(BufferOptions.defaults().withCapacity(3).withOverflow(OverflowPolicy.FAIL));
         queue.start();
         IntStream.range(0, 3).forEach(queue::push);
 
-        assertThatThrownBy(() -> queue.push(3))
+        assertThat(batches.all()).as("reaching capacity drained at once, without a tick").containsExactly(0, 1, 2);
+        queue.push(3);
+        assertThat(queue.bufferSize()).as("the next writer found room").isEqualTo(1);
+        queue.close();
+    }
+
+    @Test
+    void failThrowsAtOnceNamingBufferAndPartitionWhenBothTablesAreFull() {
+        List<Runnable> heldDrains = new CopyOnWriteArrayList<>();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withCapacity(3).withOverflow(OverflowPolicy.FAIL))
+                .scheduler(clock)
+                .executor(heldDrains::add) // takes the drain, runs it only when the test says so
+                .processor(batches)
+                .build();
+        queue.start();
+        IntStream.range(0, 6).forEach(queue::push); // 0-2 fill the first table (now draining), 3-5 the second
+
+        assertThatThrownBy(() -> queue.push(6))
                 .isInstanceOf(BufferFullException.class)
                 .hasMessage("Buffer 'events' partition 0 is full (capacity 3, overflow FAIL)")
                 .satisfies(e -> {
                     assertThat(((BufferFullException) e).buffer()).isEqualTo("events");
                     assertThat(((BufferFullException) e).partition()).isZero();
                 });
-        assertThat(batches.all()).as("reaching capacity drained at once, without a tick").containsExactly(0, 1, 2);
-        queue.push(4);
-        assertThat(queue.bufferSize()).isEqualTo(1);
+        assertThat(heldDrains).as("one drain in flight, whatever the writers ask").hasSize(1);
+        heldDrains.get(0).run(); // the first table drains; the second, full and asked for, follows at once
+        assertThat(heldDrains).hasSize(2);
+        heldDrains.get(1).run();
+        assertThat(batches.all()).containsExactly(0, 1, 2, 3, 4, 5);
+        queue.push(6);
         queue.close();
+        assertThat(batches.all()).endsWith(6);
+    }
+
+    @Test
+    void theHashMapWriteThatAddsTheLastKeyDrainsAtOnce() {
+        Batches<TidefallHashMap.Entry<String, Integer>> entries = new Batches<>();
+        TidefallHashMap<String, Integer> map = TidefallHashMap.<String, Integer>builder("presence")
+                .partitions(1)
+                .options(BufferOptions.defaults().withCapacity(2))
+                .scheduler(clock)
+                .executor(Runnable::run)
+                .processor(entries)
+                .build();
+        map.start();
+        map.put("a", 1);
+        map.put("a", 2); // an overwrite adds no key
+        assertThat(entries.all()).isEmpty();
+        assertThat(map.putNewer("b", 1, 1)).isTrue();
+        assertThat(entries.all()).extracting(TidefallHashMap.Entry::key).containsExactlyInAnyOrder("a", "b");
+        map.close();
+    }
+
+    @Test
+    void loweringTheCapacityBelowWhatATableHoldsRefusesWithoutGrowingIt() {
+        TidefallQueue<Integer> queue = queue(BufferOptions.defaults().withCapacity(2).withOverflow(OverflowPolicy.DROP));
+        queue.push(0);
+        queue.push(1);
+        queue.updateOptions(o -> o.withCapacity(3));
+        queue.push(2);
+        queue.updateOptions(o -> o.withCapacity(1));
+        IntStream.range(0, 10_000).forEach(queue::push);
+
+        assertThat(queue.bufferSize()).isEqualTo(3);
+        assertThat(queue.stats(0).dropped()).isEqualTo(10_000);
+        queue.close();
+        assertThat(batches.all()).containsExactly(0, 1, 2);
     }
 
     @Test

@@ -35,7 +35,7 @@ class FailureHandlerTest {
     @Test
     void theHandlerReceivesExactlyTheElementsOfTheFailedChunkWithTheProcessorsException() {
         IllegalStateException databaseDown = new IllegalStateException("database down");
-        TidefallQueue<Integer> queue = queue(BufferOptions.defaults().withProcessingBatchSize(3))
+        TidefallQueue<Integer> queue = queue(BufferOptions.defaults().withProcessingBatchSize(3).withProcessingRetries(0))
                 .processor(batch -> {
                     if (batch.contains(4)) {
                         throw databaseDown;
@@ -86,7 +86,11 @@ class FailureHandlerTest {
                 })
                 .build();
         queue.push(1);
-        queue.flush();
+        queue.flush(); // returns when the chunk waits for its retry
+        await().untilAsserted(() -> {
+            clock.advance(Duration.ofMillis(1)); // the retry's timer
+            assertThat(deadLetters).isNotEmpty();
+        });
 
         assertThat(attempts).hasValue(2);
         assertThat(deadLetters).singleElement().satisfies(failed -> {
@@ -97,11 +101,12 @@ class FailureHandlerTest {
     }
 
     @Test
-    void aTimedOutDrainHandsOverWhatItHadNotStartedAndTheInterruptedChunkWhenItsCallFails() {
+    void aCallInterruptedAtItsTimeoutThatThenFailsGoesToTheHandlerAndTheRestIsStillDelivered() {
         CountDownLatch never = new CountDownLatch(1);
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
                 .partitions(1)
-                .options(BufferOptions.defaults().withProcessingBatchSize(2).withProcessingTimeout(Duration.ofMillis(200)))
+                .options(BufferOptions.defaults().withProcessingBatchSize(2).withProcessingRetries(0)
+                        .withProcessingTimeout(Duration.ofMillis(200)))
                 .failureHandler(deadLetters::add)
                 .processor(batch -> {
                     if (batch.contains(2)) {
@@ -112,22 +117,20 @@ class FailureHandlerTest {
                 .build();
         IntStream.range(0, 6).forEach(queue::push);
 
-        queue.flush(); // returns at the timeout
+        FlushResult result = queue.flush();
 
-        assertThat(processed.all()).containsExactly(0, 1);
-        // Two hand-overs, from two threads, in either order: the timeout's, of the chunks not started,
-        // and the drain thread's, of the interrupted chunk once its call threw.
-        await().untilAsserted(() -> assertThat(deadLetters).hasSize(2));
-        assertThat(deadLetters).extracting(FailedBatch::elements).containsExactlyInAnyOrder(List.of(4, 5), List.of(2, 3));
-        assertThat(deadLetters).allSatisfy(failed ->
-                assertThat(failed.cause()).isInstanceOf(TimeoutException.class).hasMessageContaining("processingTimeout PT0.2S"));
-        assertThat(deadLetters).filteredOn(failed -> failed.elements().contains(2)).singleElement()
-                .satisfies(failed -> assertThat(failed.cause()).hasCauseInstanceOf(InterruptedException.class));
+        assertThat(result).isEqualTo(new FlushResult(4, 2, 0));
+        assertThat(processed.all()).containsExactly(0, 1, 4, 5);
+        assertThat(deadLetters).singleElement().satisfies(failed -> {
+            assertThat(failed.elements()).containsExactly(2, 3);
+            assertThat(failed.cause()).isInstanceOf(TimeoutException.class)
+                    .hasMessageContaining("processingTimeout PT0.2S").hasCauseInstanceOf(InterruptedException.class);
+        });
         queue.close();
     }
 
     @Test
-    void aChunkThatCompletesAfterTheTimeoutCountsAsDeliveredAndIsNotHandedOver() throws Exception {
+    void aCallThatReturnsNormallyAfterItsTimeoutIsDeliveredAndNothingElseRunsMeanwhile() throws Exception {
         CountDownLatch finishLate = new CountDownLatch(1);
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
                 .partitions(1)
@@ -142,14 +145,16 @@ class FailureHandlerTest {
                 .build();
         IntStream.range(0, 4).forEach(queue::push);
 
-        queue.flush();
-        assertThat(deadLetters).singleElement().satisfies(failed -> assertThat(failed.elements()).containsExactly(2, 3));
+        FlushResult stuck = queue.flush();
+        assertThat(stuck).as("flush returns at the timeout, with the table still pending").isEqualTo(new FlushResult(0, 0, 4));
+        assertThat(queue.stats(0).stuck()).isTrue();
+        assertThat(processed.received).as("no second call while the first one runs").isEmpty();
         finishLate.countDown();
 
-        await().untilAsserted(() -> assertThat(queue.stats(0).drained()).isEqualTo(2));
-        assertThat(processed.all()).containsExactly(0, 1);
-        assertThat(queue.stats(0).failed()).isEqualTo(2);
-        assertThat(deadLetters).as("each element has exactly one fate").hasSize(1);
+        await().untilAsserted(() -> assertThat(queue.stats(0).drained()).isEqualTo(4));
+        assertThat(processed.received).containsExactly(List.of(0, 1), List.of(2, 3));
+        assertThat(deadLetters).as("each element has exactly one fate").isEmpty();
+        assertThat(queue.stats(0).stuck()).isFalse();
         queue.close();
     }
 
@@ -159,6 +164,7 @@ class FailureHandlerTest {
         AtomicInteger calls = new AtomicInteger();
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
                 .partitions(1)
+                .options(BufferOptions.defaults().withProcessingRetries(0))
                 .scheduler(clock)
                 .executor(Runnable::run)
                 .listener(new BufferListener() {

@@ -150,7 +150,7 @@ class LifecycleTest {
     void closeWaitsForTheDrainInFlightThenDrainsTheRest() throws Exception {
         TidefallQueue<Integer> queue = queueWithItemOneInASlowDrainAndItemTwoWaiting();
 
-        Future<?> closing = threads.submit(queue::close);
+        Future<?> closing = threads.submit(() -> queue.close());
         await().untilAsserted(() -> assertThatThrownBy(() -> queue.push(3)).isInstanceOf(IllegalStateException.class));
         assertThat(closing).isNotDone();
         release.countDown();
@@ -163,7 +163,7 @@ class LifecycleTest {
     void flushWaitsForTheDrainInFlightFirstThenDrainsEverything() throws Exception {
         TidefallQueue<Integer> queue = queueWithItemOneInASlowDrainAndItemTwoWaiting();
 
-        Future<?> flushing = threads.submit(queue::flush);
+        Future<?> flushing = threads.submit(() -> queue.flush());
         assertThat(queue.stats(0).draining()).isTrue();
         assertThat(flushing).isNotDone();
         release.countDown();

@@ -55,7 +55,7 @@ class SwapProtocolLincheckTest {
 
     @Param(name = "value", gen = IntGen.class, conf = "1:5")
     public static class QueueHarness {
-        private volatile QueueTable<Integer> table = new QueueTable<>(null);
+        private volatile QueueTable<Integer> table = new QueueTable<>();
 
         @Operation
         public void push(@Param(name = "value") int value) {
@@ -67,7 +67,7 @@ class SwapProtocolLincheckTest {
         @Operation
         public synchronized List<Integer> drain() { // one drain at a time, as a partition guarantees
             QueueTable<Integer> retired = table;
-            table = new QueueTable<>(null);
+            table = new QueueTable<>();
             retired.seal();
             return retired.drain();
         }

@@ -81,13 +81,6 @@ public class TidefallMetrics implements BufferListener {
     }
 
     @Override
-    public void chunkSettledLate(String buffer, int partition, int size, boolean delivered) {
-        if (delivered) { // a late failure arrives through drainFailed, reason TIMEOUT
-            elements(buffer, "success").increment(size);
-        }
-    }
-
-    @Override
     public void drainFailed(String buffer, int partition, int size, Throwable cause, FailureReason reason) {
         elements(buffer, reason == FailureReason.TIMEOUT ? "timeout" : "failure").increment(size);
     }
