@@ -105,6 +105,8 @@ final class Drain<E> implements Runnable {
     private long closeDeadlineNanos = NO_DEADLINE;
     /** A giveUp() that came while the table was being read: the runner hands it over once it has it. */
     private Throwable giveUpCause;
+    /** Set once the partition has heard that the drain finished (events emitted, partition freed): waiters return then. */
+    private boolean reported;
     /** When the drain last became PENDING or READY: how long the executor has had it. */
     private long waitingSinceNanos;
     private BufferListener.FailureReason giveUpReason;
@@ -232,6 +234,7 @@ final class Drain<E> implements Runnable {
         for (;;) {
             Chunk chunk;
             long pause = 0;
+            long id;
             synchronized (this) {
                 if (phase == Phase.FINISHED) {
                     return; // a close handed over what was left
@@ -245,22 +248,31 @@ final class Drain<E> implements Runnable {
                     pause = chunk.notBeforeNanos - now;
                     runner = null;
                     enter(Phase.BACKING_OFF);
-                } else {
-                    work.removeFirst();
-                    current = chunk;
-                    stepStartNanos = now;
-                    if (chunk.firstAttemptNanos == 0) {
-                        chunk.firstAttemptNanos = now;
-                    }
-                    callId++;
-                    enter(Phase.CALLING);
                 }
+                id = callId + 1;
             }
             if (pause > 0) {
                 scheduleResume(pause);
                 return; // no thread waits through a retry pause
             }
-            if (!offer(chunk)) {
+            // The watchdog is armed before the chunk leaves `work`: a scheduler that hangs here holds
+            // nothing a close could not hand over, and the call below is then never made.
+            Scheduler.Cancellable watchdog = context.schedule(Duration.ofNanos(timeoutNanos), () -> callTimedOut(id));
+            synchronized (this) {
+                if (phase == Phase.FINISHED) {
+                    cancelQuietly(watchdog);
+                    return;
+                }
+                long now = System.nanoTime();
+                work.removeFirst();
+                current = chunk;
+                if (chunk.firstAttemptNanos == 0) {
+                    chunk.firstAttemptNanos = now;
+                }
+                callId = id;
+                enter(Phase.CALLING);
+            }
+            if (!offer(chunk, watchdog)) {
                 return;
             }
         }
@@ -287,16 +299,9 @@ final class Drain<E> implements Runnable {
      * later, split, or handed to the failure handler. {@code false} when the drain was given up
      * meanwhile.
      */
-    private boolean offer(Chunk chunk) {
-        long id;
-        synchronized (this) {
-            id = callId;
-        }
-        Scheduler.Cancellable watchdog = context.schedule(Duration.ofNanos(timeoutNanos), () -> callTimedOut(id));
+    private boolean offer(Chunk chunk, Scheduler.Cancellable watchdog) {
         Throwable failure = call(batchOf(chunk));
-        if (watchdog != null) {
-            watchdog.cancel();
-        }
+        cancelQuietly(watchdog);
         boolean late;
         boolean tookTooLong;
         synchronized (this) {
@@ -462,7 +467,7 @@ final class Drain<E> implements Runnable {
                 return;
             }
         }
-        timer.cancel(); // taken over meanwhile
+        cancelQuietly(timer); // taken over meanwhile
     }
 
     /** Ends a retry pause: the drain goes back to the executor. */
@@ -519,9 +524,7 @@ final class Drain<E> implements Runnable {
             run(); // reads the table and, finding giveUpCause, hands it over
             return false;
         }
-        if (timer != null) {
-            timer.cancel();
-        }
+        cancelQuietly(timer);
         if (elements == null) { // the runner's own code failed before it could read the table
             context.log().log(System.Logger.Level.ERROR, "Buffer ''{0}'' partition {1}: a drain failed before "
                     + "its table could be read ({2}); its elements are unaccounted for", context.name(),
@@ -583,11 +586,31 @@ final class Drain<E> implements Runnable {
             lost = failed;
             anyOverran = overran;
         }
-        partition.drainFinished(this, total, lost, anyOverran, Duration.ofNanos(System.nanoTime() - startNanos));
+        try {
+            partition.drainFinished(this, total, lost, anyOverran, Duration.ofNanos(System.nanoTime() - startNanos));
+        } finally {
+            synchronized (this) {
+                reported = true;
+                notifyAll();
+            }
+        }
+    }
+
+    /** Cancels a timer of the scheduler's; whatever that user code throws is no reason to stop. */
+    private void cancelQuietly(Scheduler.Cancellable timer) {
+        if (timer == null) {
+            return;
+        }
+        try {
+            timer.cancel();
+        } catch (Throwable ignored) {
+            context.log().log(System.Logger.Level.DEBUG, "Buffer ''{0}'': cancelling a timer threw {1}", context.name(), ignored);
+        }
     }
 
     private void enter(Phase next) { // holds the monitor
         phase = next;
+        stepStartNanos = System.nanoTime(); // a step's user code (processor, handler, listener) is timed from here
         notifyAll();
     }
 
@@ -620,26 +643,27 @@ final class Drain<E> implements Runnable {
         try {
             synchronized (this) {
                 for (;;) {
-                    if (phase == Phase.FINISHED) {
+                    if (reported) {
                         return true;
                     }
                     if (phase == Phase.BACKING_OFF) {
                         return false;
                     }
                     long wait = TimeUnit.MILLISECONDS.toNanos(100);
-                    if (phase == Phase.PENDING || phase == Phase.READY) {
+                    if (phase != Phase.PENDING && phase != Phase.READY) {
+                        // Preparing, calling the processor or the failure handler, telling listeners: a step
+                        // that outlasts the timeout (and its grace) is stuck; its outcome comes when it returns.
+                        long left = stuckAfterNanos() - (System.nanoTime() - stepStartNanos);
+                        if (left <= 0) {
+                            return false;
+                        }
+                        wait = Math.min(wait, left);
+                    } else {
                         if (!startedOwnThread && System.nanoTime() - since >= EXECUTOR_PATIENCE_NANOS) {
                             context.threads().start("drain", this); // it waits for this monitor, then runs
                             startedOwnThread = true;
                         }
                         wait = EXECUTOR_PATIENCE_NANOS;
-                    }
-                    if (phase == Phase.PREPARING || phase == Phase.CALLING) {
-                        long left = stuckAfterNanos() - (System.nanoTime() - stepStartNanos);
-                        if (left <= 0) {
-                            return false; // stuck: its outcome comes when the call returns
-                        }
-                        wait = Math.min(wait, left);
                     }
                     try {
                         TimeUnit.NANOSECONDS.timedWait(this, wait);
@@ -685,7 +709,7 @@ final class Drain<E> implements Runnable {
                 boolean takeOver = false;
                 synchronized (this) {
                     long now = System.nanoTime();
-                    if (phase == Phase.FINISHED) {
+                    if (reported) {
                         return true;
                     }
                     if (handOverAtNanos - now <= 0) {
@@ -698,10 +722,8 @@ final class Drain<E> implements Runnable {
                         Chunk next = work.peekFirst();
                         long pauseLeft = next == null ? 0 : next.notBeforeNanos - now;
                         if (pauseLeft <= 0) {
-                            if (resumeTimer != null) {
-                                resumeTimer.cancel();
-                                resumeTimer = null;
-                            }
+                            cancelQuietly(resumeTimer); // the scheduler's code, under this monitor: it only cancels
+                            resumeTimer = null;
                             enter(Phase.READY);
                             takeOver = true;
                         } else {
@@ -741,7 +763,7 @@ final class Drain<E> implements Runnable {
 
     /** Whether a call (or the ordering) has run past the timeout and not returned. */
     synchronized boolean isStuck() {
-        return (phase == Phase.PREPARING || phase == Phase.CALLING)
+        return phase != Phase.PENDING && phase != Phase.READY && phase != Phase.BACKING_OFF && !reported
                 && System.nanoTime() - stepStartNanos > stuckAfterNanos();
     }
 

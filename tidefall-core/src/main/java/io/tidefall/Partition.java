@@ -45,8 +45,8 @@ final class Partition<E, W extends WriteTable<E>> {
 
     // Guarded by lock.
     private Drain<E> inFlight;
-    private Scheduler.Cancellable tickTimer;
-    private Scheduler.Cancellable checkTimer;
+    private final Timer tickTimer = new Timer(this::tick);
+    private final Timer checkTimer = new Timer(this::check);
     private boolean running;
     private boolean stopped;
 
@@ -82,36 +82,45 @@ final class Partition<E, W extends WriteTable<E>> {
     // ---- control plane: timers ------------------------------------------------------------
 
     void start() {
+        Arming tick;
+        Arming check;
         synchronized (lock) {
             if (running || stopped) {
                 return;
             }
             running = true;
-            armTick();
-            armCheck();
+            tick = planTick();
+            check = planCheck();
         }
+        tick.perform();
+        check.perform();
         context.listeners().partitionStarted(context.name(), index);
     }
 
     /** Re-arms the timers whose options changed, so that a new interval applies at once. */
     void optionsChanged(BufferOptions before, BufferOptions after) {
+        Arming tick = null;
+        Arming check = null;
         synchronized (lock) {
             if (!running) {
                 return;
             }
             if (!before.processingInterval().equals(after.processingInterval())) {
-                armTick();
+                tick = planTick();
             }
             if (!before.drainCheckInterval().equals(after.drainCheckInterval())
                     || before.hasDrainThreshold() != after.hasDrainThreshold()) {
-                armCheck();
+                check = planCheck();
             }
         }
+        perform(tick);
+        perform(check);
     }
 
     private void tick() {
         Drain<E> started = null;
         Drain<E> inFlightNow = null;
+        Arming next = null;
         try {
             synchronized (lock) {
                 if (running && inFlight == null && table.size() > 0) {
@@ -119,54 +128,129 @@ final class Partition<E, W extends WriteTable<E>> {
                 }
                 inFlightNow = inFlight;
             }
+            submit(started);
             if (started == null && inFlightNow != null) {
                 inFlightNow.startIfNeglected(); // an executor that takes work but never runs it must not stall the partition
             }
         } finally {
             synchronized (lock) { // skipped, done or failed, the next tick comes one interval later
-                if (running) {
-                    armTick();
-                }
+                next = running ? planTick() : null;
             }
+            perform(next);
         }
-        submit(started);
     }
 
     private void check() {
         Drain<E> started = null;
+        Arming tick = null;
+        Arming next = null;
         try {
             synchronized (lock) {
                 Long threshold = context.options().get().drainThreshold();
                 if (running && threshold != null && inFlight == null && table.size() >= threshold) {
                     started = swap();
-                    armTick(); // an early drain resets the interval
+                    tick = planTick(); // an early drain resets the interval
                 }
             }
+            perform(tick);
+            submit(started);
         } finally {
             synchronized (lock) {
-                if (running) {
-                    armCheck();
+                next = running ? planCheck() : null;
+            }
+            perform(next);
+        }
+    }
+
+    /** Caller holds {@code lock}. */
+    private Arming planTick() {
+        return tickTimer.plan(context.options().get().processingInterval());
+    }
+
+    /** Caller holds {@code lock}. */
+    private Arming planCheck() {
+        BufferOptions options = context.options().get();
+        return checkTimer.plan(options.hasDrainThreshold() ? options.drainCheckInterval() : null);
+    }
+
+    private void perform(Arming arming) {
+        if (arming != null) {
+            arming.perform();
+        }
+    }
+
+    /**
+     * One of the partition's two timers. Whether and when it fires is decided under {@code lock};
+     * the scheduler (user code, which may block or throw) is called after the lock is released,
+     * and its answer is kept only if no later decision replaced this one meanwhile.
+     */
+    private final class Timer {
+        private final Runnable task;
+        // Guarded by lock.
+        private long generation;
+        private Scheduler.Cancellable scheduled;
+
+        Timer(Runnable task) {
+            this.task = task;
+        }
+
+        /** Forgets the current arming and plans a new one ({@code delay} null: none). Caller holds {@code lock}. */
+        Arming plan(Duration delay) {
+            Scheduler.Cancellable previous = scheduled;
+            scheduled = null;
+            return new Arming(this, ++generation, delay, previous);
+        }
+
+        /** Whether the timer is armed, or an arming is on its way. Caller holds {@code lock}. */
+        boolean idle() {
+            return scheduled == null;
+        }
+    }
+
+    /** A timer decision to carry out without the lock. */
+    private final class Arming {
+        private final Timer timer;
+        private final long generation;
+        private final Duration delay;
+        private final Scheduler.Cancellable previous;
+
+        Arming(Timer timer, long generation, Duration delay, Scheduler.Cancellable previous) {
+            this.timer = timer;
+            this.generation = generation;
+            this.delay = delay;
+            this.previous = previous;
+        }
+
+        void perform() {
+            if (previous != null) {
+                cancelQuietly(previous);
+            }
+            if (delay == null) {
+                return;
+            }
+            // Refused (the application is shutting down its scheduler): nothing is armed. The next drain,
+            // flush or full writer re-arms it; close() drains what is left in any case.
+            Scheduler.Cancellable armed = context.schedule(delay, timer.task);
+            boolean current;
+            synchronized (lock) {
+                current = running && timer.generation == generation;
+                if (current) {
+                    timer.scheduled = armed;
                 }
             }
+            if (!current && armed != null) {
+                cancelQuietly(armed);
+            }
         }
-        submit(started);
     }
 
-    private void armTick() {
-        tickTimer = rearm(tickTimer, context.options().get().processingInterval(), this::tick);
-    }
-
-    private void armCheck() {
-        BufferOptions options = context.options().get();
-        checkTimer = rearm(checkTimer, options.hasDrainThreshold() ? options.drainCheckInterval() : null, this::check);
-    }
-
-    private Scheduler.Cancellable rearm(Scheduler.Cancellable previous, Duration delay, Runnable task) {
-        if (previous != null) {
-            previous.cancel();
+    private void cancelQuietly(Scheduler.Cancellable timer) {
+        try {
+            timer.cancel();
+        } catch (Throwable failed) { // the scheduler's code: it must not stop the partition
+            context.log().log(System.Logger.Level.DEBUG, "Buffer ''{0}'' partition {1}: cancelling a timer threw {2}",
+                    context.name(), index, failed);
         }
-        // A refused timer (the application is shutting down its scheduler) arms nothing: close() drains what is left.
-        return delay == null ? null : context.schedule(delay, task);
     }
 
     // ---- control plane: swaps -------------------------------------------------------------
@@ -200,6 +284,7 @@ final class Partition<E, W extends WriteTable<E>> {
             return; // asked already: the drain in flight starts the next one when it ends
         }
         Drain<E> started = null;
+        Arming tick = null;
         synchronized (lock) {
             if (!running) {
                 return;
@@ -208,9 +293,10 @@ final class Partition<E, W extends WriteTable<E>> {
                 drainRequested = true;
             } else if (table.size() > 0) {
                 started = swap();
-                armTick();
+                tick = planTick();
             }
         }
+        perform(tick);
         submit(started);
     }
 
@@ -239,7 +325,9 @@ final class Partition<E, W extends WriteTable<E>> {
                 }
             }
             if (submit) {
-                submit(mine);
+                // A thread of its own rather than the executor: flush() must return even if the
+                // executor blocks in execute(), and the drain is wanted now, not when a pool has room.
+                context.threads().start("flush", mine);
             }
             blocked = mine != null && !mine.awaitProgress() ? mine : null;
         }
@@ -255,21 +343,20 @@ final class Partition<E, W extends WriteTable<E>> {
     W retireForClose() {
         W terminal = tables.apply(0);
         terminal.seal();
+        W retired;
+        Arming tick;
+        Arming check;
         synchronized (lock) {
             running = false;
             stopped = true;
-            if (tickTimer != null) {
-                tickTimer.cancel();
-            }
-            if (checkTimer != null) {
-                checkTimer.cancel();
-            }
-            tickTimer = null;
-            checkTimer = null;
-            W retired = table;
+            tick = tickTimer.plan(null);
+            check = checkTimer.plan(null);
+            retired = table;
             table = terminal;
-            return retired;
         }
+        tick.perform(); // cancels
+        check.perform();
+        return retired;
     }
 
     /**
@@ -348,15 +435,19 @@ final class Partition<E, W extends WriteTable<E>> {
             context.listeners().drainCompleted(context.name(), index, size, lost, timedOut, took);
         }
         Drain<E> next = null;
+        Arming tick = null;
         synchronized (lock) {
             if (inFlight == drain) {
                 inFlight = null;
                 if (drainRequested && running && table.size() > 0) {
                     next = swap();
-                    armTick();
+                    tick = planTick();
+                } else if (running && tickTimer.idle()) {
+                    tick = planTick(); // the scheduler refused the last arming: try again
                 }
             }
         }
+        perform(tick);
         submit(next);
     }
 

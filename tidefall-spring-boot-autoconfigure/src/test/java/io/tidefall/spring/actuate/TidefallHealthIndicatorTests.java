@@ -121,6 +121,7 @@ class TidefallHealthIndicatorTests {
                     throw new IllegalStateException("boom");
                 })
                 .partitions(1)
+                .options(io.tidefall.BufferOptions.defaults().withProcessingRetries(0))
                 .build();
         TidefallHealthIndicator indicator = new TidefallHealthIndicator(TidefallBuffers.of(failing));
         failing.addListener(indicator);

@@ -159,7 +159,8 @@ class TidefallAutoConfigurationTests {
                 })
                 .withBean("deadLetters", BatchFailureHandler.class, () -> handled::add)
                 .withPropertyValues("tidefall.defaults.failure-handler=deadLetters",
-                        "tidefall.buffers.events.processor=failing", "tidefall.buffers.events.partitions=1")
+                        "tidefall.buffers.events.processor=failing", "tidefall.buffers.events.partitions=1",
+                        "tidefall.buffers.events.processing-retries=0")
                 .run(context -> {
                     TidefallQueue<String> events = context.getBean(TidefallBuffers.class).queue("events");
                     events.pushAll(List.of("a", "b"));
@@ -248,7 +249,8 @@ class TidefallAutoConfigurationTests {
     @Test
     void runWithFailedCompletionStageShouldReportTheBatchFailed() {
         this.runner.withUserConfiguration(StageProcessorConfiguration.class)
-                .withPropertyValues("tidefall.buffers.events.processing-interval=20ms", "tidefall.buffers.events.partitions=1")
+                .withPropertyValues("tidefall.buffers.events.processing-interval=20ms", "tidefall.buffers.events.partitions=1",
+                        "tidefall.buffers.events.processing-retries=0")
                 .run(context -> {
                     StageProcessorConfiguration.Sink sink = context.getBean(StageProcessorConfiguration.Sink.class);
                     TidefallQueue<String> events = context.getBean(TidefallBuffers.class).queue("events");

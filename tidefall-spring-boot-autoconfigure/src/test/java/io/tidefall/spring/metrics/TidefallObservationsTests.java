@@ -54,7 +54,7 @@ class TidefallObservationsTests {
 
     @Test
     void aFailedDrainCarriesItsFirstError() {
-        start(BufferOptions.defaults().withProcessingBatchSize(1), batch -> {
+        start(BufferOptions.defaults().withProcessingBatchSize(1).withProcessingRetries(0), batch -> {
             throw new IllegalStateException("boom " + batch);
         }, null);
         this.buffer.pushAll(List.of(1, 2));
@@ -67,7 +67,9 @@ class TidefallObservationsTests {
 
     @Test
     void aTimedOutDrainEndsWithOutcomeTimeout() {
-        start(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(100)), batch -> this.never.await(), null);
+        // The call is interrupted at its timeout, fails, and (no retries) goes to the failure handler.
+        start(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(100)).withProcessingRetries(0),
+                batch -> this.never.await(), null);
         this.buffer.push(1);
         this.buffer.flush();
         assertThat(this.registry).hasSingleObservationThat()
