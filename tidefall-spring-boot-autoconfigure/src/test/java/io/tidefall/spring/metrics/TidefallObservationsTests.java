@@ -71,7 +71,9 @@ class TidefallObservationsTests {
         start(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(100)).withProcessingRetries(0),
                 batch -> this.never.await(), null);
         this.buffer.push(1);
-        this.buffer.flush();
+        this.buffer.flush(); // may return while the interrupted call is still on its way out
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(this.registry).hasSingleObservationThat()
+                .hasBeenStopped());
         assertThat(this.registry).hasSingleObservationThat()
                 .hasLowCardinalityKeyValue("outcome", "timeout")
                 .hasBeenStopped()
