@@ -10,7 +10,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.task.SimpleAsyncTaskSchedulerBuilder;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
@@ -38,9 +40,11 @@ import io.tidefall.spring.TidefallBuffers;
 public final class TidefallAutoConfiguration {
 
     @Bean
-    TidefallBufferFactory tidefallBufferFactory(ConfigurableListableBeanFactory beanFactory,
-            TidefallProperties properties, ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder) {
-        return new TidefallBufferFactory(beanFactory, properties, schedulerBuilder);
+    TidefallBufferFactory tidefallBufferFactory(ConfigurableListableBeanFactory beanFactory, Environment environment,
+            TidefallProperties properties, ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder,
+            ObjectProvider<SimpleAsyncTaskSchedulerBuilder> virtualSchedulerBuilder) {
+        return new TidefallBufferFactory(beanFactory, properties, schedulerBuilder, virtualSchedulerBuilder,
+                Threading.VIRTUAL.isActive(environment));
     }
 
     @Bean
