@@ -27,13 +27,15 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import io.tidefall.BatchFailureHandler;
 import io.tidefall.Buffer;
 import io.tidefall.BufferBuilder;
+import io.tidefall.Scheduler;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
 
 /**
  * Builds the configured buffers, on the application's scheduler and executor.
  *
- * <p>Scheduler: the bean named by {@code tidefall.scheduler}; else the scheduler the application's
+ * <p>Scheduler: a bean of Tidefall's own {@code Scheduler} type, when the application has exactly
+ * one (a test's manual scheduler); else the bean named by {@code tidefall.scheduler}; else the scheduler the application's
  * {@code SchedulingConfigurer} sets (as {@code @Scheduled} does); else the application's only
  * {@code TaskScheduler}, or the one named {@code taskScheduler} (Boot's, with
  * {@code @EnableScheduling}); else one this factory builds and owns: with Boot's
@@ -89,7 +91,7 @@ class TidefallBufferFactory implements DisposableBean {
         DeferredProcessor processor = processor(definition.name());
         BufferBuilder<?, ?> builder = (definition.type() == BufferDefinition.Type.HASH_MAP)
                 ? TidefallHashMap.builder(definition.name()) : TidefallQueue.builder(definition.name());
-        builder.processor(processor).options(definition.options()).scheduler(scheduler());
+        builder.processor(processor).options(definition.options()).scheduler(ticks());
         BatchFailureHandler<Object> failureHandler = failureHandler(definition);
         if (failureHandler != null) {
             builder.failureHandler(failureHandler);
@@ -129,6 +131,15 @@ class TidefallBufferFactory implements DisposableBean {
     /** The processor slot of a configured buffer, bound by {@link TidefallProcessors}. */
     DeferredProcessor processor(String buffer) {
         return this.processors.computeIfAbsent(buffer, DeferredProcessor::new);
+    }
+
+    /**
+     * What runs the buffers' timers: the application's {@link Scheduler} bean when there is
+     * exactly one (a test's manual scheduler), else {@link #scheduler()}.
+     */
+    synchronized Scheduler ticks() {
+        Scheduler own = this.beanFactory.getBeanProvider(Scheduler.class).getIfUnique();
+        return own != null ? own : scheduler();
     }
 
     synchronized SpringTaskScheduler scheduler() {
