@@ -1,5 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -10,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.task.SimpleAsyncTaskSchedulerBuilder;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.boot.thread.Threading;
@@ -39,6 +41,9 @@ import io.tidefall.spring.TidefallBuffers;
 @Import(TidefallBufferRegistrar.class)
 public final class TidefallAutoConfiguration {
 
+    /** Spring Boot's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
+    private static final Duration DEFAULT_SHUTDOWN_PHASE = Duration.ofSeconds(30);
+
     @Bean
     TidefallBufferFactory tidefallBufferFactory(ConfigurableListableBeanFactory beanFactory, Environment environment,
             TidefallProperties properties, ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder,
@@ -62,7 +67,10 @@ public final class TidefallAutoConfiguration {
 
     @Bean
     TidefallLifecycle tidefallLifecycle(TidefallBuffers buffers, TidefallProcessors processors,
-            ObjectProvider<BufferListener> listeners) {
-        return new TidefallLifecycle(buffers, processors, listeners);
+            ObjectProvider<BufferListener> listeners, Environment environment) {
+        Duration shutdownPhase = Binder.get(environment)
+                .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+                .orElse(DEFAULT_SHUTDOWN_PHASE);
+        return new TidefallLifecycle(buffers, processors, listeners, shutdownPhase);
     }
 }
