@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
@@ -67,6 +68,9 @@ class TidefallBufferFactory implements DisposableBean {
     private final List<Buffer> created = new ArrayList<>();
 
     private SpringTaskScheduler scheduler;
+    /** Takes the timers the application's scheduler refuses during shutdown; {@code null} until then. */
+    private ScheduledThreadPoolExecutor fallback;
+
     /** Shuts down the scheduler this factory built, or {@code null} when it built none. */
     private Runnable ownSchedulerShutdown;
     private Executor executor;
@@ -144,7 +148,7 @@ class TidefallBufferFactory implements DisposableBean {
 
     synchronized SpringTaskScheduler scheduler() {
         if (this.scheduler == null) {
-            this.scheduler = new SpringTaskScheduler(resolveScheduler());
+            this.scheduler = new SpringTaskScheduler(resolveScheduler(), this::fallbackScheduler);
         }
         return this.scheduler;
     }
@@ -179,6 +183,23 @@ class TidefallBufferFactory implements DisposableBean {
                     + Arrays.toString(candidates) + " and none named taskScheduler; set tidefall.scheduler to choose one");
         }
         return own;
+    }
+
+    /**
+     * One daemon timer thread for the ticks the application's scheduler refuses while the context
+     * closes; created on first need, shut down in {@link #destroy()}.
+     */
+    private synchronized Scheduler fallbackScheduler() {
+        if (this.fallback == null) {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread thread = new Thread(task, "tidefall-shutdown-scheduler");
+                thread.setDaemon(true);
+                return thread;
+            });
+            timer.setRemoveOnCancelPolicy(true);
+            this.fallback = timer;
+        }
+        return Scheduler.of(this.fallback);
     }
 
     /**
@@ -265,6 +286,11 @@ class TidefallBufferFactory implements DisposableBean {
         buffers.forEach(Buffer::close);
         if (this.ownSchedulerShutdown != null) {
             this.ownSchedulerShutdown.run();
+        }
+        synchronized (this) {
+            if (this.fallback != null) {
+                this.fallback.shutdownNow();
+            }
         }
     }
 }
