@@ -41,7 +41,8 @@ import io.tidefall.spring.TidefallBuffers;
  * closed, and keep running, so a later {@code context.start()} finds them working.
  *
  * <p>Before starting, every {@link BufferListener} bean is added to every buffer: that is how an
- * integration (metrics, health) observes buffers it did not build.
+ * integration (metrics, health) observes buffers it did not build. So is a {@link DropLog}, so
+ * that writes discarded under {@code overflow: drop} are logged, not only counted.
  *
  * <p>Threads: Spring calls {@code start} and {@code stop} one at a time (both synchronized here);
  * {@code closing} is written by the event thread before Spring stops lifecycles, on the same
@@ -59,6 +60,7 @@ class TidefallLifecycle implements SmartLifecycle, ApplicationListener<ContextCl
     private final ObjectProvider<BufferListener> listeners;
     private final Duration shutdownPhase;
     private final List<Buffer> started = new ArrayList<>();
+    private final DropLog dropLog = new DropLog();
     private ApplicationContext context;
     private volatile boolean running;
     private volatile boolean closing;
@@ -94,7 +96,8 @@ class TidefallLifecycle implements SmartLifecycle, ApplicationListener<ContextCl
         }
         this.processors.bindAll();
         Collection<Buffer> all = this.buffers.all();
-        List<BufferListener> beans = this.listeners.orderedStream().toList();
+        List<BufferListener> beans = new ArrayList<>(this.listeners.orderedStream().toList());
+        beans.add(this.dropLog); // not a bean, so that an application's single BufferListener bean stays the only one
         for (Buffer buffer : all) {
             for (BufferListener listener : beans) {
                 buffer.removeListener(listener); // never twice, even if the application also gave it to the builder
