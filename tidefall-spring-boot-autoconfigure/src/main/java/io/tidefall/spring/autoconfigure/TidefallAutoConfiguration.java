@@ -15,10 +15,13 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.task.SimpleAsyncTaskSchedulerBuilder;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.boot.thread.Threading;
+import org.springframework.boot.web.context.reactive.ReactiveWebApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
@@ -46,10 +49,21 @@ public final class TidefallAutoConfiguration {
 
     @Bean
     TidefallBufferFactory tidefallBufferFactory(ConfigurableListableBeanFactory beanFactory, Environment environment,
-            TidefallProperties properties, ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder,
+            ApplicationContext context, TidefallProperties properties,
+            ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder,
             ObjectProvider<SimpleAsyncTaskSchedulerBuilder> virtualSchedulerBuilder) {
         return new TidefallBufferFactory(beanFactory, properties, schedulerBuilder, virtualSchedulerBuilder,
-                Threading.VIRTUAL.isActive(environment));
+                Threading.VIRTUAL.isActive(environment), isWebApplication(context));
+    }
+
+    /** A servlet or reactive web application serves until it is stopped; any other ends when its work is done. */
+    static boolean isWebApplication(ApplicationContext context) {
+        if (context instanceof ReactiveWebApplicationContext) {
+            return true;
+        }
+        String servlet = "org.springframework.web.context.WebApplicationContext";
+        ClassLoader loader = context.getClassLoader();
+        return ClassUtils.isPresent(servlet, loader) && ClassUtils.resolveClassName(servlet, loader).isInstance(context);
     }
 
     @Bean

@@ -49,7 +49,9 @@ import io.tidefall.TidefallQueue;
  *
  * <p>Executor: the bean named by {@code tidefall.executor}; else the executor the application's
  * only {@code AsyncConfigurer} returns (as {@code @Async} does); else Boot's
- * {@code applicationTaskExecutor} (virtual threads when Boot's virtual threads are on); else the
+ * {@code applicationTaskExecutor} (virtual threads when Boot's virtual threads are on), except in a
+ * plain (non-web) application on platform threads, where its idle threads, which are not daemons,
+ * would hold the JVM up for a minute after the application's work is done; else the
  * application's only {@code TaskExecutor} that is not a scheduler, or the one named
  * {@code taskExecutor} (the rules {@code @Async} follows); else each buffer's own small pool.
  *
@@ -64,6 +66,7 @@ class TidefallBufferFactory implements DisposableBean {
     private final ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder;
     private final ObjectProvider<SimpleAsyncTaskSchedulerBuilder> virtualSchedulerBuilder;
     private final boolean virtualThreads;
+    private final boolean webApplication;
     private final Map<String, DeferredProcessor> processors = new ConcurrentHashMap<>();
     private final List<Buffer> created = new ArrayList<>();
 
@@ -79,15 +82,19 @@ class TidefallBufferFactory implements DisposableBean {
     /**
      * @param virtualThreads whether Boot's virtual threads are on ({@code spring.threads.virtual.enabled}
      *     on Java 21+), so that a scheduler built here runs on them too
+     * @param webApplication whether the application serves requests until it is stopped, rather
+     *     than ending when its work is done
      */
     TidefallBufferFactory(ListableBeanFactory beanFactory, TidefallProperties properties,
             ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder,
-            ObjectProvider<SimpleAsyncTaskSchedulerBuilder> virtualSchedulerBuilder, boolean virtualThreads) {
+            ObjectProvider<SimpleAsyncTaskSchedulerBuilder> virtualSchedulerBuilder, boolean virtualThreads,
+            boolean webApplication) {
         this.beanFactory = beanFactory;
         this.properties = properties;
         this.schedulerBuilder = schedulerBuilder;
         this.virtualSchedulerBuilder = virtualSchedulerBuilder;
         this.virtualThreads = virtualThreads;
+        this.webApplication = webApplication;
     }
 
     /** Builds the buffer bean of {@code definition}; it is started later, by the lifecycle. */
@@ -244,14 +251,17 @@ class TidefallBufferFactory implements DisposableBean {
             return named(named, Executor.class, "tidefall.executor",
                     "Remove it to use the application's task executor.");
         }
+        Executor boots = this.beanFactory.containsBean("applicationTaskExecutor")
+                && this.beanFactory.isTypeMatch("applicationTaskExecutor", Executor.class)
+                        ? this.beanFactory.getBean("applicationTaskExecutor", Executor.class) : null;
         List<AsyncConfigurer> configurers = this.beanFactory.getBeanProvider(AsyncConfigurer.class).orderedStream().toList();
         Executor configured = configurers.size() == 1 ? configurers.get(0).getAsyncExecutor() : null;
-        if (configured != null) {
+        if (configured != null && configured != boots) { // Boot's own AsyncConfigurer returns its executor
             return configured;
         }
-        if (this.beanFactory.containsBean("applicationTaskExecutor")
-                && this.beanFactory.isTypeMatch("applicationTaskExecutor", Executor.class)) {
-            return this.beanFactory.getBean("applicationTaskExecutor", Executor.class);
+        if (boots != null) {
+            // Null: each buffer's own pool of daemon threads.
+            return this.webApplication || this.virtualThreads ? boots : null;
         }
         List<String> candidates = Arrays.stream(this.beanFactory.getBeanNamesForType(TaskExecutor.class))
                 .filter(name -> !this.beanFactory.isTypeMatch(name, TaskScheduler.class))

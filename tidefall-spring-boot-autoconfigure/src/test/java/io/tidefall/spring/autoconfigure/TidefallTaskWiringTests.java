@@ -14,8 +14,9 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
@@ -42,7 +43,8 @@ import static org.awaitility.Awaitility.await;
  */
 class TidefallTaskWiringTests {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+    /** A web application: one that serves until it is stopped. */
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class,
                     TaskSchedulingAutoConfiguration.class, TidefallAutoConfiguration.class))
             .withUserConfiguration(ProcessorConfiguration.class)
@@ -101,6 +103,23 @@ class TidefallTaskWiringTests {
                 });
     }
 
+    /**
+     * Boot's executor threads are not daemons and idle for a minute before they end: in a plain
+     * application, which ends when its work is done, drains run on the buffer's own daemon threads.
+     */
+    @Test
+    void inAPlainApplicationShouldDrainOnTheBuffersOwnDaemonThreads() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class,
+                        TaskSchedulingAutoConfiguration.class, TidefallAutoConfiguration.class))
+                .withUserConfiguration(ProcessorConfiguration.class)
+                .withPropertyValues("tidefall.buffers.events.processor=recorder", "tidefall.buffers.events.processing-interval=20ms")
+                .run(context -> {
+                    assertThat(context).hasBean("applicationTaskExecutor");
+                    assertDrainsOn(context, "tidefall-events-drain-");
+                });
+    }
+
     @Test
     void ownSchedulerRunsOnDaemonThreadsSoPlainApplicationsExit() {
         this.runner.run(context -> {
@@ -151,7 +170,7 @@ class TidefallTaskWiringTests {
         return (boolean) Thread.class.getMethod("isVirtual").invoke(thread);
     }
 
-    private static void assertDrainsOn(AssertableApplicationContext context, String threadPrefix) {
+    private static void assertDrainsOn(ApplicationContextAssertProvider<?> context, String threadPrefix) {
         assertThat(context).hasNotFailed();
         @SuppressWarnings("unchecked")
         TidefallQueue<String> events = context.getBean("events", TidefallQueue.class);
