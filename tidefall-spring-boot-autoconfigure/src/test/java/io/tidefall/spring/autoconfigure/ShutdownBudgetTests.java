@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -28,18 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ShutdownBudgetTests {
 
-    private static final CountDownLatch release = new CountDownLatch(1);
-
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, TaskExecutionAutoConfiguration.class,
                     TaskSchedulingAutoConfiguration.class, TidefallAutoConfiguration.class))
             .withUserConfiguration(Processors.class)
             .withPropertyValues("tidefall.buffers.events.processing-interval=1h", "tidefall.buffers.events.partitions=1");
-
-    @AfterEach
-    void releaseStuckProcessors() {
-        release.countDown();
-    }
 
     @Test
     void aProcessorSlowerThanTheShutdownPhaseDoesNotHoldTheCloseForItsProcessingTimeout() {
@@ -57,6 +49,8 @@ class ShutdownBudgetTests {
                     // The phase is 1 s; the processing timeout, which bounded a synchronous stop, is 10 minutes.
                     assertThat(took).isLessThan(Duration.ofMinutes(2));
                     assertThat(processors.stuckCalls.get()).isEqualTo(1);
+                    assertThat(processors.release.getCount()).as("the processor was still stuck when the context closed").isOne();
+                    processors.release.countDown();
                 });
     }
 
@@ -86,6 +80,8 @@ class ShutdownBudgetTests {
     static class Processors {
 
         final AtomicInteger stuckCalls = new AtomicInteger();
+        /** Released once the test has seen the context closed, so the stuck call ends with the test. */
+        final CountDownLatch release = new CountDownLatch(1);
 
         @Bean
         Recorder<String> recorder() {
@@ -96,7 +92,7 @@ class ShutdownBudgetTests {
         BatchProcessor<Integer> stuck() {
             return batch -> {
                 this.stuckCalls.incrementAndGet();
-                release.await();
+                this.release.await();
             };
         }
     }
