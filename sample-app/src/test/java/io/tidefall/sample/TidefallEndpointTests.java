@@ -103,7 +103,13 @@ class TidefallEndpointTests {
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("UP")
-                .jsonPath("$.components.tidefall.status").isEqualTo("UP");
+                .jsonPath("$.components.tidefall.status").isEqualTo("UP")
+                .jsonPath("$.components.tidefall.components.events.status").isEqualTo("UP")
+                .jsonPath("$.components.tidefall.components.presence.details.running").isEqualTo(true);
+        // One buffer on its own, as a health group can hold it.
+        this.http.get().uri("/actuator/health/tidefall/events").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
         this.http.get().uri("/actuator/metrics/tidefall.buffer.size?tag=buffer:events").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.measurements[0].value").isNumber();

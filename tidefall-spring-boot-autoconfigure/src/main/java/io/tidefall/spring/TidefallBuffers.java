@@ -93,6 +93,23 @@ public final class TidefallBuffers {
         return Collections.unmodifiableCollection(new ArrayList<>(byName().keySet()));
     }
 
+    /**
+     * Flushes every buffer, one after the other, and says per buffer what reached its processor
+     * during the flush and what was lost. When it returns, every element written before the call
+     * has been delivered or handed to the failure handler, unless a processor call ran past its
+     * processing timeout (then counted as failed). Made for tests: push, {@code flushAll()}, then
+     * assert on what the processor wrote.
+     *
+     * @return the outcome per buffer name, in bean registration order
+     */
+    public Map<String, FlushOutcome> flushAll() {
+        Map<String, FlushOutcome> outcomes = new LinkedHashMap<>();
+        for (Buffer buffer : all()) {
+            outcomes.put(buffer.name(), FlushOutcome.of(buffer));
+        }
+        return Collections.unmodifiableMap(outcomes);
+    }
+
     private Buffer typed(String name, Class<? extends Buffer> type) {
         Buffer buffer = get(name);
         if (!type.isInstance(buffer)) {

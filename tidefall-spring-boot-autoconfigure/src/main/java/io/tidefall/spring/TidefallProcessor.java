@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a bean method as the processor of a buffer configured under {@code tidefall.buffers}.
  *
@@ -24,10 +26,14 @@ import java.lang.annotation.Target;
  * <p>Each buffer has exactly one processor: either this annotation or the bean named by
  * {@code tidefall.buffers.<name>.processor}. The method is called on the proxy of its bean, so
  * {@code @Transactional} and {@code @Async} apply.
+ *
+ * <p>The method is invoked reflectively; {@code @Reflective} has Spring's AOT processing register
+ * it for invocation, so it can be called in a native image.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective
 public @interface TidefallProcessor {
 
     /** The name of the buffer, as configured under {@code tidefall.buffers}. */

@@ -173,7 +173,7 @@ public class TidefallEndpoint {
         static PartitionDescriptor of(PartitionStats stats) {
             return new PartitionDescriptor(stats.partition(), stats.bufferSize(), stats.draining(), stats.stuck(), stats.drained(),
                     stats.failed(), stats.dropped(), stats.drains(), stats.lastDrainAt(),
-                    stats.lastDrainDuration() != null ? Durations.format(stats.lastDrainDuration()) : null);
+                    stats.lastDrainDuration() != null ? Durations.measured(stats.lastDrainDuration()) : null);
         }
     }
 
@@ -235,6 +235,27 @@ public class TidefallEndpoint {
                 return nanos / 1_000L + "us";
             }
             return nanos + "ns";
+        }
+
+        /**
+         * A measured duration, rounded for reading: whole microseconds below a millisecond, whole
+         * milliseconds below ten seconds, whole seconds above ({@code "734us"}, {@code "3ms"},
+         * {@code "12s"}); Spring Boot reads each form back.
+         */
+        static String measured(Duration duration) {
+            long micros;
+            try {
+                micros = duration.toNanos() / 1_000L;
+            } catch (ArithmeticException tooLong) {
+                return format(duration.withNanos(0));
+            }
+            if (micros < 1_000L) {
+                return micros + "us";
+            }
+            if (micros < 10_000_000L) {
+                return Math.round(micros / 1_000.0) + "ms";
+            }
+            return Math.round(micros / 1_000_000.0) + "s";
         }
     }
 }

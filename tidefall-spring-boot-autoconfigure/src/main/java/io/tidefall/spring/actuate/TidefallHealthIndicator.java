@@ -6,27 +6,33 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
 import io.tidefall.spring.TidefallBuffers;
 
 /**
- * Health of every buffer, as component {@code tidefall}. Details per buffer: whether it runs, its
- * size, the partitions with a drain in flight, and its last failure. DOWN when a buffer is not
- * running, when a drain has been in flight for longer than its processing timeout plus
- * {@link #STUCK_GRACE} (the engine ends a drain at its timeout, so one that outlives it means the
- * buffer's timers no longer run), or when a processor call that timed out has still not returned
- * (the engine reports it as {@link io.tidefall.PartitionStats#stuck()}; that partition drains no
- * more until it does).
+ * Health of every buffer, as the composite component {@code tidefall} with one entry per buffer
+ * ({@code tidefall/events}), so that a health group can hold a single buffer
+ * ({@code management.endpoint.health.group.ingest.include=tidefall/events}). Details of a buffer:
+ * whether it runs, its size, the partitions with a drain in flight, and its last failure. A buffer
+ * is DOWN when it is not running, when a drain has been in flight for longer than its processing
+ * timeout plus {@link #STUCK_GRACE} (the engine ends a drain at its timeout, so one that outlives
+ * it means the buffer's timers no longer run), or when a processor call that timed out has still
+ * not returned (the engine reports it as {@link io.tidefall.PartitionStats#stuck()}; that
+ * partition drains no more until it does).
  *
  * <p>It is a {@link BufferListener} bean, so it hears every buffer's drains from their start: that
  * is where the age of a drain in flight and the last failure come from.
  */
-public class TidefallHealthIndicator extends AbstractHealthIndicator implements BufferListener {
+public class TidefallHealthIndicator implements CompositeHealthContributor, BufferListener {
 
     /** How long past its timeout a drain may take to be ended before it counts as stuck. */
     public static final Duration STUCK_GRACE = Duration.ofSeconds(1);
@@ -42,57 +48,83 @@ public class TidefallHealthIndicator extends AbstractHealthIndicator implements 
     }
 
     public TidefallHealthIndicator(TidefallBuffers buffers, Clock clock) {
-        super("Tidefall health check failed");
         this.buffers = buffers;
         this.clock = clock;
     }
 
     @Override
-    protected void doHealthCheck(Health.Builder builder) {
-        Instant now = this.clock.instant();
+    public HealthContributor getContributor(String name) {
+        Buffer buffer = this.buffers.find(name);
+        return buffer != null ? indicator(buffer) : null;
+    }
+
+    @Override
+    public Stream<Entry> stream() {
+        return this.buffers.all().stream().map(buffer -> new Entry(buffer.name(), indicator(buffer)));
+    }
+
+    private HealthIndicator indicator(Buffer buffer) {
+        return () -> health(buffer);
+    }
+
+    /**
+     * Every buffer at once, as one status (DOWN when any buffer is) with each buffer's details
+     * under its name: for logs and tests; Actuator shows the entries of the composite.
+     */
+    public Health health(boolean includeDetails) {
         boolean up = true;
         Map<String, Object> details = new LinkedHashMap<>();
         for (Buffer buffer : this.buffers.all()) {
-            Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("running", buffer.isRunning());
-            detail.put("bufferSize", buffer.bufferSize());
-            Duration stuckAfter = buffer.options().processingTimeout().plus(STUCK_GRACE);
-            Map<Integer, String> draining = new LinkedHashMap<>();
-            boolean stuck = false;
-            Map<Integer, String> stuckProcessors = new LinkedHashMap<>();
-            for (int partition = 0; partition < buffer.partitions(); partition++) {
-                if (buffer.stats(partition).stuck()) {
-                    stuckProcessors.put(partition, "a processor call that timed out has not returned");
-                }
-                Instant since = this.drainsInFlight.get(key(buffer.name(), partition));
-                if (since != null) {
-                    Duration age = Duration.between(since, now);
-                    draining.put(partition, TidefallEndpoint.Durations.format(age.isNegative() ? Duration.ZERO : age));
-                    stuck |= age.compareTo(stuckAfter) > 0;
-                }
-            }
-            detail.put("draining", draining);
-            Failure failure = this.lastFailures.get(buffer.name());
-            if (failure != null) {
-                detail.put("lastFailure", failure.describe());
-            }
-            if (!buffer.isRunning()) {
-                detail.put("problem", "not running");
-                up = false;
-            }
-            else if (!stuckProcessors.isEmpty()) {
-                detail.put("stuck", stuckProcessors);
-                detail.put("problem", "a processor call that timed out has not returned; its partition does not drain until it does");
-                up = false;
-            }
-            else if (stuck) {
-                detail.put("problem", "a drain has been in flight for longer than processingTimeout "
-                        + TidefallEndpoint.Durations.format(buffer.options().processingTimeout()));
-                up = false;
-            }
-            details.put(buffer.name(), detail);
+            Health health = health(buffer);
+            up &= Status.UP.equals(health.getStatus());
+            details.put(buffer.name(), health.getDetails());
         }
-        (up ? builder.up() : builder.down()).withDetails(details);
+        Health.Builder builder = up ? Health.up() : Health.down();
+        return (includeDetails ? builder.withDetails(details) : builder).build();
+    }
+
+    /** The health of one buffer. */
+    public Health health(Buffer buffer) {
+        Instant now = this.clock.instant();
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("running", buffer.isRunning());
+        detail.put("bufferSize", buffer.bufferSize());
+        Duration stuckAfter = buffer.options().processingTimeout().plus(STUCK_GRACE);
+        Map<Integer, String> draining = new LinkedHashMap<>();
+        boolean stuck = false;
+        Map<Integer, String> stuckProcessors = new LinkedHashMap<>();
+        for (int partition = 0; partition < buffer.partitions(); partition++) {
+            if (buffer.stats(partition).stuck()) {
+                stuckProcessors.put(partition, "a processor call that timed out has not returned");
+            }
+            Instant since = this.drainsInFlight.get(key(buffer.name(), partition));
+            if (since != null) {
+                Duration age = Duration.between(since, now);
+                draining.put(partition, TidefallEndpoint.Durations.format(age.isNegative() ? Duration.ZERO : age));
+                stuck |= age.compareTo(stuckAfter) > 0;
+            }
+        }
+        detail.put("draining", draining);
+        Failure failure = this.lastFailures.get(buffer.name());
+        if (failure != null) {
+            detail.put("lastFailure", failure.describe());
+        }
+        boolean up = false;
+        if (!buffer.isRunning()) {
+            detail.put("problem", "not running");
+        }
+        else if (!stuckProcessors.isEmpty()) {
+            detail.put("stuck", stuckProcessors);
+            detail.put("problem", "a processor call that timed out has not returned; its partition does not drain until it does");
+        }
+        else if (stuck) {
+            detail.put("problem", "a drain has been in flight for longer than processingTimeout "
+                    + TidefallEndpoint.Durations.format(buffer.options().processingTimeout()));
+        }
+        else {
+            up = true;
+        }
+        return (up ? Health.up() : Health.down()).withDetails(detail).build();
     }
 
     @Override

@@ -217,10 +217,26 @@ record BufferDefinition(String name, Type type, String processor, Integer partit
             if (value == null) {
                 return options;
             }
+            if (value instanceof Duration) {
+                requireUnit(key, value);
+            }
             try {
                 return wither.apply(options, value);
             } catch (IllegalArgumentException invalid) {
                 throw invalid(key, value, reason(invalid.getMessage()), action);
+            }
+        }
+
+        /**
+         * Spring Boot reads a bare number as milliseconds, so {@code processing-interval: 5} would
+         * silently mean 5 ms where 5 s was likely meant. The Actuator endpoint refuses a bare number
+         * as ambiguous; so does the configuration, one rule for both.
+         */
+        private void requireUnit(String key, Object value) {
+            String raw = this.rawValues.apply(this.source);
+            if (raw != null && raw.trim().matches("[-+]?[0-9]+") && !raw.trim().matches("[-+]?0+")) { // zero is zero in any unit
+                throw invalid(key, value, "a duration needs a unit",
+                        "Set it with a unit, such as " + raw.trim() + "ms or " + raw.trim() + "s.");
             }
         }
 

@@ -1,28 +1,44 @@
 package io.tidefall.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Supplier;
 
 import org.springframework.scheduling.TaskScheduler;
 
 import io.tidefall.Scheduler;
 
 /**
- * Runs a buffer's timers on a Spring {@link TaskScheduler}. A scheduler that is shutting down
- * throws {@code TaskRejectedException}, a {@code RejectedExecutionException}, which the engine
- * expects: it then stops arming timers and its waiters enforce timeouts themselves.
+ * Runs a buffer's timers on a Spring {@link TaskScheduler}, and on {@code fallback} once that one
+ * refuses them. The application's schedulers refuse new tasks as soon as the context starts
+ * closing (Spring 6.1+), while the web server's graceful shutdown still lets requests write to
+ * the buffers: their ticks go on, on the fallback, until the buffers close. The fallback refuses in
+ * turn once it is shut down (after the buffers have closed), with a {@code RejectedExecutionException},
+ * which the engine expects: it then stops arming timers and its waiters enforce timeouts themselves.
  */
 final class SpringTaskScheduler implements Scheduler {
 
     private final TaskScheduler taskScheduler;
+    private final Supplier<Scheduler> fallback;
 
-    SpringTaskScheduler(TaskScheduler taskScheduler) {
+    /**
+     * @param fallback the scheduler that takes the timers {@code taskScheduler} refuses, asked
+     *     for only when it is needed
+     */
+    SpringTaskScheduler(TaskScheduler taskScheduler, Supplier<Scheduler> fallback) {
         this.taskScheduler = taskScheduler;
+        this.fallback = fallback;
     }
 
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
-        ScheduledFuture<?> future = this.taskScheduler.schedule(task, this.taskScheduler.getClock().instant().plus(delay));
+        ScheduledFuture<?> future;
+        try {
+            future = this.taskScheduler.schedule(task, this.taskScheduler.getClock().instant().plus(delay));
+        } catch (RejectedExecutionException refused) {
+            return this.fallback.get().schedule(delay, task);
+        }
         return () -> future.cancel(false);
     }
 

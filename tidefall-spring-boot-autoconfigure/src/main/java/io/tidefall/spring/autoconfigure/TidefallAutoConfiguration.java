@@ -1,5 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -10,11 +11,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.task.SimpleAsyncTaskSchedulerBuilder;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
+import org.springframework.boot.thread.Threading;
+import org.springframework.boot.web.context.reactive.ReactiveWebApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
@@ -37,10 +44,26 @@ import io.tidefall.spring.TidefallBuffers;
 @Import(TidefallBufferRegistrar.class)
 public final class TidefallAutoConfiguration {
 
+    /** Spring Boot's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
+    private static final Duration DEFAULT_SHUTDOWN_PHASE = Duration.ofSeconds(30);
+
     @Bean
-    TidefallBufferFactory tidefallBufferFactory(ConfigurableListableBeanFactory beanFactory,
-            TidefallProperties properties, ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder) {
-        return new TidefallBufferFactory(beanFactory, properties, schedulerBuilder);
+    TidefallBufferFactory tidefallBufferFactory(ConfigurableListableBeanFactory beanFactory, Environment environment,
+            ApplicationContext context, TidefallProperties properties,
+            ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder,
+            ObjectProvider<SimpleAsyncTaskSchedulerBuilder> virtualSchedulerBuilder) {
+        return new TidefallBufferFactory(beanFactory, properties, schedulerBuilder, virtualSchedulerBuilder,
+                Threading.VIRTUAL.isActive(environment), isWebApplication(context));
+    }
+
+    /** A servlet or reactive web application serves until it is stopped; any other ends when its work is done. */
+    static boolean isWebApplication(ApplicationContext context) {
+        if (context instanceof ReactiveWebApplicationContext) {
+            return true;
+        }
+        String servlet = "org.springframework.web.context.WebApplicationContext";
+        ClassLoader loader = context.getClassLoader();
+        return ClassUtils.isPresent(servlet, loader) && ClassUtils.resolveClassName(servlet, loader).isInstance(context);
     }
 
     @Bean
@@ -58,7 +81,10 @@ public final class TidefallAutoConfiguration {
 
     @Bean
     TidefallLifecycle tidefallLifecycle(TidefallBuffers buffers, TidefallProcessors processors,
-            ObjectProvider<BufferListener> listeners) {
-        return new TidefallLifecycle(buffers, processors, listeners);
+            ObjectProvider<BufferListener> listeners, Environment environment) {
+        Duration shutdownPhase = Binder.get(environment)
+                .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+                .orElse(DEFAULT_SHUTDOWN_PHASE);
+        return new TidefallLifecycle(buffers, processors, listeners, shutdownPhase);
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
@@ -14,31 +15,45 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.task.SimpleAsyncTaskSchedulerBuilder;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.AsyncConfigurer;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 import io.tidefall.BatchFailureHandler;
 import io.tidefall.Buffer;
 import io.tidefall.BufferBuilder;
+import io.tidefall.Scheduler;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
 
 /**
  * Builds the configured buffers, on the application's scheduler and executor.
  *
- * <p>Scheduler: the bean named by {@code tidefall.scheduler}; else the application's only
+ * <p>Scheduler: a bean of Tidefall's own {@code Scheduler} type, when the application has exactly
+ * one (a test's manual scheduler); else the bean named by {@code tidefall.scheduler}; else the scheduler the application's
+ * {@code SchedulingConfigurer} sets (as {@code @Scheduled} does); else the application's only
  * {@code TaskScheduler}, or the one named {@code taskScheduler} (Boot's, with
- * {@code @EnableScheduling}); else one this factory builds with Boot's
- * {@code ThreadPoolTaskSchedulerBuilder} and owns. That one is deliberately not a bean: a
- * {@code TaskScheduler} bean is an {@code Executor} too, and would make {@code @Async} and Boot's
+ * {@code @EnableScheduling}); else one this factory builds and owns: with Boot's
+ * {@code SimpleAsyncTaskSchedulerBuilder} on virtual threads when
+ * {@code spring.threads.virtual.enabled} is true on Java 21+, else with its
+ * {@code ThreadPoolTaskSchedulerBuilder} on a daemon thread, so that a plain (non-web) application
+ * still exits when its work is done. That one is deliberately not a bean: a {@code TaskScheduler}
+ * bean is an {@code Executor} too, and would make {@code @Async} and Boot's
  * {@code applicationTaskExecutor} resolution ambiguous.
  *
- * <p>Executor: the bean named by {@code tidefall.executor}; else Boot's
- * {@code applicationTaskExecutor}; else the application's only {@code TaskExecutor} that is not
- * a scheduler, or the one named {@code taskExecutor} (the rules {@code @Async} follows); else
- * each buffer's own small pool.
+ * <p>Executor: the bean named by {@code tidefall.executor}; else the executor the application's
+ * only {@code AsyncConfigurer} returns (as {@code @Async} does); else Boot's
+ * {@code applicationTaskExecutor} (virtual threads when Boot's virtual threads are on), except in a
+ * plain (non-web) application on platform threads, where its idle threads, which are not daemons,
+ * would hold the JVM up for a minute after the application's work is done; else the
+ * application's only {@code TaskExecutor} that is not a scheduler, or the one named
+ * {@code taskExecutor} (the rules {@code @Async} follows); else each buffer's own small pool.
  *
  * <p>Neither is needed for the final drain: {@code Buffer.close()} drains on threads of its own.
  */
@@ -49,19 +64,37 @@ class TidefallBufferFactory implements DisposableBean {
     private final ListableBeanFactory beanFactory;
     private final TidefallProperties properties;
     private final ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder;
+    private final ObjectProvider<SimpleAsyncTaskSchedulerBuilder> virtualSchedulerBuilder;
+    private final boolean virtualThreads;
+    private final boolean webApplication;
     private final Map<String, DeferredProcessor> processors = new ConcurrentHashMap<>();
     private final List<Buffer> created = new ArrayList<>();
 
     private SpringTaskScheduler scheduler;
-    private ThreadPoolTaskScheduler ownScheduler;
+    /** Takes the timers the application's scheduler refuses during shutdown; {@code null} until then. */
+    private ScheduledThreadPoolExecutor fallback;
+
+    /** Shuts down the scheduler this factory built, or {@code null} when it built none. */
+    private Runnable ownSchedulerShutdown;
     private Executor executor;
     private boolean executorResolved;
 
+    /**
+     * @param virtualThreads whether Boot's virtual threads are on ({@code spring.threads.virtual.enabled}
+     *     on Java 21+), so that a scheduler built here runs on them too
+     * @param webApplication whether the application serves requests until it is stopped, rather
+     *     than ending when its work is done
+     */
     TidefallBufferFactory(ListableBeanFactory beanFactory, TidefallProperties properties,
-            ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder) {
+            ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder,
+            ObjectProvider<SimpleAsyncTaskSchedulerBuilder> virtualSchedulerBuilder, boolean virtualThreads,
+            boolean webApplication) {
         this.beanFactory = beanFactory;
         this.properties = properties;
         this.schedulerBuilder = schedulerBuilder;
+        this.virtualSchedulerBuilder = virtualSchedulerBuilder;
+        this.virtualThreads = virtualThreads;
+        this.webApplication = webApplication;
     }
 
     /** Builds the buffer bean of {@code definition}; it is started later, by the lifecycle. */
@@ -69,7 +102,7 @@ class TidefallBufferFactory implements DisposableBean {
         DeferredProcessor processor = processor(definition.name());
         BufferBuilder<?, ?> builder = (definition.type() == BufferDefinition.Type.HASH_MAP)
                 ? TidefallHashMap.builder(definition.name()) : TidefallQueue.builder(definition.name());
-        builder.processor(processor).options(definition.options()).scheduler(scheduler());
+        builder.processor(processor).options(definition.options()).scheduler(ticks());
         BatchFailureHandler<Object> failureHandler = failureHandler(definition);
         if (failureHandler != null) {
             builder.failureHandler(failureHandler);
@@ -111,9 +144,18 @@ class TidefallBufferFactory implements DisposableBean {
         return this.processors.computeIfAbsent(buffer, DeferredProcessor::new);
     }
 
+    /**
+     * What runs the buffers' timers: the application's {@link Scheduler} bean when there is
+     * exactly one (a test's manual scheduler), else {@link #scheduler()}.
+     */
+    synchronized Scheduler ticks() {
+        Scheduler own = this.beanFactory.getBeanProvider(Scheduler.class).getIfUnique();
+        return own != null ? own : scheduler();
+    }
+
     synchronized SpringTaskScheduler scheduler() {
         if (this.scheduler == null) {
-            this.scheduler = new SpringTaskScheduler(resolveScheduler());
+            this.scheduler = new SpringTaskScheduler(resolveScheduler(), this::fallbackScheduler);
         }
         return this.scheduler;
     }
@@ -132,23 +174,74 @@ class TidefallBufferFactory implements DisposableBean {
             return named(named, TaskScheduler.class, "tidefall.scheduler",
                     "Remove it to use the application's TaskScheduler, or one Tidefall builds.");
         }
+        TaskScheduler configured = schedulingConfigurerScheduler();
+        if (configured != null) {
+            return configured;
+        }
         String[] candidates = this.beanFactory.getBeanNamesForType(TaskScheduler.class);
         String chosen = candidates.length == 1 ? candidates[0]
                 : Arrays.asList(candidates).contains("taskScheduler") ? "taskScheduler" : null;
         if (chosen != null) {
             return this.beanFactory.getBean(chosen, TaskScheduler.class);
         }
-        ThreadPoolTaskScheduler own = this.schedulerBuilder.getIfAvailable(ThreadPoolTaskSchedulerBuilder::new)
-                .threadNamePrefix("tidefall-scheduler-")
-                .build();
-        own.setRemoveOnCancelPolicy(true); // every drain arms a timeout that is usually cancelled
-        own.setBeanName("tidefallTaskScheduler");
-        own.initialize();
-        this.ownScheduler = own;
+        TaskScheduler own = this.virtualThreads ? ownVirtualScheduler() : ownPlatformScheduler();
         if (candidates.length > 1 && logger.isInfoEnabled()) {
             logger.info("Tidefall runs its timers on a scheduler of its own: the application has several TaskScheduler beans "
                     + Arrays.toString(candidates) + " and none named taskScheduler; set tidefall.scheduler to choose one");
         }
+        return own;
+    }
+
+    /**
+     * One daemon timer thread for the ticks the application's scheduler refuses while the context
+     * closes; created on first need, shut down in {@link #destroy()}.
+     */
+    private synchronized Scheduler fallbackScheduler() {
+        if (this.fallback == null) {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread thread = new Thread(task, "tidefall-shutdown-scheduler");
+                thread.setDaemon(true);
+                return thread;
+            });
+            timer.setRemoveOnCancelPolicy(true);
+            this.fallback = timer;
+        }
+        return Scheduler.of(this.fallback);
+    }
+
+    /**
+     * The scheduler the application's {@code SchedulingConfigurer} beans set on a registrar, or
+     * {@code null}. They are asked on a registrar of this factory's that is never started, so the
+     * tasks they add there do not run twice.
+     */
+    private TaskScheduler schedulingConfigurerScheduler() {
+        List<SchedulingConfigurer> configurers = this.beanFactory.getBeanProvider(SchedulingConfigurer.class).orderedStream().toList();
+        if (configurers.isEmpty()) {
+            return null;
+        }
+        ScheduledTaskRegistrar registrar = new ScheduledTaskRegistrar();
+        configurers.forEach(configurer -> configurer.configureTasks(registrar));
+        return registrar.getScheduler();
+    }
+
+    private TaskScheduler ownPlatformScheduler() {
+        ThreadPoolTaskScheduler own = this.schedulerBuilder.getIfAvailable(ThreadPoolTaskSchedulerBuilder::new)
+                .threadNamePrefix("tidefall-scheduler-")
+                .build();
+        own.setDaemon(true); // a plain application exits after its work; the lifecycle drains on close
+        own.setRemoveOnCancelPolicy(true); // every drain arms a timeout that is usually cancelled
+        own.setBeanName("tidefallTaskScheduler");
+        own.initialize();
+        this.ownSchedulerShutdown = own::destroy;
+        return own;
+    }
+
+    private TaskScheduler ownVirtualScheduler() {
+        SimpleAsyncTaskScheduler own = this.virtualSchedulerBuilder.getIfAvailable(SimpleAsyncTaskSchedulerBuilder::new)
+                .virtualThreads(true)
+                .threadNamePrefix("tidefall-scheduler-")
+                .build();
+        this.ownSchedulerShutdown = own::close;
         return own;
     }
 
@@ -158,9 +251,17 @@ class TidefallBufferFactory implements DisposableBean {
             return named(named, Executor.class, "tidefall.executor",
                     "Remove it to use the application's task executor.");
         }
-        if (this.beanFactory.containsBean("applicationTaskExecutor")
-                && this.beanFactory.isTypeMatch("applicationTaskExecutor", Executor.class)) {
-            return this.beanFactory.getBean("applicationTaskExecutor", Executor.class);
+        Executor boots = this.beanFactory.containsBean("applicationTaskExecutor")
+                && this.beanFactory.isTypeMatch("applicationTaskExecutor", Executor.class)
+                        ? this.beanFactory.getBean("applicationTaskExecutor", Executor.class) : null;
+        List<AsyncConfigurer> configurers = this.beanFactory.getBeanProvider(AsyncConfigurer.class).orderedStream().toList();
+        Executor configured = configurers.size() == 1 ? configurers.get(0).getAsyncExecutor() : null;
+        if (configured != null && configured != boots) { // Boot's own AsyncConfigurer returns its executor
+            return configured;
+        }
+        if (boots != null) {
+            // Null: each buffer's own pool of daemon threads.
+            return this.webApplication || this.virtualThreads ? boots : null;
         }
         List<String> candidates = Arrays.stream(this.beanFactory.getBeanNamesForType(TaskExecutor.class))
                 .filter(name -> !this.beanFactory.isTypeMatch(name, TaskScheduler.class))
@@ -193,8 +294,13 @@ class TidefallBufferFactory implements DisposableBean {
             buffers = new ArrayList<>(this.created);
         }
         buffers.forEach(Buffer::close);
-        if (this.ownScheduler != null) {
-            this.ownScheduler.destroy();
+        if (this.ownSchedulerShutdown != null) {
+            this.ownSchedulerShutdown.run();
+        }
+        synchronized (this) {
+            if (this.fallback != null) {
+                this.fallback.shutdownNow();
+            }
         }
     }
 }

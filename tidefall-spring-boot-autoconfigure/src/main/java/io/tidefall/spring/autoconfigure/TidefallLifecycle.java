@@ -1,14 +1,21 @@
 package io.tidefall.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
@@ -27,10 +34,21 @@ import io.tidefall.spring.TidefallBuffers;
  * pause at {@code DEFAULT_PHASE} and refuse work once the context closes), which is why
  * {@link Buffer#close()} drains on threads of its own.
  *
+ * <p>Stopping is asynchronous ({@link #stop(Runnable)}): the buffers close concurrently on threads
+ * of their own, and Spring waits for them at most {@code spring.lifecycle.timeout-per-shutdown-phase}
+ * (30 s by default) before it goes on closing the context. A context that is only stopped
+ * ({@code context.stop()}, as before a checkpoint) is not closing: its buffers are flushed, not
+ * closed, and keep running, so a later {@code context.start()} finds them working.
+ *
  * <p>Before starting, every {@link BufferListener} bean is added to every buffer: that is how an
- * integration (metrics, health) observes buffers it did not build.
+ * integration (metrics, health) observes buffers it did not build. So is a {@link DropLog}, so
+ * that writes discarded under {@code overflow: drop} are logged, not only counted.
+ *
+ * <p>Threads: Spring calls {@code start} and {@code stop} one at a time (both synchronized here);
+ * {@code closing} is written by the event thread before Spring stops lifecycles, on the same
+ * thread, and is volatile for the closing threads' benefit.
  */
-class TidefallLifecycle implements SmartLifecycle {
+class TidefallLifecycle implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
 
     /** Below the web server's start/stop phase ({@code DEFAULT_PHASE - 2048}), with room to spare. */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
@@ -40,13 +58,35 @@ class TidefallLifecycle implements SmartLifecycle {
     private final TidefallBuffers buffers;
     private final TidefallProcessors processors;
     private final ObjectProvider<BufferListener> listeners;
+    private final Duration shutdownPhase;
     private final List<Buffer> started = new ArrayList<>();
+    private final DropLog dropLog = new DropLog();
+    private ApplicationContext context;
     private volatile boolean running;
+    private volatile boolean closing;
 
-    TidefallLifecycle(TidefallBuffers buffers, TidefallProcessors processors, ObjectProvider<BufferListener> listeners) {
+    /**
+     * @param shutdownPhase how long Spring waits for this lifecycle to stop
+     *     ({@code spring.lifecycle.timeout-per-shutdown-phase})
+     */
+    TidefallLifecycle(TidefallBuffers buffers, TidefallProcessors processors, ObjectProvider<BufferListener> listeners,
+            Duration shutdownPhase) {
         this.buffers = buffers;
         this.processors = processors;
         this.listeners = listeners;
+        this.shutdownPhase = shutdownPhase;
+    }
+
+    @Override
+    public void setApplicationContext(ApplicationContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        if (event.getApplicationContext() == this.context) {
+            this.closing = true;
+        }
     }
 
     @Override
@@ -56,7 +96,8 @@ class TidefallLifecycle implements SmartLifecycle {
         }
         this.processors.bindAll();
         Collection<Buffer> all = this.buffers.all();
-        List<BufferListener> beans = this.listeners.orderedStream().toList();
+        List<BufferListener> beans = new ArrayList<>(this.listeners.orderedStream().toList());
+        beans.add(this.dropLog); // not a bean, so that an application's single BufferListener bean stays the only one
         for (Buffer buffer : all) {
             for (BufferListener listener : beans) {
                 buffer.removeListener(listener); // never twice, even if the application also gave it to the builder
@@ -73,44 +114,81 @@ class TidefallLifecycle implements SmartLifecycle {
         }
     }
 
-    /**
-     * Closes the buffers concurrently, so the shutdown takes as long as the slowest final drain
-     * (each bounded by its processing timeout), not their sum.
-     */
     @Override
-    public synchronized void stop() {
-        if (!this.running) {
-            return;
-        }
-        this.running = false;
-        List<Thread> closing = new ArrayList<>();
-        for (Buffer buffer : this.started) {
-            Thread thread = new Thread(() -> close(buffer), "tidefall-close-" + buffer.name());
-            thread.start();
-            closing.add(thread);
-        }
+    public void stop() {
+        CountDownLatch stopped = new CountDownLatch(1);
+        stop(stopped::countDown);
         boolean interrupted = false;
-        for (Thread thread : closing) {
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true; // keep waiting: the final drains hold accepted writes
-                }
+        for (;;) {
+            try {
+                stopped.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // keep waiting: the final drains hold accepted writes
             }
         }
-        this.started.clear();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private static void close(Buffer buffer) {
-        try {
-            buffer.close();
-        } catch (RuntimeException failure) {
-            logger.warn("Closing Tidefall buffer '" + buffer.name() + "' failed", failure);
+    /**
+     * When the context closes: closes the buffers concurrently, each on a thread of its own, and
+     * calls {@code callback} once all are closed, so the shutdown takes as long as the slowest
+     * final drain, not their sum, and Spring stops waiting for it after its shutdown phase
+     * timeout. When the context is only stopped: flushes them, and they keep running (this
+     * lifecycle stays running too, so a later {@code context.start()} has nothing to do).
+     */
+    @Override
+    public synchronized void stop(Runnable callback) {
+        if (!this.running) {
+            callback.run();
+            return;
         }
+        boolean close = this.closing;
+        List<Buffer> buffers = new ArrayList<>(this.started);
+        if (close) {
+            this.running = false;
+            this.started.clear();
+        }
+        if (buffers.isEmpty()) {
+            callback.run();
+            return;
+        }
+        AtomicInteger remaining = new AtomicInteger(buffers.size());
+        Duration budget = closeBudget();
+        for (Buffer buffer : buffers) {
+            Thread thread = new Thread(() -> {
+                try {
+                    if (close) {
+                        close(buffer, budget);
+                    } else {
+                        buffer.flush();
+                    }
+                } catch (RuntimeException failure) {
+                    logger.warn((close ? "Closing" : "Flushing") + " Tidefall buffer '" + buffer.name() + "' failed", failure);
+                } finally {
+                    if (remaining.decrementAndGet() == 0) {
+                        callback.run();
+                    }
+                }
+            }, "tidefall-" + (close ? "close-" : "flush-") + buffer.name());
+            thread.start();
+        }
+    }
+
+    /** What a buffer's final drain may take: the shutdown phase, less a margin for Spring's own work. */
+    Duration closeBudget() {
+        Duration margin = this.shutdownPhase.dividedBy(10);
+        return this.shutdownPhase.minus(margin.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : margin);
+    }
+
+    /**
+     * Closes {@code buffer}; the engine bounds each final drain by the buffer's processing timeout,
+     * and Spring stops waiting after {@code budget} plus the margin.
+     */
+    private static void close(Buffer buffer, Duration budget) {
+        buffer.close();
     }
 
     @Override

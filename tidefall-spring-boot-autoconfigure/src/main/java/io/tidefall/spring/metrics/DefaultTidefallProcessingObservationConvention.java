@@ -2,6 +2,9 @@ package io.tidefall.spring.metrics;
 
 import io.micrometer.common.KeyValues;
 
+import io.tidefall.spring.metrics.TidefallObservationDocumentation.HighCardinalityKeyNames;
+import io.tidefall.spring.metrics.TidefallObservationDocumentation.LowCardinalityKeyNames;
+
 /**
  * Observation {@code tidefall.processing}, named {@code tidefall drain <buffer>} in traces.
  * Low-cardinality keys (tags of the timer that Micrometer's meter handler records):
@@ -26,15 +29,17 @@ public class DefaultTidefallProcessingObservationConvention implements TidefallP
 
     @Override
     public KeyValues getLowCardinalityKeyValues(TidefallProcessingContext context) {
-        KeyValues values = KeyValues.of(TidefallMetrics.TAG_BUFFER, context.getBuffer());
+        KeyValues values = KeyValues.of(LowCardinalityKeyNames.BUFFER.withValue(context.getBuffer()));
         TidefallProcessingContext.Outcome outcome = context.getOutcome();
-        return outcome != null ? values.and(TidefallMetrics.TAG_OUTCOME, outcome.value()) : values;
+        return outcome != null ? values.and(LowCardinalityKeyNames.OUTCOME.withValue(outcome.value())) : values;
     }
 
     @Override
     public KeyValues getHighCardinalityKeyValues(TidefallProcessingContext context) {
-        KeyValues values = KeyValues.of("partition", Integer.toString(context.getPartition()),
-                "elements", Integer.toString(context.getSize()));
-        return context.getOutcome() != null ? values.and("elements.failed", Integer.toString(context.getFailed())) : values;
+        KeyValues values = KeyValues.of(HighCardinalityKeyNames.PARTITION.withValue(Integer.toString(context.getPartition())),
+                HighCardinalityKeyNames.ELEMENTS.withValue(Integer.toString(context.getSize())));
+        return context.getOutcome() != null
+                ? values.and(HighCardinalityKeyNames.ELEMENTS_FAILED.withValue(Integer.toString(context.getFailed())))
+                : values;
     }
 }

@@ -31,10 +31,10 @@ import io.tidefall.spring.TidefallBuffers;
  * The timer {@code tidefall.processing} comes from the drain observations
  * ({@link TidefallObservations}).
  *
- * <p>Meters come and go with their buffers: a buffer's gauge is registered when its first
- * partition starts, and every {@code tidefall.*} meter tagged with its name is removed from the
- * registry once its last partition has stopped (after its final drain), so a closed buffer leaves
- * no stale series behind.
+ * <p>Meters live as long as the registry: a buffer's meters are registered, at zero, when its
+ * first partition starts, and stay after it closes, so that a push registry (OTLP, Datadog)
+ * still publishes the counts of the final drain in its last step when it closes, after the
+ * buffers. A buffer that starts again under the name of a closed one replaces that one's meters.
  */
 public class TidefallMetrics implements BufferListener {
 
@@ -51,7 +51,10 @@ public class TidefallMetrics implements BufferListener {
 
     private final MeterRegistry registry;
     private final TidefallBuffers buffers;
-    /** Partitions started and not yet stopped, per buffer with meters. */
+    /**
+     * Partitions started and not yet stopped, per buffer with meters; 0 for a closed buffer whose
+     * meters are kept. Written by the buffers' lifecycle threads, atomically per buffer name.
+     */
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
 
     public TidefallMetrics(MeterRegistry registry, TidefallBuffers buffers) {
@@ -61,17 +64,23 @@ public class TidefallMetrics implements BufferListener {
 
     @Override
     public void partitionStarted(String buffer, int partition) {
-        this.running.computeIfAbsent(buffer, this::register).incrementAndGet();
+        this.running.compute(buffer, (name, partitions) -> {
+            if (partitions == null) {
+                return register(name);
+            }
+            if (partitions.get() == 0) { // a new buffer of a closed one's name: its gauge must read the new one
+                remove(name);
+                return register(name);
+            }
+            return partitions;
+        }).incrementAndGet();
     }
 
     @Override
     public void partitionStopped(String buffer, int partition) {
         this.running.computeIfPresent(buffer, (name, partitions) -> {
-            if (partitions.decrementAndGet() > 0) {
-                return partitions;
-            }
-            remove(name);
-            return null;
+            partitions.updateAndGet(count -> Math.max(0, count - 1));
+            return partitions;
         });
     }
 
@@ -87,13 +96,16 @@ public class TidefallMetrics implements BufferListener {
 
     @Override
     public void elementsDropped(String buffer, int partition, long count, String reason) {
-        Counter.builder(ELEMENTS_DROPPED)
+        dropped(buffer, reason).increment(count);
+    }
+
+    private Counter dropped(String buffer, String reason) {
+        return Counter.builder(ELEMENTS_DROPPED)
                 .description("Elements discarded before reaching a write table")
                 .baseUnit("elements")
                 .tag(TAG_BUFFER, buffer)
                 .tag(TAG_REASON, reason)
-                .register(this.registry)
-                .increment(count);
+                .register(this.registry);
     }
 
     @Override
@@ -132,6 +144,7 @@ public class TidefallMetrics implements BufferListener {
         elements(name, "failure");
         elements(name, "timeout");
         handlerErrors(name);
+        dropped(name, "overflow");
         return new AtomicInteger();
     }
 

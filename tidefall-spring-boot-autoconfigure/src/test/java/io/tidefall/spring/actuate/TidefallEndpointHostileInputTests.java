@@ -46,6 +46,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 @AutoConfigureRestTestClient
 class TidefallEndpointHostileInputTests {
 
+    private static final String NOT_AN_OBJECT = "The body is not a JSON object of option names and values";
+
     private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
 
     /** Where the answer comes from: the endpoint, with a message; or the framework, before it. */
@@ -154,13 +156,13 @@ class TidefallEndpointHostileInputTests {
                         By.ENDPOINT, "capacity 'lots' is invalid"),
                 row("5 MB string value", JSON, "{\"processingInterval\": \"" + "9".repeat(5 * 1024 * 1024) + "\"}", 400,
                         By.ENDPOINT, "(5242880 characters)"),
-                row("malformed JSON", JSON, "{\"processingInterval\": \"2s\"", 400, By.FRAMEWORK, null),
-                row("unquoted JSON", JSON, "{processingInterval: 2s}", 400, By.FRAMEWORK, null),
-                row("JSON array body", JSON, "[\"2s\"]", 400, By.FRAMEWORK, null),
-                row("JSON string body", JSON, "\"2s\"", 400, By.FRAMEWORK, null),
-                row("10,000 levels of [", JSON, "[".repeat(10_000), 400, By.FRAMEWORK, null),
+                row("malformed JSON", JSON, "{\"processingInterval\": \"2s\"", 400, By.ENDPOINT, NOT_AN_OBJECT),
+                row("unquoted JSON", JSON, "{processingInterval: 2s}", 400, By.ENDPOINT, NOT_AN_OBJECT),
+                row("JSON array body", JSON, "[\"2s\"]", 400, By.ENDPOINT, NOT_AN_OBJECT),
+                row("JSON string body", JSON, "\"2s\"", 400, By.ENDPOINT, NOT_AN_OBJECT),
+                row("10,000 levels of [", JSON, "[".repeat(10_000), 400, By.ENDPOINT, NOT_AN_OBJECT),
                 row("10,000 nested arrays in a value", JSON,
-                        "{\"processingInterval\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}", 400, By.FRAMEWORK, null),
+                        "{\"processingInterval\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}", 400, By.ENDPOINT, NOT_AN_OBJECT),
                 row("text/plain", MediaType.TEXT_PLAIN_VALUE, "{\"processingInterval\": \"2s\"}", 415, By.FRAMEWORK, null),
                 row("form-urlencoded", MediaType.APPLICATION_FORM_URLENCODED_VALUE, "processingInterval=2s", 415,
                         By.FRAMEWORK, null),
@@ -186,7 +188,8 @@ class TidefallEndpointHostileInputTests {
         assertThat(response.getStatus().value()).as("status for %s, answered %s", input, abbreviate(response.getResponseBody()))
                 .isEqualTo(status);
         if (by == By.ENDPOINT) {
-            assertThat(response.getResponseBody()).as("body for %s", input).contains("\"message\"").contains(message);
+            assertThat(response.getResponseBody()).as("body for %s", input).contains("\"message\"").contains(message)
+                    .contains("\"status\":400").contains("\"error\":\"Bad Request\"");
             assertThat(response.getResponseBody().length()).as("length of the answer to %s", input).isLessThan(1000);
         }
         assertThat(this.events.options()).as("options after %s", input).isEqualTo(before);

@@ -83,7 +83,7 @@ class TidefallEndpointTests {
         assertThat(details.partitionDetails()).filteredOn(p -> p.drains() > 0)
                 .allSatisfy(p -> {
                     assertThat(p.lastDrainAt()).isNotNull();
-                    assertThat(p.lastDrainDuration()).isNotNull();
+                    assertThat(p.lastDrainDuration()).matches("[0-9]+(us|ms|s)");
                     assertThat(p.draining()).isFalse();
                 });
     }
@@ -206,6 +206,15 @@ class TidefallEndpointTests {
         assertThat(TidefallEndpoint.Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
         assertThat(TidefallEndpoint.Durations.format(Duration.ofNanos(1500))).isEqualTo("1500ns");
         assertThat(TidefallEndpoint.Durations.format(Duration.ZERO)).isEqualTo("0ms");
+    }
+
+    @Test
+    void measuredDurationsAreRoundedForReading() {
+        assertThat(TidefallEndpoint.Durations.measured(Duration.ofNanos(15_762_153))).isEqualTo("16ms");
+        assertThat(TidefallEndpoint.Durations.measured(Duration.ofNanos(3_200_000))).isEqualTo("3ms");
+        assertThat(TidefallEndpoint.Durations.measured(Duration.ofNanos(734_912))).isEqualTo("734us");
+        assertThat(TidefallEndpoint.Durations.measured(Duration.ofMillis(12_400))).isEqualTo("12s");
+        assertThat(TidefallEndpoint.Durations.measured(Duration.ZERO)).isEqualTo("0us");
     }
 
     private static void assertInvalid(String field, String value, Runnable update) {

@@ -150,7 +150,8 @@ class TidefallEndpointWebTests {
                     .expectStatus().isOk()
                     .expectBody()
                     .jsonPath("$.status").isEqualTo("UP")
-                    .jsonPath("$.details.events.running").isEqualTo(true);
+                    .jsonPath("$.components.events.status").isEqualTo("UP")
+                    .jsonPath("$.components.events.details.running").isEqualTo(true);
         }
     }
 

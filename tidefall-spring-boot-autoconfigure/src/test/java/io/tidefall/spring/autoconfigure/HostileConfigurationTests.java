@@ -64,6 +64,9 @@ class HostileConfigurationTests {
             buffer   | partitions            | true           | Value: "true"; java.lang.Integer
             buffer   | processing-interval   | -5s            | is '-5s', which is invalid: must be a positive duration
             buffer   | processing-interval   | 0              | is '0', which is invalid: must be a positive duration
+            buffer   | processing-interval   | 5              | is '5', which is invalid: a duration needs a unit; 5ms or 5s
+            defaults | processing-timeout    | 60             | is '60', which is invalid: a duration needs a unit; 60ms or 60s
+            buffer   | retry-backoff         | 100            | is '100', which is invalid: a duration needs a unit
             buffer   | processing-interval   | 99999999999d   | is '99999999999d', which is invalid: must be at most 292 years
             buffer   | processing-interval   | soon           | Value: "soon"; java.time.Duration
             buffer   | processing-interval   | 1.5            | Value: "1.5"; java.time.Duration

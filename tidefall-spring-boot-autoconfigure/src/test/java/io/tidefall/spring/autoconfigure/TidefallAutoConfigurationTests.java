@@ -193,6 +193,7 @@ class TidefallAutoConfigurationTests {
                         pushed.add("e" + i);
                         events.push("e" + i);
                     }
+                    @SuppressWarnings("unchecked")
                     Recorder<Object> recorder = context.getBean("recorder", Recorder.class);
                     await().atMost(Duration.ofSeconds(10))
                             .untilAsserted(() -> assertThat(recorder.elements).containsExactlyInAnyOrderElementsOf(new ArrayList<Object>(pushed)));
@@ -207,6 +208,7 @@ class TidefallAutoConfigurationTests {
                 .run(context -> {
                     TidefallHashMap<String, String> presence = context.getBean(TidefallBuffers.class).hashMap("presence");
                     presence.put("u1", "online");
+                    @SuppressWarnings("unchecked")
                     Recorder<Object> recorder = context.getBean("mapRecorder", Recorder.class);
                     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(recorder.elements)
                             .containsExactly(new TidefallHashMap.Entry<String, String>("u1", "online", 0, 0)));
@@ -269,9 +271,11 @@ class TidefallAutoConfigurationTests {
     void runShouldStartCloseAndListUserDeclaredBuffersToo() {
         this.runner.withUserConfiguration(UserBufferConfiguration.class)
                 .run(context -> {
+                    @SuppressWarnings("unchecked")
                     TidefallQueue<String> own = context.getBean("ownBuffer", TidefallQueue.class);
                     assertThat(context.getBean(TidefallBuffers.class).get("own")).isSameAs(own);
                     assertThat(own.isRunning()).isTrue();
+                    @SuppressWarnings("unchecked")
                     Recorder<String> recorder = context.getBean("ownRecorder", Recorder.class);
                     own.push("kept");
                     context.close();

@@ -1,8 +1,10 @@
 package io.tidefall.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -13,10 +15,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 import io.tidefall.TidefallQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Buffers start before the web server and close after it. Stand-ins take the phases of Spring
@@ -46,6 +50,81 @@ class TidefallLifecycleTests {
             assertThat(recorder.elements).containsExactlyInAnyOrder("request during graceful shutdown",
                     "request just before the server stopped");
         });
+    }
+
+    /**
+     * The application's scheduler refuses new tasks once the context starts closing; the web
+     * server's graceful shutdown still lets requests write, and their ticks must still come.
+     */
+    @Test
+    void ticksGoOnDuringTheGracefulShutdownWindowOnTheApplicationsScheduler() {
+        this.runner.withUserConfiguration(TickDuringGracefulShutdown.class)
+                .withPropertyValues("tidefall.buffers.events.processing-interval=20ms")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasBean("taskScheduler");
+                    TickDuringGracefulShutdown.Waiter waiter = context.getBean(TickDuringGracefulShutdown.Waiter.class);
+                    context.close();
+                    assertThat(waiter.delivered)
+                            .as("ticks delivered the writes made during graceful shutdown").isTrue();
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableScheduling
+    static class TickDuringGracefulShutdown {
+
+        @Bean
+        Waiter waiter(@Qualifier("events") TidefallQueue<String> events, @Qualifier("recorder") Recorder<String> recorder) {
+            return new Waiter(events, recorder);
+        }
+
+        /**
+         * Writes during the graceful shutdown phase, twice, and waits each time for a tick to
+         * deliver the write: a tick armed before the scheduler closed may still run once, the
+         * second needs a tick armed after.
+         */
+        static class Waiter implements SmartLifecycle {
+
+            private final TidefallQueue<String> events;
+            private final Recorder<String> recorder;
+            private volatile boolean running;
+            volatile boolean delivered;
+
+            Waiter(TidefallQueue<String> events, Recorder<String> recorder) {
+                this.events = events;
+                this.recorder = recorder;
+            }
+
+            @Override
+            public void start() {
+                this.running = true;
+            }
+
+            @Override
+            public void stop() {
+                try {
+                    for (String write : List.of("late request 1", "late request 2")) {
+                        this.events.push(write);
+                        await().atMost(Duration.ofSeconds(10)).until(() -> this.recorder.elements.contains(write));
+                    }
+                    this.delivered = true;
+                } catch (ConditionTimeoutException notDelivered) {
+                    this.delivered = false;
+                }
+                this.running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return this.running;
+            }
+
+            @Override
+            public int getPhase() {
+                return SmartLifecycle.DEFAULT_PHASE - 1025; // just after the graceful-shutdown stand-in wrote
+            }
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.tidefall.spring.autoconfigure.health;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -29,9 +30,14 @@ class TidefallHealthAutoConfigurationTests {
     void runShouldHaveHealthIndicatorHearingEveryBuffer() {
         this.runner.run(context -> {
             assertThat(context).hasSingleBean(TidefallHealthIndicator.class).hasBean("tidefallHealthIndicator");
-            HealthIndicator indicator = context.getBean(TidefallHealthIndicator.class);
+            TidefallHealthIndicator indicator = context.getBean(TidefallHealthIndicator.class);
             assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
             assertThat(indicator.health(true).getDetails()).containsOnlyKeys("events");
+            assertThat(indicator.stream()).extracting(HealthContributors.Entry::name).containsExactly("events");
+            HealthIndicator events = (HealthIndicator) indicator.getContributor("events");
+            assertThat(events.health().getStatus()).isEqualTo(Status.UP);
+            assertThat(events.health().getDetails()).containsEntry("running", true);
+            assertThat(indicator.getContributor("nope")).isNull();
         });
     }
 

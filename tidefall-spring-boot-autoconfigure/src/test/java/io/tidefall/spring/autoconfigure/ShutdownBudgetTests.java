@@ -1,0 +1,99 @@
+package io.tidefall.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.tidefall.BatchProcessor;
+import io.tidefall.TidefallQueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Shutdown honours {@code spring.lifecycle.timeout-per-shutdown-phase}: a processor slower than
+ * the phase does not hold the context's close for the buffer's processing timeout. And stopping a
+ * context without closing it (before a checkpoint) flushes the buffers and leaves them working.
+ */
+class ShutdownBudgetTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, TaskExecutionAutoConfiguration.class,
+                    TaskSchedulingAutoConfiguration.class, TidefallAutoConfiguration.class))
+            .withUserConfiguration(Processors.class)
+            .withPropertyValues("tidefall.buffers.events.processing-interval=1h", "tidefall.buffers.events.partitions=1");
+
+    @Test
+    void aProcessorSlowerThanTheShutdownPhaseDoesNotHoldTheCloseForItsProcessingTimeout() {
+        this.runner.withPropertyValues("tidefall.buffers.events.processor=stuck",
+                "tidefall.buffers.events.processing-timeout=10m", "spring.lifecycle.timeout-per-shutdown-phase=1s")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    @SuppressWarnings("unchecked")
+                    TidefallQueue<Integer> events = context.getBean("events", TidefallQueue.class);
+                    Processors processors = context.getBean(Processors.class);
+                    events.pushAll(List.of(1, 2, 3));
+                    long start = System.nanoTime();
+                    context.close();
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    // The phase is 1 s; the processing timeout, which bounded a synchronous stop, is 10 minutes.
+                    assertThat(took).isLessThan(Duration.ofMinutes(2));
+                    assertThat(processors.stuckCalls.get()).isEqualTo(1);
+                    assertThat(processors.release.getCount()).as("the processor was still stuck when the context closed").isOne();
+                    processors.release.countDown();
+                });
+    }
+
+    @Test
+    void stoppingTheContextFlushesAndStartingItAgainKeepsTheBuffersWorking() {
+        this.runner.withPropertyValues("tidefall.buffers.events.processor=recorder").run(context -> {
+            assertThat(context).hasNotFailed();
+            @SuppressWarnings("unchecked")
+            TidefallQueue<String> events = context.getBean("events", TidefallQueue.class);
+            @SuppressWarnings("unchecked")
+            Recorder<String> recorder = context.getBean("recorder", Recorder.class);
+            events.push("before stop");
+            context.stop();
+            assertThat(recorder.elements).containsExactly("before stop");
+            assertThat(events.isRunning()).isTrue();
+
+            context.start();
+            events.push("after start");
+            events.flush();
+            assertThat(recorder.elements).containsExactly("before stop", "after start");
+            context.close();
+            assertThat(events.isRunning()).isFalse();
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Processors {
+
+        final AtomicInteger stuckCalls = new AtomicInteger();
+        /** Released once the test has seen the context closed, so the stuck call ends with the test. */
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Bean
+        Recorder<String> recorder() {
+            return new Recorder<>();
+        }
+
+        @Bean
+        BatchProcessor<Integer> stuck() {
+            return batch -> {
+                this.stuckCalls.incrementAndGet();
+                this.release.await();
+            };
+        }
+    }
+}

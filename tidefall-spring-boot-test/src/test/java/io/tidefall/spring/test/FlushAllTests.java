@@ -1,0 +1,61 @@
+package io.tidefall.spring.test;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import io.tidefall.TidefallQueue;
+import io.tidefall.spring.FlushOutcome;
+import io.tidefall.spring.TidefallBuffers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code flushAll()} says per buffer what it delivered and what failed. */
+@SpringBootTest(classes = TestApplication.class, properties = {
+        "tidefall.buffers.events.processor=received", "tidefall.buffers.events.processing-interval=1h",
+        "tidefall.buffers.events.partitions=1", "tidefall.buffers.events.processing-batch-size=table" })
+class FlushAllTests {
+
+    @Autowired
+    @Qualifier("events")
+    TidefallQueue<String> events;
+
+    @Autowired
+    TestApplication.Received received;
+
+    @Autowired
+    TidefallBuffers buffers;
+
+    @Test
+    void countsWhatWasDelivered() {
+        this.events.push("a");
+        this.events.push("b");
+        this.events.push("c");
+
+        Map<String, FlushOutcome> outcomes = this.buffers.flushAll();
+
+        assertThat(outcomes).containsOnlyKeys("events");
+        assertThat(outcomes.get("events")).isEqualTo(new FlushOutcome(3, 0));
+        assertThat(this.received.elements).contains("a", "b", "c");
+    }
+
+    @Test
+    void countsWhatFailed() {
+        this.events.push("poison");
+        this.events.push("x");
+
+        FlushOutcome outcome = this.buffers.flushAll().get("events");
+
+        assertThat(outcome).isEqualTo(new FlushOutcome(0, 2));
+        assertThat(outcome.clean()).isFalse();
+    }
+
+    @Test
+    void aBufferWithNothingToDrainDeliversNothing() {
+        assertThat(this.buffers.flushAll()).containsEntry("events", new FlushOutcome(0, 0));
+    }
+}
