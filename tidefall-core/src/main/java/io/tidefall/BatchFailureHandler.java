@@ -1,14 +1,15 @@
 package io.tidefall;
 
 /**
- * Receives exactly the elements a drain lost: a chunk whose processor call failed (after its
- * {@linkplain BufferOptions#processingRetries() retries}), or what a drain had not processed when
- * it ran past its timeout. Use it to dead-letter them.
+ * Receives exactly the elements that could not be delivered: a chunk that failed for good (a
+ * permanent failure, its retries used up, or its {@linkplain BufferOptions#deliveryTimeout()
+ * delivery deadline} passed), a table whose ordering threw, or what a close could not deliver
+ * within its budget. Use it to dead-letter them.
  *
- * <p>It runs on the drain's thread (or the thread that ended a timed-out drain) before the drain
- * counts as finished, so {@link Buffer#flush()} and {@link Buffer#close()} return after it. A
- * handler that throws is logged and reported to listeners; it is never retried and never harms
- * the buffer.
+ * <p>It runs on the drain's thread (or, at a close, on the closing thread) before the drain
+ * counts as finished. Different partitions call it concurrently, so it must be thread-safe. A
+ * handler that throws is logged (its elements are then lost, and counted as such) and reported to
+ * listeners; it is never retried and never harms the buffer.
  *
  * @param <E> the element type of the buffer
  */

@@ -8,8 +8,9 @@ import java.util.function.UnaryOperator;
  * when a partition fills past its drain threshold) the partition swaps in a fresh table and hands
  * the retired one to the processor, on another thread.
  *
- * <p>Every write that returns normally reaches the processor exactly once, however it races with
- * swaps, flushes and {@link #close()}.
+ * <p>Every write that returns normally reaches the processor in one call that returns normally
+ * (after any failed attempts, which are retried until the delivery timeout), or the failure
+ * handler once, however it races with swaps, flushes and {@link #close()}.
  */
 public interface Buffer extends AutoCloseable {
 

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import io.tidefall.Buffer;
+import io.tidefall.FlushResult;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
 
@@ -95,19 +96,19 @@ public final class TidefallBuffers {
 
     /**
      * Flushes every buffer, one after the other, and says per buffer what reached its processor
-     * during the flush and what was lost. When it returns, every element written before the call
-     * has been delivered or handed to the failure handler, unless a processor call ran past its
-     * processing timeout (then counted as failed). Made for tests: push, {@code flushAll()}, then
-     * assert on what the processor wrote.
+     * during the flush, what went to its failure handler, and what is still pending (a processor
+     * call stuck past its timeout, or a chunk waiting for its retry). When every result has nothing
+     * pending, everything written before the call has been delivered or handed to the failure
+     * handler. Made for tests: push, {@code flushAll()}, then assert on what the processor wrote.
      *
-     * @return the outcome per buffer name, in bean registration order
+     * @return the result per buffer name, in bean registration order
      */
-    public Map<String, FlushOutcome> flushAll() {
-        Map<String, FlushOutcome> outcomes = new LinkedHashMap<>();
+    public Map<String, FlushResult> flushAll() {
+        Map<String, FlushResult> results = new LinkedHashMap<>();
         for (Buffer buffer : all()) {
-            outcomes.put(buffer.name(), FlushOutcome.of(buffer));
+            results.put(buffer.name(), buffer.flush());
         }
-        return Collections.unmodifiableMap(outcomes);
+        return Collections.unmodifiableMap(results);
     }
 
     private Buffer typed(String name, Class<? extends Buffer> type) {

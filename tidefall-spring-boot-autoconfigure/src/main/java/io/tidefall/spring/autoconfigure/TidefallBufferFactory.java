@@ -18,6 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.task.SimpleAsyncTaskSchedulerBuilder;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.core.task.TaskExecutor;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.AsyncConfigurer;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
@@ -55,7 +56,8 @@ import io.tidefall.TidefallQueue;
  * application's only {@code TaskExecutor} that is not a scheduler, or the one named
  * {@code taskExecutor} (the rules {@code @Async} follows); else each buffer's own small pool.
  *
- * <p>Neither is needed for the final drain: {@code Buffer.close()} drains on threads of its own.
+ * <p>Neither is needed for the final drain: {@code Buffer.close()} drains on threads of its own,
+ * virtual ones when Boot's virtual threads are on.
  */
 class TidefallBufferFactory implements DisposableBean {
 
@@ -113,6 +115,9 @@ class TidefallBufferFactory implements DisposableBean {
         Executor drains = executor();
         if (drains != null) {
             builder.executor(drains);
+        }
+        if (this.virtualThreads) { // the threads the engine starts itself: final drains, refused drains
+            builder.threadFactory(new VirtualThreadTaskExecutor("tidefall-" + definition.name() + "-").getVirtualThreadFactory());
         }
         Buffer buffer = builder.build();
         this.created.add(buffer);

@@ -35,8 +35,9 @@ import io.tidefall.spring.TidefallBuffers;
  * {@link Buffer#close()} drains on threads of its own.
  *
  * <p>Stopping is asynchronous ({@link #stop(Runnable)}): the buffers close concurrently on threads
- * of their own, and Spring waits for them at most {@code spring.lifecycle.timeout-per-shutdown-phase}
- * (30 s by default) before it goes on closing the context. A context that is only stopped
+ * of their own, each within {@code spring.lifecycle.timeout-per-shutdown-phase} (30 s by default)
+ * less a margin, handing what is not delivered by then to its failure handler; Spring waits for
+ * them at most that timeout before it goes on closing the context. A context that is only stopped
  * ({@code context.stop()}, as before a checkpoint) is not closing: its buffers are flushed, not
  * closed, and keep running, so a later {@code context.start()} finds them working.
  *
@@ -184,11 +185,12 @@ class TidefallLifecycle implements SmartLifecycle, ApplicationListener<ContextCl
     }
 
     /**
-     * Closes {@code buffer}; the engine bounds each final drain by the buffer's processing timeout,
-     * and Spring stops waiting after {@code budget} plus the margin.
+     * Closes {@code buffer} within {@code budget}: what its final drain has not delivered by then
+     * goes to its failure handler (reason {@code SHUTDOWN}), so every accepted write is accounted
+     * for before Spring stops waiting.
      */
     private static void close(Buffer buffer, Duration budget) {
-        buffer.close();
+        buffer.close(budget);
     }
 
     @Override

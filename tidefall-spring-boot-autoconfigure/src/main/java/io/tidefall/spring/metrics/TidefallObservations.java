@@ -21,17 +21,22 @@ import io.tidefall.BufferListener;
  * every buffer is observed, including those an application builds itself, and the observation
  * spans exactly what the engine calls a drain: from {@code drainStarted} to {@code drainCompleted},
  * across all its chunks, retries and failure handling. The two events may come from different
- * threads (a timed-out drain is ended by the timeout's thread), which an observation allows; its
- * scope, which is bound to one thread, is therefore never opened here.
+ * threads, which an observation allows. Its scope, which is bound to one thread, is opened around
+ * each call of the processor and of the failure handler, on the thread that makes it
+ * ({@code processingCallStarting} and {@code processingCallEnded}), so that spans the processor
+ * opens (JDBC, HTTP) are children of the drain's.
  *
- * <p>A partition has at most one drain in flight, so the observation in flight is kept per buffer
- * and partition.
+ * <p>A partition has at most one drain in flight and makes at most one processor or failure
+ * handler call at a time, so the observation in flight and the open scope are kept per buffer and
+ * partition.
  */
 public class TidefallObservations implements BufferListener {
 
     private final ObservationRegistry registry;
     private final TidefallProcessingObservationConvention convention;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** The scope open around the processor or failure handler call in progress, per partition. */
+    private final Map<String, Observation.Scope> scopes = new ConcurrentHashMap<>();
 
     /**
      * @param registry the application's observation registry
@@ -86,6 +91,22 @@ public class TidefallObservations implements BufferListener {
                         + " exceeded its processingTimeout after " + duration));
             }
             drain.observation.stop();
+        }
+    }
+
+    @Override
+    public void processingCallStarting(String buffer, int partition, Callee callee) {
+        InFlight drain = this.inFlight.get(key(buffer, partition));
+        if (drain != null) {
+            this.scopes.put(key(buffer, partition), drain.observation.openScope());
+        }
+    }
+
+    @Override
+    public void processingCallEnded(String buffer, int partition, Callee callee) {
+        Observation.Scope scope = this.scopes.remove(key(buffer, partition));
+        if (scope != null) {
+            scope.close();
         }
     }
 

@@ -54,20 +54,24 @@ class DropLogTests {
 
     @Test
     void everyConfiguredBufferHasItsDropsLogged(CapturedOutput output) {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class,
                         TaskSchedulingAutoConfiguration.class, TidefallAutoConfiguration.class))
-                .withBean("recorder", Recorder.class, Recorder::new)
-                .withPropertyValues("tidefall.buffers.events.processor=recorder", "tidefall.buffers.events.partitions=1",
+                .withBean("stuck", io.tidefall.BatchProcessor.class, () -> batch -> release.await())
+                .withPropertyValues("tidefall.buffers.events.processor=stuck", "tidefall.buffers.events.partitions=1",
                         "tidefall.buffers.events.capacity=1", "tidefall.buffers.events.overflow=drop",
                         "tidefall.buffers.events.processing-interval=1h")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     @SuppressWarnings("unchecked")
                     TidefallQueue<String> events = context.getBean("events", TidefallQueue.class);
-                    events.push("kept");
+                    events.push("kept"); // fills the table, which drains at once into a processor that waits
+                    org.awaitility.Awaitility.await().until(() -> events.stats(0).draining());
+                    events.push("kept too"); // fills the second table; its drain waits for the first
                     events.push("dropped");
                     assertThat(output).contains("Tidefall buffer 'events' dropped 1 write (overflow)");
+                    release.countDown();
                 });
     }
 

@@ -2,6 +2,7 @@ package io.tidefall.spring.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,10 +16,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.tidefall.BatchFailureHandler;
 import io.tidefall.BatchProcessor;
+import io.tidefall.BufferListener;
 import io.tidefall.TidefallQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Shutdown honours {@code spring.lifecycle.timeout-per-shutdown-phase}: a processor slower than
@@ -36,6 +40,7 @@ class ShutdownBudgetTests {
     @Test
     void aProcessorSlowerThanTheShutdownPhaseDoesNotHoldTheCloseForItsProcessingTimeout() {
         this.runner.withPropertyValues("tidefall.buffers.events.processor=stuck",
+                "tidefall.buffers.events.failure-handler=deadLetters",
                 "tidefall.buffers.events.processing-timeout=10m", "spring.lifecycle.timeout-per-shutdown-phase=1s")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
@@ -50,6 +55,10 @@ class ShutdownBudgetTests {
                     assertThat(took).isLessThan(Duration.ofMinutes(2));
                     assertThat(processors.stuckCalls.get()).isEqualTo(1);
                     assertThat(processors.release.getCount()).as("the processor was still stuck when the context closed").isOne();
+                    // Accounted: what the stuck processor did not deliver went to the failure handler, for shutdown.
+                    await().atMost(Duration.ofSeconds(10))
+                            .untilAsserted(() -> assertThat(processors.deadLettered).containsExactlyInAnyOrder(1, 2, 3));
+                    assertThat(processors.reasons).containsOnly("SHUTDOWN");
                     processors.release.countDown();
                 });
     }
@@ -82,6 +91,23 @@ class ShutdownBudgetTests {
         final AtomicInteger stuckCalls = new AtomicInteger();
         /** Released once the test has seen the context closed, so the stuck call ends with the test. */
         final CountDownLatch release = new CountDownLatch(1);
+        final List<Integer> deadLettered = new CopyOnWriteArrayList<>();
+        final List<String> reasons = new CopyOnWriteArrayList<>();
+
+        @Bean
+        BatchFailureHandler<Integer> deadLetters() {
+            return failed -> this.deadLettered.addAll(failed.elements());
+        }
+
+        @Bean
+        BufferListener failureReasons() {
+            return new BufferListener() {
+                @Override
+                public void drainFailed(String buffer, int partition, int size, Throwable cause, FailureReason reason) {
+                    Processors.this.reasons.add(reason.name());
+                }
+            };
+        }
 
         @Bean
         Recorder<String> recorder() {

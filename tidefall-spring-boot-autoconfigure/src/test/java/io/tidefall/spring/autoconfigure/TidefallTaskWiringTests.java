@@ -162,6 +162,12 @@ class TidefallTaskWiringTests {
             events.push("one");
             events.flush();
             assertThat(isVirtual(drain.get(10, TimeUnit.SECONDS))).as("drain thread is virtual").isTrue();
+
+            CompletableFuture<Thread> finalDrain = new CompletableFuture<>();
+            context.getBean(ThreadCapture.class).next = finalDrain;
+            events.push("last");
+            context.close();
+            assertThat(isVirtual(finalDrain.get(10, TimeUnit.SECONDS))).as("final drain thread is virtual").isTrue();
         });
     }
 

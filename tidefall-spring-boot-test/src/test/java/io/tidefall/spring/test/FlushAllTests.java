@@ -9,7 +9,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 
 import io.tidefall.TidefallQueue;
-import io.tidefall.spring.FlushOutcome;
+import io.tidefall.FlushResult;
 import io.tidefall.spring.TidefallBuffers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code flushAll()} says per buffer what it delivered and what failed. */
 @SpringBootTest(classes = TestApplication.class, properties = {
         "tidefall.buffers.events.processor=received", "tidefall.buffers.events.processing-interval=1h",
-        "tidefall.buffers.events.partitions=1", "tidefall.buffers.events.processing-batch-size=table" })
+        "tidefall.buffers.events.partitions=1", "tidefall.buffers.events.processing-batch-size=table",
+        "tidefall.buffers.events.processing-retries=0" })
 class FlushAllTests {
 
     @Autowired
@@ -36,10 +37,10 @@ class FlushAllTests {
         this.events.push("b");
         this.events.push("c");
 
-        Map<String, FlushOutcome> outcomes = this.buffers.flushAll();
+        Map<String, FlushResult> outcomes = this.buffers.flushAll();
 
         assertThat(outcomes).containsOnlyKeys("events");
-        assertThat(outcomes.get("events")).isEqualTo(new FlushOutcome(3, 0));
+        assertThat(outcomes.get("events")).isEqualTo(new FlushResult(3, 0, 0));
         assertThat(this.received.elements).contains("a", "b", "c");
     }
 
@@ -48,14 +49,14 @@ class FlushAllTests {
         this.events.push("poison");
         this.events.push("x");
 
-        FlushOutcome outcome = this.buffers.flushAll().get("events");
+        FlushResult outcome = this.buffers.flushAll().get("events");
 
-        assertThat(outcome).isEqualTo(new FlushOutcome(0, 2));
-        assertThat(outcome.clean()).isFalse();
+        assertThat(outcome).isEqualTo(new FlushResult(0, 2, 0));
+        assertThat(outcome.isComplete()).isFalse();
     }
 
     @Test
     void aBufferWithNothingToDrainDeliversNothing() {
-        assertThat(this.buffers.flushAll()).containsEntry("events", new FlushOutcome(0, 0));
+        assertThat(this.buffers.flushAll()).containsEntry("events", new FlushResult(0, 0, 0));
     }
 }

@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 
 import io.tidefall.TidefallQueue;
-import io.tidefall.spring.FlushOutcome;
+import io.tidefall.FlushResult;
 import io.tidefall.spring.TidefallBuffers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +45,7 @@ class ManualSchedulerTests {
         assertThat(this.received.elements).isEmpty();
 
         this.scheduler.advance(Duration.ofMillis(1));
-        FlushOutcome waited = this.buffers.flushAll().get("events");
+        FlushResult waited = this.buffers.flushAll().get("events");
 
         assertThat(this.received.elements).containsExactly("one");
         assertThat(this.events.stats(0).drains()).as("the tick drained, not the flush").isEqualTo(1);
