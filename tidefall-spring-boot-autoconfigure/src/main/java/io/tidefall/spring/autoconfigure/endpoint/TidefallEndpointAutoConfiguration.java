@@ -1,5 +1,6 @@
 package io.tidefall.spring.autoconfigure.endpoint;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -15,6 +16,7 @@ import io.tidefall.spring.actuate.TidefallEndpoint;
 import io.tidefall.spring.actuate.TidefallEndpointWebExtension;
 import io.tidefall.spring.actuate.TidefallRequestFieldsAdvisor;
 import io.tidefall.spring.autoconfigure.TidefallAutoConfiguration;
+import io.tidefall.spring.deadletter.DeadLetters;
 
 /**
  * Auto-configuration for the {@code tidefall} Actuator endpoint: with Actuator on the classpath,
@@ -28,8 +30,8 @@ public final class TidefallEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TidefallEndpoint tidefallEndpoint(TidefallBuffers buffers) {
-        return new TidefallEndpoint(buffers);
+    TidefallEndpoint tidefallEndpoint(TidefallBuffers buffers, ObjectProvider<DeadLetters> deadLetters) {
+        return new TidefallEndpoint(buffers, deadLetters.getIfUnique());
     }
 
     @Bean
