@@ -1,5 +1,7 @@
 package io.tidefall.spring.autoconfigure;
 
+import java.io.UncheckedIOException;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -8,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
 import io.tidefall.Buffer;
@@ -39,15 +42,24 @@ public final class TidefallDeadLetterAutoConfiguration {
     @Bean(STORE_BEAN)
     @ConditionalOnMissingBean(DeadLetterStore.class)
     DeadLetterStore tidefallDeadLetterStore(TidefallProperties properties, ObjectProvider<ObjectMapper> mappers,
-            ResourceLoader resourceLoader) {
+            ResourceLoader resourceLoader, Environment environment) {
         TidefallProperties.DeadLetter deadLetter = properties.getDeadLetter();
         if (deadLetter.getMaxSize() == null || deadLetter.getMaxSize().toBytes() <= 0) {
+            String written = environment.getProperty("tidefall.dead-letter.max-size", String.valueOf(deadLetter.getMaxSize()));
             throw new TidefallConfigurationException(null,
-                    "tidefall.dead-letter.max-size is '" + deadLetter.getMaxSize() + "', which is invalid: it must be positive.",
+                    "tidefall.dead-letter.max-size is '" + written + "', which is invalid: it must be positive.",
                     "Set tidefall.dead-letter.max-size to the most disk space the dead letters may take, such as 256MB.");
         }
         ObjectMapper mapper = mappers.getIfUnique(() -> JsonMapper.builder().build());
-        return new DeadLetterStore(deadLetter.getDirectory(), deadLetter.getMaxSize(), mapper, resourceLoader.getClassLoader());
+        try {
+            return new DeadLetterStore(deadLetter.getDirectory(), deadLetter.getMaxSize(), mapper, resourceLoader.getClassLoader());
+        } catch (UncheckedIOException unusable) {
+            throw new TidefallConfigurationException(null,
+                    "tidefall.dead-letter.directory is '" + deadLetter.getDirectory() + "', which cannot be used: "
+                            + unusable.getCause() + ".",
+                    "Set tidefall.dead-letter.directory to a directory the application can create and write to, on a disk"
+                            + " that outlives the process (not a tmpfs) if the dead letters must survive a restart of the machine.");
+        }
     }
 
     @Bean

@@ -85,9 +85,13 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
         this.clock = clock;
         try {
             Files.createDirectories(this.directory);
+            if (!Files.isWritable(this.directory)) {
+                throw new IOException(this.directory + " is not writable");
+            }
             this.usedBytes = new AtomicLong(sizeOf(this.directory));
         } catch (IOException failure) {
-            throw new UncheckedIOException("The dead-letter directory " + this.directory + " cannot be created or read", failure);
+            throw new UncheckedIOException("The dead-letter directory " + this.directory + " cannot be created, read or written ("
+                    + failure + ")", failure);
         }
     }
 

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,8 +20,11 @@ import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTe
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.NestedTestConfiguration;
+import org.springframework.test.context.NestedTestConfiguration.EnclosingConfiguration;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import io.tidefall.BatchProcessor;
@@ -65,6 +70,12 @@ class TidefallDeadLetterWebTests {
     @Autowired
     Sink sink;
 
+    @BeforeEach
+    void emptySink() {
+        this.sink.failing = false;
+        this.sink.received.clear();
+    }
+
     @Test
     void failedElementsAreStoredCountedAndDeliveredByAReplay() {
         this.sink.failing = true;
@@ -93,6 +104,50 @@ class TidefallDeadLetterWebTests {
     @Test
     void replayOfAnUnknownBufferIs404() {
         this.client.post().uri("/actuator/tidefall/nope/replay").exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void replayWithFieldsIs400AndReplaysNothing() {
+        this.sink.failing = true;
+        this.events.push("kept");
+        this.events.flush();
+        this.sink.failing = false;
+
+        this.client.post().uri("/actuator/tidefall/events/replay").contentType(MediaType.APPLICATION_JSON)
+                .body("{\"colour\": \"blue\"}").exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.message").isEqualTo(
+                        "Unknown field 'colour': this operation takes no fields. Nothing was changed.");
+        this.client.get().uri("/actuator/tidefall/events").exchange()
+                .expectBody().jsonPath("$.deadLetters").isEqualTo(1);
+
+        this.client.post().uri("/actuator/tidefall/events/replay").exchange().expectStatus().isOk();
+        this.events.flush();
+        assertThat(this.sink.received).contains("kept");
+    }
+
+    /** Without {@code tidefall.dead-letter.directory}: no store, so replay is 404 saying why. */
+    @Nested
+    @NestedTestConfiguration(EnclosingConfiguration.OVERRIDE)
+    @SpringBootTest(classes = TidefallDeadLetterWebTests.Application.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+            properties = { "management.endpoints.web.exposure.include=tidefall", "management.endpoint.tidefall.access=unrestricted",
+                    "tidefall.buffers.events.processor=sink" })
+    @AutoConfigureRestTestClient
+    class WithoutStore {
+
+        @Autowired
+        RestTestClient client;
+
+        @Test
+        void replayIs404NamingTheProperty() {
+            this.client.post().uri("/actuator/tidefall/events/replay").exchange()
+                    .expectStatus().isNotFound()
+                    .expectBody().jsonPath("$.message").isEqualTo(
+                            "There is no dead-letter store to replay from: set tidefall.dead-letter.directory.");
+            this.client.get().uri("/actuator/tidefall/events").exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.deadLetters").doesNotExist();
+        }
     }
 
     @SpringBootConfiguration
