@@ -131,7 +131,7 @@ class HostileConfigurationTests {
             dead-letter | max-size           | -1MB           | is '-1MB', which is invalid: it must be positive
             dead-letter | max-size           | lots           | Value: "lots"; org.springframework.util.unit.DataSize
             dead-letter | directory          | /dev/null      | is '/dev/null', which cannot be used; FileAlreadyExistsException
-            dead-letter | directory          | /proc/tidefall | is '/proc/tidefall', which cannot be used
+            dead-letter | directory          | /proc/tidefall | is '/proc/tidefall', which cannot be used; NoSuchFileException
             dead-letter | replay-on-start    | maybe          | Value: "maybe"; Invalid boolean value 'maybe'
             dead-letter | colour             | blue           | Value: "blue"; left unbound
             name     | ''                    | {processor: recorder}  | tidefall.buffers.processor is 'recorder', but each entry under tidefall.buffers must be a buffer; must not be empty
