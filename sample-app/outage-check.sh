@@ -50,6 +50,7 @@ as_postgres() {
 
 cleanup() {
     [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null || true
+    [ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null || true
     [ -n "$APP_PID" ] && kill -9 "$APP_PID" 2>/dev/null || true
     if [ -f "$work/pg/data/postmaster.pid" ]; then
         as_postgres "$PG_BIN/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -214,6 +215,24 @@ replayed_on_start() { # sums "Replayed N dead-lettered element(s) into buffer 'e
         | awk '{s += $2} END {print s + 0}'
 }
 
+# Records each change of /actuator/health/tidefall while a row runs: "UP DOWN UP" for an outage
+# longer than management.health.tidefall.retrying-threshold.
+health_watch() {
+    local last=""
+    while :; do
+        local status
+        status="$(curl -s --max-time 2 "http://127.0.0.1:$APP_PORT/actuator/health/tidefall" | sed -n 's/^{"status":"\([A-Z_]*\)".*/\1/p')"
+        if [ -n "$status" ] && [ "$status" != "$last" ]; then
+            printf '%s ' "$status" >>"$work/health-$1"
+            last="$status"
+        fi
+        sleep 1
+    done
+}
+WATCH_PID=""
+watch_start() { : >"$work/health-$1"; health_watch "$1" & WATCH_PID=$!; }
+watch_stop() { [ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null || true; WATCH_PID=""; }
+
 RESULTS="$work/results"
 : >"$RESULTS"
 lost_rows=0
@@ -221,6 +240,7 @@ lost_rows=0
 finish_row() { # $1: row, $2: description
     local row="$1" run="$1" accepted stored lost replayed_now replayed_start dups
     settle "$run"
+    watch_stop
     replayed_now="$(replay || echo 0)"; replayed_now="${replayed_now:-0}"
     settle "$run"
     accepted="$(accepted_paths "$run" | wc -l)"
@@ -228,8 +248,9 @@ finish_row() { # $1: row, $2: description
     dups="$(duplicate_count "$run")"
     lost=$((accepted - stored))
     replayed_start="$(replayed_on_start "$row")"
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$accepted" "$stored" "$lost" \
-        "$((replayed_start + replayed_now))" "$dups" "$(cat "$work/load-$run/summary")" | tee -a "$RESULTS"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$accepted" "$stored" "$lost" \
+        "$((replayed_start + replayed_now))" "$dups" "$(cat "$work/health-$row" 2>/dev/null)" \
+        "$(cat "$work/load-$run/summary")" | tee -a "$RESULTS"
     if [ "$lost" -ne 0 ] && [ "$row" != kill-9 ]; then lost_rows=$((lost_rows + 1)); fi
     app_stop TERM
     rm -rf "$work/dead-letters"
@@ -238,6 +259,7 @@ finish_row() { # $1: row, $2: description
 outage_row() { # $1: row, $2: seconds down, $3...: extra app arguments
     local row="$1" down="$2"; shift 2
     app_start "$row" "$@"
+    watch_start "$row"
     load_start "$row" $([ "$down" -gt 0 ] && echo $((BEFORE + down + AFTER)) || echo "$NO_FAULT")
     sleep "$BEFORE"
     [ "$down" -gt 0 ] && { log "$row: PostgreSQL down for $down s"; pg_stop; sleep "$down"; pg_start; log "$row: PostgreSQL back"; }
@@ -276,8 +298,8 @@ kill9_row() {
     finish_row "$row" "kill -9 under load, no outage, then a restart"
 }
 
-echo "| run | accepted (202) | stored | lost | dead letters replayed | stored twice | answers |"
-echo "|---|---|---|---|---|---|---|"
+echo "| run | accepted (202) | stored | lost | dead letters replayed | stored twice | health/tidefall seen | answers |"
+echo "|---|---|---|---|---|---|---|---|"
 for row in $ROWS; do
     log "row $row"
     case "$row" in
