@@ -221,7 +221,8 @@ health_watch() {
     local last=""
     while :; do
         local status
-        status="$(curl -s --max-time 2 "http://127.0.0.1:$APP_PORT/actuator/health/tidefall" | sed -n 's/^{"status":"\([A-Z_]*\)".*/\1/p')"
+        status="$(curl -s --max-time 2 "http://127.0.0.1:$APP_PORT/actuator/health/tidefall" \
+            | grep -o '"status":"[A-Z_]*"' | tail -n 1 | cut -d '"' -f 4 || true)"
         if [ -n "$status" ] && [ "$status" != "$last" ]; then
             printf '%s ' "$status" >>"$work/health-$1"
             last="$status"
