@@ -130,11 +130,13 @@ public class Load {
         int senders = Integer.parseInt(args[3]);
         long endAt = System.nanoTime() + (long) (Double.parseDouble(args[4]) * 1e9);
         File out = new File(args[5]);
+        new File(out, "started").createNewFile(); // the script times its faults from here
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
         Map<Integer, AtomicLong> statuses = new TreeMap<>();
         for (int s : new int[] {0, 202, 400, 500, 503}) statuses.put(s, new AtomicLong());
         AtomicLong other = new AtomicLong();
+        Map<String, AtomicLong> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
         long pause = 1_000_000_000L * senders / perSecond;
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < senders; t++) {
@@ -153,6 +155,7 @@ public class Load {
                             status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                         } catch (IOException noAnswer) {
                             status = 0;
+                            failures.computeIfAbsent(noAnswer.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
                         }
                         if (status == 202) accepted.println(path);
                         AtomicLong count = statuses.get(status);
@@ -170,17 +173,26 @@ public class Load {
         }
         for (Thread thread : threads) thread.join();
         StringBuilder summary = new StringBuilder();
-        statuses.forEach((s, c) -> { if (c.get() > 0) summary.append(s == 0 ? "no answer" : s).append(" x").append(c.get()).append(", "); });
+        statuses.forEach((s, c) -> { if (c.get() > 0) summary.append(s == 0 ? "no answer " + failures : s).append(" x").append(c.get()).append(", "); });
         if (other.get() > 0) summary.append("other x").append(other.get()).append(", ");
         System.out.println(summary.length() > 2 ? summary.substring(0, summary.length() - 2) : "no request");
     }
 }
 JAVA
 
-load_start() { # $1: row run id, $2: seconds
+mkdir -p "$work/load-classes"
+javac -d "$work/load-classes" "$work/Load.java" || fail "the load program does not compile"
+
+load_start() { # $1: row run id, $2: seconds; returns once the senders run
     mkdir -p "$work/load-$1"
-    java "$work/Load.java" "$APP_PORT" "$1" "$RATE" "$SENDERS" "$2" "$work/load-$1" >"$work/load-$1/summary" 2>"$work/load-$1/errors" &
+    java -cp "$work/load-classes" Load "$APP_PORT" "$1" "$RATE" "$SENDERS" "$2" "$work/load-$1" \
+        >"$work/load-$1/summary" 2>"$work/load-$1/errors" &
     LOAD_PID=$!
+    local deadline=$((SECONDS + 60))
+    until [ -f "$work/load-$1/started" ]; do
+        [ $SECONDS -lt $deadline ] || fail "the load did not start within 60 s"
+        sleep 0.1
+    done
 }
 load_wait() {
     wait "$LOAD_PID" || true
