@@ -88,7 +88,7 @@ public class IngestionController {
         RequestFields.object(node, where.isEmpty() ? "the body (a page view or an array of them)" : where.substring(0, where.length() - 1));
         String user = RequestFields.text(node, where, "user", MAX_USER);
         String path = RequestFields.text(node, where, "path", MAX_PATH);
-        return new PageView(user, path, now);
+        return PageView.accepted(user, path, now);
     }
 
     /**

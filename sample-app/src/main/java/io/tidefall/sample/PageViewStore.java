@@ -11,7 +11,23 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 public class PageViewStore {
 
-    private static final String INSERT = "insert into page_views (user_id, path, received_at) values (?, ?, ?)";
+    /**
+     * Inserts a page view unless its id is stored already: one standard SQL {@code MERGE} for H2 2.x
+     * and PostgreSQL 15 or newer. Delivery is at least once (a batch is retried when its commit may
+     * or may not have happened, and dead letters are replayed), so the insert must be idempotent.
+     * Each id is in one batch at a time, and a partition has at most one batch at the database at a
+     * time, so two transactions never insert the same id concurrently (which PostgreSQL's
+     * {@code MERGE}, unlike {@code insert ... on conflict do nothing}, would report as a unique
+     * violation).
+     */
+    static final String INSERT = """
+            merge into page_views p
+            using (values (cast(? as uuid), cast(? as varchar(100)), cast(? as varchar(2048)), cast(? as timestamp with time zone)))
+                as v (id, user_id, path, received_at)
+            on p.id = v.id
+            when not matched then
+                insert (id, user_id, path, received_at) values (v.id, v.user_id, v.path, v.received_at)
+            """;
 
     private final JdbcTemplate jdbc;
 
@@ -24,15 +40,16 @@ public class PageViewStore {
      * {@code events} (see {@link SampleConfiguration}); each call gets one chunk of at most
      * {@code processing-batch-size} page views.
      */
-    @Transactional // all or nothing, so that a retried chunk (processing-retries) is never stored twice
+    @Transactional
     public void insertAll(List<PageView> views) {
         if (views.isEmpty()) {
             return;
         }
         this.jdbc.batchUpdate(INSERT, views, views.size(), (statement, view) -> {
-            statement.setString(1, view.user());
-            statement.setString(2, view.path());
-            statement.setObject(3, view.receivedAt().atOffset(ZoneOffset.UTC));
+            statement.setObject(1, view.id());
+            statement.setString(2, view.user());
+            statement.setString(3, view.path());
+            statement.setObject(4, view.receivedAt().atOffset(ZoneOffset.UTC));
         });
     }
 

@@ -25,6 +25,8 @@ import io.tidefall.PartitionStats;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
 import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.deadletter.DeadLetters;
+import io.tidefall.spring.deadletter.ReplayResult;
 
 /**
  * {@code tidefall}: every buffer with its size and options; one buffer with its partitions'
@@ -44,9 +46,19 @@ public class TidefallEndpoint {
     static final String NO_OPTION = "The request names no option to change: send any of " + String.join(", ", FIELDS) + ".";
 
     private final TidefallBuffers buffers;
+    private final @Nullable DeadLetters deadLetters;
 
     public TidefallEndpoint(TidefallBuffers buffers) {
+        this(buffers, null);
+    }
+
+    /**
+     * @param deadLetters the dead-letter store, or {@code null} when there is none: then replay
+     *     answers 404
+     */
+    public TidefallEndpoint(TidefallBuffers buffers, @Nullable DeadLetters deadLetters) {
         this.buffers = buffers;
+        this.deadLetters = deadLetters;
     }
 
     /** Every buffer, by name. */
@@ -63,7 +75,7 @@ public class TidefallEndpoint {
     @ReadOperation
     public @Nullable BufferDetailsDescriptor buffer(@Selector String name) {
         Buffer buffer = find(name);
-        return buffer != null ? BufferDetailsDescriptor.of(buffer) : null;
+        return buffer != null ? BufferDetailsDescriptor.of(buffer, this.deadLetters) : null;
     }
 
     /**
@@ -105,18 +117,30 @@ public class TidefallEndpoint {
     }
 
     /**
-     * Drains every partition of the buffer now and answers once the drains have finished (or timed
-     * out), with the buffer's state afterwards; {@code null} when there is no such buffer or the
-     * action is not {@code flush}.
+     * An action on one buffer: {@code flush} drains every partition now and answers once the drains
+     * have finished (or timed out), with the buffer's state afterwards; {@code replay} pushes the
+     * buffer's dead letters back into it and answers what it did. {@code null} when there is no
+     * such buffer, no such action, or (for {@code replay}) no dead-letter store.
      */
     @WriteOperation
-    public @Nullable BufferDetailsDescriptor flush(@Selector String name, @Selector String action) {
+    public @Nullable Object action(@Selector String name, @Selector String action) {
         Buffer buffer = find(name);
-        if (buffer == null || !"flush".equals(action)) {
+        if (buffer == null) {
             return null;
         }
-        buffer.flush();
-        return BufferDetailsDescriptor.of(buffer);
+        if ("flush".equals(action)) {
+            buffer.flush();
+            return BufferDetailsDescriptor.of(buffer, this.deadLetters);
+        }
+        if ("replay".equals(action) && this.deadLetters != null) {
+            return ReplayDescriptor.of(this.deadLetters.replay(buffer));
+        }
+        return null;
+    }
+
+    /** Whether {@code replay} is available: a dead-letter store is configured. */
+    boolean canReplay() {
+        return this.deadLetters != null;
     }
 
     private @Nullable Buffer find(String name) {
@@ -150,16 +174,36 @@ public class TidefallEndpoint {
 
     /** A buffer as {@link BufferDescriptor} shows it, plus each partition's state and counters. */
     public record BufferDetailsDescriptor(String name, String type, boolean running, long bufferSize, int partitions,
-            OptionsDescriptor options, List<PartitionDescriptor> partitionDetails) implements OperationResponseBody {
+            OptionsDescriptor options, List<PartitionDescriptor> partitionDetails, @Nullable Long deadLetters)
+            implements OperationResponseBody {
 
         static BufferDetailsDescriptor of(Buffer buffer) {
+            return of(buffer, null);
+        }
+
+        /** With the number of elements stored for it in {@code deadLetters}, when there is a store. */
+        static BufferDetailsDescriptor of(Buffer buffer, @Nullable DeadLetters deadLetters) {
             List<PartitionDescriptor> details = new ArrayList<>(buffer.partitions());
             for (int i = 0; i < buffer.partitions(); i++) {
                 details.add(PartitionDescriptor.of(buffer.stats(i)));
             }
             long size = details.stream().mapToLong(PartitionDescriptor::bufferSize).sum();
             return new BufferDetailsDescriptor(buffer.name(), typeOf(buffer), buffer.isRunning(), size,
-                    buffer.partitions(), OptionsDescriptor.of(buffer.options()), details);
+                    buffer.partitions(), OptionsDescriptor.of(buffer.options()), details,
+                    deadLetters != null ? deadLetters.count(buffer.name()) : null);
+        }
+    }
+
+    /**
+     * What a replay did: elements written back into the buffer, hash-map entries dropped because the
+     * buffer held a newer version, elements still stored, and a message per file it could not replay.
+     */
+    public record ReplayDescriptor(String buffer, long replayed, long superseded, long remaining, List<String> problems)
+            implements OperationResponseBody {
+
+        static ReplayDescriptor of(ReplayResult result) {
+            return new ReplayDescriptor(result.buffer(), result.replayed(), result.superseded(), result.remaining(),
+                    result.problems());
         }
     }
 

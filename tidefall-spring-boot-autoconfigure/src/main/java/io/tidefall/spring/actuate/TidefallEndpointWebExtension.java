@@ -44,9 +44,14 @@ public class TidefallEndpointWebExtension {
     }
 
     @WriteOperation
-    public WebEndpointResponse<Object> flush(@Selector String name, @Selector String action) {
-        Object buffer = this.endpoint.flush(name, action);
-        return buffer != null ? new WebEndpointResponse<>(buffer) : notFound();
+    public WebEndpointResponse<Object> action(@Selector String name, @Selector String action) {
+        Object result = this.endpoint.action(name, action);
+        if (result == null && "replay".equals(action) && !this.endpoint.canReplay()) {
+            return new WebEndpointResponse<>(Map.of("status", WebEndpointResponse.STATUS_NOT_FOUND, "error", "Not Found",
+                    "message", "There is no dead-letter store to replay from: set tidefall.dead-letter.directory."),
+                    WebEndpointResponse.STATUS_NOT_FOUND);
+        }
+        return result != null ? new WebEndpointResponse<>(result) : notFound();
     }
 
     private static <T> WebEndpointResponse<T> notFound() {

@@ -124,12 +124,16 @@ class TidefallBufferFactory implements DisposableBean {
         return buffer;
     }
 
-    /** The bean named by {@code failure-handler}, or {@code null} when none is set. */
+    /**
+     * The bean named by {@code failure-handler}; else the dead-letter store, when there is one;
+     * else {@code null} (the engine logs and counts lost elements).
+     */
     @SuppressWarnings("unchecked")
     private BatchFailureHandler<Object> failureHandler(BufferDefinition definition) {
         String name = definition.failureHandler();
         if (name == null) {
-            return null;
+            return this.beanFactory.containsBean(TidefallDeadLetterAutoConfiguration.STORE_BEAN)
+                    ? this.beanFactory.getBean(TidefallDeadLetterAutoConfiguration.STORE_BEAN, BatchFailureHandler.class) : null;
         }
         if (!this.beanFactory.containsBean(name) || !this.beanFactory.isTypeMatch(name, BatchFailureHandler.class)) {
             String[] known = this.beanFactory.getBeanNamesForType(BatchFailureHandler.class);

@@ -1,10 +1,12 @@
 package io.tidefall.spring.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of Tidefall buffers: {@code tidefall.defaults.*} applies to every buffer that does
@@ -37,6 +39,9 @@ public class TidefallProperties {
 
     /** Buffers to create, by name; each becomes a bean of that name. */
     private Map<String, Buffer> buffers = new LinkedHashMap<>();
+
+    /** Durable store for the elements buffers could not deliver. */
+    private final DeadLetter deadLetter = new DeadLetter();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -72,6 +77,50 @@ public class TidefallProperties {
 
     public void setBuffers(Map<String, Buffer> buffers) {
         this.buffers = buffers;
+    }
+
+    public DeadLetter getDeadLetter() {
+        return this.deadLetter;
+    }
+
+    /**
+     * The dead-letter store: on when {@code directory} is set. It becomes the failure handler of
+     * every buffer that does not name one with {@code failure-handler}.
+     */
+    public static class DeadLetter {
+
+        /** Directory of the dead-letter store, with one folder per buffer. Setting it turns the store on. */
+        private Path directory;
+
+        /** Largest size of the stored files together; a batch that does not fit is refused and logged. */
+        private DataSize maxSize = DataSize.ofMegabytes(256);
+
+        /** Whether to push the stored elements back into their buffers when the application starts. */
+        private boolean replayOnStart;
+
+        public Path getDirectory() {
+            return this.directory;
+        }
+
+        public void setDirectory(Path directory) {
+            this.directory = directory;
+        }
+
+        public DataSize getMaxSize() {
+            return this.maxSize;
+        }
+
+        public void setMaxSize(DataSize maxSize) {
+            this.maxSize = maxSize;
+        }
+
+        public boolean isReplayOnStart() {
+            return this.replayOnStart;
+        }
+
+        public void setReplayOnStart(boolean replayOnStart) {
+            this.replayOnStart = replayOnStart;
+        }
     }
 
     /** The options a buffer can take from {@code tidefall.defaults}. */
@@ -112,7 +161,8 @@ public class TidefallProperties {
 
         /**
          * Name of the BatchFailureHandler bean that receives the elements a drain lost, to
-         * dead-letter them. By default, they are logged and counted.
+         * dead-letter them. By default, the dead-letter store when tidefall.dead-letter.directory is
+         * set; else they are logged and counted.
          */
         private String failureHandler;
 

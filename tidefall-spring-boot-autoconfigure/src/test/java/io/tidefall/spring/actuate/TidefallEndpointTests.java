@@ -182,7 +182,7 @@ class TidefallEndpointTests {
     void flushDrainsNowAndAnswersTheStateAfterwards() {
         this.events.start();
         this.events.pushAll(List.of("a", "b", "c"));
-        BufferDetailsDescriptor after = this.endpoint.flush("events", "flush");
+        BufferDetailsDescriptor after = (BufferDetailsDescriptor) this.endpoint.action("events", "flush");
         assertThat(this.drained).containsExactlyInAnyOrder("a", "b", "c");
         assertThat(after).isNotNull();
         assertThat(after.bufferSize()).isZero();
@@ -194,8 +194,8 @@ class TidefallEndpointTests {
     void flushOfAnUnknownBufferOrActionIsNull() {
         this.events.start();
         this.events.push("a");
-        assertThat(this.endpoint.flush("nope", "flush")).isNull();
-        assertThat(this.endpoint.flush("events", "drain")).isNull();
+        assertThat(this.endpoint.action("nope", "flush")).isNull();
+        assertThat(this.endpoint.action("events", "drain")).isNull();
         assertThat(this.events.bufferSize()).isEqualTo(1);
     }
 

@@ -37,7 +37,8 @@ class HostileConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class,
-                    TaskSchedulingAutoConfiguration.class, TidefallAutoConfiguration.class))
+                    TaskSchedulingAutoConfiguration.class, TidefallAutoConfiguration.class,
+                    TidefallDeadLetterAutoConfiguration.class))
             .withUserConfiguration(TidefallFailureTests.Processors.class);
 
     /**
@@ -129,6 +130,13 @@ class HostileConfigurationTests {
             tidefall | scheduler             | nope           | is 'nope', but there is no TaskScheduler bean of that name
             tidefall | executor              | nope           | is 'nope', but there is no Executor bean of that name
             tidefall | colour                | blue           | Value: "blue"; left unbound
+            dead-letter | max-size           | 0B             | is '0B', which is invalid: it must be positive
+            dead-letter | max-size           | -1MB           | is '-1MB', which is invalid: it must be positive
+            dead-letter | max-size           | lots           | Value: "lots"; org.springframework.util.unit.DataSize
+            dead-letter | directory          | /dev/null      | is '/dev/null', which cannot be used; FileAlreadyExistsException
+            dead-letter | directory          | /proc/tidefall | is '/proc/tidefall', which cannot be used; NoSuchFileException
+            dead-letter | replay-on-start    | maybe          | Value: "maybe"; Invalid boolean value 'maybe'
+            dead-letter | colour             | blue           | Value: "blue"; left unbound
             name     | ''                    | {processor: recorder}  | tidefall.buffers.processor is 'recorder', but each entry under tidefall.buffers must be a buffer; must not be empty
             name     | ' '                   | {processor: recorder}  | tidefall.buffers.processor is 'recorder', but each entry under tidefall.buffers must be a buffer; must not be empty
             name     | events                | lots                   | tidefall.buffers.events is 'lots', but each entry under tidefall.buffers must be a buffer
@@ -171,6 +179,9 @@ class HostileConfigurationTests {
                     : "tidefall:\n" + buffer + "      " + key + ": " + value + "\n";
             case "defaults" -> "tidefall:\n  defaults:\n    " + key + ": " + value + "\n" + buffer;
             case "tidefall" -> "tidefall:\n  " + key + ": " + value + "\n" + buffer;
+            case "dead-letter" -> "tidefall:\n  dead-letter:\n" + (key.equals("directory") ? ""
+                    : "    directory: " + System.getProperty("java.io.tmpdir") + "/tidefall-hostile-dead-letters\n")
+                    + "    " + key + ": " + value + "\n" + buffer;
             case "name" -> "tidefall:\n  buffers:\n    " + key + ": " + value + "\n";
             default -> throw new IllegalArgumentException(where);
         };
@@ -181,6 +192,7 @@ class HostileConfigurationTests {
             case "buffer" -> "tidefall.buffers.events." + key;
             case "defaults" -> "tidefall.defaults." + key;
             case "tidefall" -> "tidefall." + key;
+            case "dead-letter" -> "tidefall.dead-letter." + key;
             case "name" -> "tidefall.buffers";
             default -> throw new IllegalArgumentException(where);
         };

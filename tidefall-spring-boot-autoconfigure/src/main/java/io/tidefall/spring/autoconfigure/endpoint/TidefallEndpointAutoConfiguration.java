@@ -20,6 +20,7 @@ import io.tidefall.spring.actuate.TidefallEndpointErrors;
 import io.tidefall.spring.actuate.TidefallEndpointWebExtension;
 import io.tidefall.spring.actuate.TidefallRequestFieldsAdvisor;
 import io.tidefall.spring.autoconfigure.TidefallAutoConfiguration;
+import io.tidefall.spring.deadletter.DeadLetters;
 
 /**
  * Auto-configuration for the {@code tidefall} Actuator endpoint: with Actuator on the classpath,
@@ -33,8 +34,8 @@ public final class TidefallEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TidefallEndpoint tidefallEndpoint(TidefallBuffers buffers) {
-        return new TidefallEndpoint(buffers);
+    TidefallEndpoint tidefallEndpoint(TidefallBuffers buffers, ObjectProvider<DeadLetters> deadLetters) {
+        return new TidefallEndpoint(buffers, deadLetters.getIfUnique());
     }
 
     @Bean

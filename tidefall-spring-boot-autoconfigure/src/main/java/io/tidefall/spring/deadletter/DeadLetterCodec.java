@@ -1,0 +1,97 @@
+package io.tidefall.spring.deadletter;
+
+import java.time.Instant;
+
+import org.springframework.util.ClassUtils;
+
+import io.tidefall.TidefallHashMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One dead letter as one line of JSON, written and read with the application's
+ * {@link ObjectMapper}.
+ *
+ * <p>Each line names the concrete class of what it stores, so that an element comes back as the
+ * type it was, whatever the buffer's declared element type (a buffer bean's type arguments are
+ * erased, so the store cannot learn them): a queue item as
+ * {@code {"type":"com.example.PageView","element":{...}}}, a hash-map entry as
+ * {@code {"keyType":"java.lang.String","key":"u1","valueType":"com.example.Presence","value":{...},"version":7}}.
+ * Fields inside an element are read back by their declared types, as Jackson always does; a field
+ * declared as {@code Object} comes back as what Jackson makes of untyped JSON (a map, a list, a
+ * string or a number). Classes are loaded with the application's class loader; the files are
+ * written by the application into a directory only it should be able to write to.
+ */
+final class DeadLetterCodec {
+
+    private final ObjectMapper mapper;
+    private final ObjectWriter writer;
+    private final ClassLoader classLoader;
+
+    DeadLetterCodec(ObjectMapper mapper, ClassLoader classLoader) {
+        this.mapper = mapper;
+        // One element per line, even when the application indents its JSON (spring.jackson.serialization.indent-output).
+        this.writer = mapper.writer().without(SerializationFeature.INDENT_OUTPUT);
+        this.classLoader = classLoader;
+    }
+
+    /** The line of one element, without its line separator. */
+    String encode(Object element, int partition, Instant failedAt, String cause) {
+        ObjectNode line = this.mapper.createObjectNode();
+        line.put("failedAt", failedAt.toString());
+        line.put("partition", partition);
+        line.put("cause", cause);
+        if (element instanceof TidefallHashMap.Entry<?, ?> entry) {
+            line.put("keyType", entry.key().getClass().getName());
+            line.set("key", this.mapper.valueToTree(entry.key()));
+            line.put("valueType", entry.value().getClass().getName());
+            line.set("value", this.mapper.valueToTree(entry.value()));
+            line.put("version", entry.version());
+        }
+        else {
+            line.put("type", element.getClass().getName());
+            line.set("element", this.mapper.valueToTree(element));
+        }
+        return this.writer.writeValueAsString(line);
+    }
+
+    /** A line read back: a queue item, or a hash-map entry with its version. */
+    DeadLetter decode(String text) {
+        JsonNode line = this.mapper.readTree(text);
+        if (line.has("keyType")) {
+            Object key = read(line, "keyType", "key");
+            Object value = read(line, "valueType", "value");
+            return new DeadLetter(null, key, value, line.path("version").asLong());
+        }
+        return new DeadLetter(read(line, "type", "element"), null, null, 0);
+    }
+
+    private Object read(JsonNode line, String typeField, String valueField) {
+        JsonNode type = line.get(typeField);
+        JsonNode value = line.get(valueField);
+        if (type == null || !type.isString() || value == null) {
+            throw new IllegalArgumentException("the line has no '" + typeField + "' and '" + valueField + "'");
+        }
+        Class<?> target;
+        try {
+            target = ClassUtils.forName(type.asString(), this.classLoader);
+        } catch (ClassNotFoundException | LinkageError missing) {
+            throw new IllegalArgumentException("the class " + type.asString() + " is not on the class path", missing);
+        }
+        return this.mapper.treeToValue(value, target);
+    }
+
+    /**
+     * One stored element: {@code item} for a queue, or {@code key}, {@code value} and
+     * {@code version} for a hash map.
+     */
+    record DeadLetter(Object item, Object key, Object value, long version) {
+
+        boolean isEntry() {
+            return this.key != null;
+        }
+    }
+}

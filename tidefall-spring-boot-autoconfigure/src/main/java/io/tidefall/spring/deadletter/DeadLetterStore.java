@@ -1,0 +1,409 @@
+package io.tidefall.spring.deadletter;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.util.unit.DataSize;
+
+import io.tidefall.BatchFailureHandler;
+import io.tidefall.Buffer;
+import io.tidefall.BufferFullException;
+import io.tidefall.FailedBatch;
+import io.tidefall.TidefallHashMap;
+import io.tidefall.TidefallQueue;
+import io.tidefall.spring.deadletter.DeadLetterCodec.DeadLetter;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * A {@link BatchFailureHandler} that keeps what a buffer could not deliver in local files, so that
+ * it survives the process, and pushes it back into its buffer on {@link #replay(Buffer)}.
+ *
+ * <p>Layout: one folder per buffer under the store's directory, one file per failed batch, one
+ * JSON line per element (see {@link DeadLetterCodec} for the format and how types come back).
+ * A batch is written to a temporary file, forced to disk ({@code fsync}), then renamed into place
+ * and its folder forced too: once {@link #handle} returns, the batch is on disk whole, and a
+ * crash while writing leaves at most a {@code .tmp} file that replay ignores.
+ *
+ * <p>Size: the files together never exceed {@code maxSize}. A batch that does not fit is refused
+ * whole with a {@link DeadLetterStoreFullException} naming the buffer and what to do; the engine
+ * logs it and counts it as a failure-handler error.
+ *
+ * <p>Concurrency: {@link #handle} runs on drain threads of any buffer, concurrently; each call
+ * writes its own file, and {@link #usedBytes} is reserved with a compare-and-set before writing,
+ * so concurrent batches never exceed the bound together. Replays of one buffer are serialized by
+ * a lock per buffer; a replay only reads the files that existed when it started, so batches
+ * dead-lettered meanwhile (even those it pushed and that failed again) wait for the next replay.
+ */
+public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters {
+
+    private static final Log logger = LogFactory.getLog(DeadLetterStore.class);
+
+    static final String SUFFIX = ".jsonl";
+    private static final String TEMPORARY = ".tmp";
+
+    private final Path directory;
+    private final long maxBytes;
+    private final DeadLetterCodec codec;
+    private final Clock clock;
+    /** Bytes in the store's files: reserved before a file is written, released when one is removed or shrunk. */
+    private final AtomicLong usedBytes;
+    private final AtomicLong sequence = new AtomicLong();
+    private final Map<String, Object> replayLocks = new ConcurrentHashMap<>();
+
+    public DeadLetterStore(Path directory, DataSize maxSize, ObjectMapper mapper, ClassLoader classLoader) {
+        this(directory, maxSize, mapper, classLoader, Clock.systemUTC());
+    }
+
+    DeadLetterStore(Path directory, DataSize maxSize, ObjectMapper mapper, ClassLoader classLoader, Clock clock) {
+        if (maxSize.toBytes() <= 0) {
+            throw new IllegalArgumentException("max-size must be positive, but was " + maxSize);
+        }
+        this.directory = directory.toAbsolutePath().normalize();
+        this.maxBytes = maxSize.toBytes();
+        this.codec = new DeadLetterCodec(mapper, classLoader);
+        this.clock = clock;
+        try {
+            Files.createDirectories(this.directory);
+            if (!Files.isWritable(this.directory)) {
+                throw new IOException(this.directory + " is not writable");
+            }
+            this.usedBytes = new AtomicLong(sizeOf(this.directory));
+        } catch (IOException failure) {
+            throw new UncheckedIOException("The dead-letter directory " + this.directory + " cannot be created, read or written ("
+                    + failure + ")", failure);
+        }
+    }
+
+    /** The directory holding one folder per buffer. */
+    public Path directory() {
+        return this.directory;
+    }
+
+    /** Bytes the stored dead letters take. */
+    public long sizeInBytes() {
+        return this.usedBytes.get();
+    }
+
+    /** The largest number of bytes the store holds. */
+    public long maxSizeInBytes() {
+        return this.maxBytes;
+    }
+
+    /** Reads the files: for the endpoint, not for hot paths. */
+    @Override
+    public long count(String buffer) {
+        long count = 0;
+        byte[] chunk = new byte[64 * 1024];
+        for (Path file : files(buffer)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                int read;
+                while ((read = in.read(chunk)) > 0) {
+                    for (int i = 0; i < read; i++) {
+                        if (chunk[i] == '\n') {
+                            count++;
+                        }
+                    }
+                }
+            } catch (IOException unreadable) {
+                // counted as far as it was read; replay reports it
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Writes the batch to disk before returning.
+     *
+     * @throws DeadLetterStoreFullException when the batch does not fit within the store's size
+     * @throws IOException when the file cannot be written; nothing of the batch is kept then
+     */
+    @Override
+    public void handle(FailedBatch<Object> failed) throws IOException {
+        if (failed.elements().isEmpty()) {
+            return;
+        }
+        Instant now = this.clock.instant();
+        String cause = describe(failed.cause());
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        List<String> unwritable = new ArrayList<>();
+        for (Object element : failed.elements()) {
+            try {
+                content.write(this.codec.encode(element, failed.partition(), now, cause).getBytes(StandardCharsets.UTF_8));
+                content.write('\n');
+            } catch (RuntimeException notJson) {
+                unwritable.add(element.getClass().getName() + ": " + notJson.getMessage());
+            }
+        }
+        byte[] bytes = content.toByteArray();
+        if (bytes.length > 0) {
+            reserve(bytes.length, failed);
+            boolean written = false;
+            try {
+                write(folder(failed.buffer()), failed.partition(), bytes);
+                written = true;
+            } finally {
+                if (!written) {
+                    this.usedBytes.addAndGet(-bytes.length);
+                }
+            }
+        }
+        if (!unwritable.isEmpty()) {
+            throw new IOException(unwritable.size() + " of " + failed.elements().size() + " element(s) of buffer '" + failed.buffer()
+                    + "' could not be written as JSON and were not dead-lettered (the others were); first: " + unwritable.get(0));
+        }
+    }
+
+    private void reserve(long bytes, FailedBatch<Object> failed) throws DeadLetterStoreFullException {
+        for (;;) {
+            long used = this.usedBytes.get();
+            if (used + bytes > this.maxBytes) {
+                throw new DeadLetterStoreFullException("The dead-letter store " + this.directory + " is full: it holds " + used
+                        + " of its " + this.maxBytes + " bytes (tidefall.dead-letter.max-size), so " + failed.elements().size()
+                        + " element(s) of buffer '" + failed.buffer() + "' (partition " + failed.partition() + ", " + bytes
+                        + " bytes) were not stored. Replay the stored elements (POST /actuator/tidefall/" + failed.buffer()
+                        + "/replay) once the processor works again, or raise tidefall.dead-letter.max-size.");
+            }
+            if (this.usedBytes.compareAndSet(used, used + bytes)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Pushes the buffer's stored elements back into it, oldest batch first, and removes each file
+     * once all its elements are written to the buffer. Queue items are pushed; hash-map entries
+     * are written with {@code putNewer(key, value, version)}, so a value the buffer received since
+     * wins. When the buffer refuses a write (full past its {@code max-block}, or closed) the replay
+     * stops and keeps what it has not written, for the next replay.
+     *
+     * <p>A replayed element is like any other accepted write: delivered, or dead-lettered again.
+     * A crash after an element was written to the buffer but before its file was removed replays
+     * it once more, so processors must be idempotent (delivery is at least once).
+     */
+    @Override
+    public ReplayResult replay(Buffer buffer) {
+        synchronized (this.replayLocks.computeIfAbsent(buffer.name(), name -> new Object())) {
+            long replayed = 0;
+            long superseded = 0;
+            long remaining = 0;
+            List<String> problems = new ArrayList<>();
+            boolean refused = false;
+            for (Path file : files(buffer.name())) {
+                List<String> lines;
+                try {
+                    lines = lines(file);
+                } catch (IOException unreadable) {
+                    problems.add(file + ": cannot be read (" + unreadable + ")");
+                    continue;
+                }
+                if (refused) {
+                    remaining += lines.size();
+                    continue;
+                }
+                List<DeadLetter> letters;
+                try {
+                    letters = decode(lines, buffer);
+                } catch (IllegalArgumentException | tools.jackson.core.JacksonException unusable) {
+                    problems.add(file + ": " + unusable.getMessage() + "; the file is kept");
+                    remaining += lines.size();
+                    continue;
+                }
+                int written = 0;
+                try {
+                    for (DeadLetter letter : letters) {
+                        if (push(buffer, letter)) {
+                            replayed++;
+                        } else {
+                            superseded++;
+                        }
+                        written++;
+                    }
+                } catch (BufferFullException | IllegalStateException refusal) {
+                    refused = true;
+                    problems.add("buffer '" + buffer.name() + "' refused a replayed element (" + refusal.getMessage()
+                            + "); the rest stays stored for the next replay");
+                }
+                try {
+                    keepOnly(file, lines.subList(written, lines.size()));
+                } catch (IOException failure) {
+                    // Its elements are in the buffer now: a later replay offers them again (at least once).
+                    problems.add(file + ": replayed, but could not be removed (" + failure + ")");
+                }
+                remaining += lines.size() - written;
+            }
+            ReplayResult result = new ReplayResult(buffer.name(), replayed, superseded, remaining, List.copyOf(problems));
+            if (logger.isInfoEnabled() && (replayed > 0 || superseded > 0 || !problems.isEmpty())) {
+                logger.info("Replayed " + replayed + " dead-lettered element(s) into buffer '" + buffer.name() + "'"
+                        + (superseded > 0 ? ", " + superseded + " superseded by newer values" : "")
+                        + (remaining > 0 ? ", " + remaining + " still stored" : "")
+                        + (problems.isEmpty() ? "" : "; problems: " + problems));
+            }
+            return result;
+        }
+    }
+
+    /** Names of the buffers that have a folder in the store, stored elements or not. */
+    public List<String> buffers() {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(this.directory, Files::isDirectory)) {
+            for (Path folder : folders) {
+                names.add(BufferFolders.decode(folder.getFileName().toString()));
+            }
+        } catch (IOException | IllegalArgumentException unreadable) {
+            logger.warn("Cannot list the dead-letter directory " + this.directory, unreadable);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private List<DeadLetter> decode(List<String> lines, Buffer buffer) {
+        List<DeadLetter> letters = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            DeadLetter letter;
+            try {
+                letter = this.codec.decode(lines.get(i));
+            } catch (RuntimeException unusable) {
+                throw new IllegalArgumentException("line " + (i + 1) + " cannot be read back: " + unusable.getMessage(), unusable);
+            }
+            if (letter.isEntry() != (buffer instanceof TidefallHashMap<?, ?>) || !(letter.isEntry() || buffer instanceof TidefallQueue<?>)) {
+                throw new IllegalArgumentException("line " + (i + 1) + " holds a " + (letter.isEntry() ? "hash-map entry" : "queue item")
+                        + ", but buffer '" + buffer.name() + "' is a " + buffer.getClass().getSimpleName());
+            }
+            letters.add(letter);
+        }
+        return letters;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean push(Buffer buffer, DeadLetter letter) {
+        if (letter.isEntry()) {
+            return ((TidefallHashMap<Object, Object>) buffer).putNewer(letter.key(), letter.value(), letter.version());
+        }
+        ((TidefallQueue<Object>) buffer).push(letter.item());
+        return true;
+    }
+
+    private Path folder(String buffer) {
+        return this.directory.resolve(BufferFolders.encode(buffer));
+    }
+
+    /** The buffer's batch files, oldest first (their names start with the time they were written). */
+    List<Path> files(String buffer) {
+        Path folder = folder(buffer);
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException("Cannot list the dead letters of buffer '" + buffer + "' in " + folder, unreadable);
+        }
+    }
+
+    private void write(Path folder, int partition, byte[] bytes) throws IOException {
+        Files.createDirectories(folder);
+        for (;;) {
+            String name = String.format("%013d-p%d-%06d", this.clock.millis(), partition, this.sequence.incrementAndGet() % 1_000_000);
+            Path temporary = folder.resolve(name + TEMPORARY);
+            Path target = folder.resolve(name + SUFFIX);
+            if (Files.exists(target)) {
+                continue;
+            }
+            writeDurably(temporary, bytes);
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException taken) {
+                Files.deleteIfExists(temporary);
+                continue;
+            }
+            forceDirectory(folder);
+            return;
+        }
+    }
+
+    /** Keeps {@code lines} of {@code file}: removes it when none is left, else replaces it durably. */
+    private void keepOnly(Path file, List<String> lines) throws IOException {
+        long before = Files.size(file);
+        if (lines.isEmpty()) {
+            Files.delete(file);
+            this.usedBytes.addAndGet(-before);
+        }
+        else {
+            byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+            if (bytes.length == before) {
+                return;
+            }
+            Path temporary = file.resolveSibling(file.getFileName() + TEMPORARY);
+            writeDurably(temporary, bytes);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            this.usedBytes.addAndGet(bytes.length - before);
+        }
+        forceDirectory(file.getParent());
+    }
+
+    private static void writeDurably(Path file, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+    }
+
+    /** Makes a rename durable; where a directory cannot be opened for that (Windows), the rename stands as written. */
+    private static void forceDirectory(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException unsupported) {
+            // not supported on this platform
+        }
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> !line.isBlank()).toList();
+    }
+
+    private static long sizeOf(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory, 2)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(SUFFIX)).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException gone) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "unknown";
+        }
+        String message = cause.getMessage();
+        return cause.getClass().getName() + (message != null ? ": " + message : "");
+    }
+}

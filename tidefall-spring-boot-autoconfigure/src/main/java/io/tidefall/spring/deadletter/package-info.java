@@ -1,0 +1,6 @@
+/**
+ * A durable dead-letter store for Tidefall buffers: a {@link io.tidefall.BatchFailureHandler} that
+ * writes the elements a buffer could not deliver to local files, and the replay that pushes them
+ * back into their buffer.
+ */
+package io.tidefall.spring.deadletter;
