@@ -41,7 +41,7 @@ public final class OptionsUpdate implements UnaryOperator<BufferOptions> {
      */
     public static OptionsUpdate parse(Object processingInterval, Object processingTimeout, Object processingBatchSize,
             Object drainThreshold, Object drainCheckInterval, Object capacity, Object overflow, Object maxBlock,
-            Object processingRetries, Object retryBackoff) {
+            Object processingRetries, Object retryBackoff, Object retryBackoffMax, Object deliveryTimeout) {
         List<UnaryOperator<BufferOptions>> changes = new ArrayList<>();
         if (processingInterval != null) {
             Duration value = duration("processingInterval", processingInterval);
@@ -86,6 +86,14 @@ public final class OptionsUpdate implements UnaryOperator<BufferOptions> {
         if (retryBackoff != null) {
             Duration value = duration("retryBackoff", retryBackoff);
             changes.add(checked("retryBackoff", retryBackoff, o -> o.withRetryBackoff(value)));
+        }
+        if (retryBackoffMax != null) {
+            Duration value = duration("retryBackoffMax", retryBackoffMax);
+            changes.add(checked("retryBackoffMax", retryBackoffMax, o -> o.withRetryBackoffMax(value)));
+        }
+        if (deliveryTimeout != null) {
+            Duration value = duration("deliveryTimeout", deliveryTimeout);
+            changes.add(checked("deliveryTimeout", deliveryTimeout, o -> o.withDeliveryTimeout(value)));
         }
         OptionsUpdate update = new OptionsUpdate(List.copyOf(changes));
         update.apply(BufferOptions.defaults()); // each field on its own, so that a bad value is reported as written

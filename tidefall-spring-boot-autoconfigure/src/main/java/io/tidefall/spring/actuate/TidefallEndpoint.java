@@ -41,7 +41,8 @@ public class TidefallEndpoint {
 
     /** The options an update may name, as request fields. */
     static final List<String> FIELDS = List.of("processingInterval", "processingTimeout", "processingBatchSize",
-            "drainThreshold", "drainCheckInterval", "capacity", "overflow", "maxBlock", "processingRetries", "retryBackoff");
+            "drainThreshold", "drainCheckInterval", "capacity", "overflow", "maxBlock", "processingRetries", "retryBackoff",
+            "retryBackoffMax", "deliveryTimeout");
 
     static final String NO_OPTION = "The request names no option to change: send any of " + String.join(", ", FIELDS) + ".";
 
@@ -89,9 +90,11 @@ public class TidefallEndpoint {
     public @Nullable OptionsDescriptor updateOptions(@Selector String name, @Nullable String processingInterval,
             @Nullable String processingTimeout, @Nullable String processingBatchSize, @Nullable String drainThreshold,
             @Nullable String drainCheckInterval, @Nullable String capacity, @Nullable String overflow,
-            @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff) {
+            @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff,
+            @Nullable String retryBackoffMax, @Nullable String deliveryTimeout) {
         return updateOptions(name, () -> OptionsUpdate.parse(processingInterval, processingTimeout, processingBatchSize,
-                drainThreshold, drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff));
+                drainThreshold, drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff,
+                retryBackoffMax, deliveryTimeout));
     }
 
     /**
@@ -209,14 +212,18 @@ public class TidefallEndpoint {
 
     /**
      * One partition: its write table's size, whether a drain is in flight, whether a timed-out
-     * processor call is still stuck, and its counters since the buffer was built.
+     * processor call is still stuck, its counters since the buffer was built ({@code retried}:
+     * elements offered again after a failure), and, while it retries a failed chunk, since when
+     * and the class of the failure.
      */
     public record PartitionDescriptor(int partition, long bufferSize, boolean draining, boolean stuck, long drained, long failed,
-            long dropped, long drains, @Nullable Instant lastDrainAt, @Nullable String lastDrainDuration) {
+            long dropped, long drains, long retried, @Nullable Instant retryingSince, @Nullable String retryCause,
+            @Nullable Instant lastDrainAt, @Nullable String lastDrainDuration) {
 
         static PartitionDescriptor of(PartitionStats stats) {
             return new PartitionDescriptor(stats.partition(), stats.bufferSize(), stats.draining(), stats.stuck(), stats.drained(),
-                    stats.failed(), stats.dropped(), stats.drains(), stats.lastDrainAt(),
+                    stats.failed(), stats.dropped(), stats.drains(), stats.retried(), stats.retryingSince(),
+                    stats.retryCause() != null ? stats.retryCause().getClass().getName() : null, stats.lastDrainAt(),
                     stats.lastDrainDuration() != null ? Durations.measured(stats.lastDrainDuration()) : null);
         }
     }
@@ -228,7 +235,8 @@ public class TidefallEndpoint {
      */
     public record OptionsDescriptor(String processingInterval, String processingTimeout, Object processingBatchSize,
             Object drainThreshold, String drainCheckInterval, Object capacity, String overflow, String maxBlock,
-            int processingRetries, String retryBackoff) implements OperationResponseBody {
+            int processingRetries, String retryBackoff, String retryBackoffMax, String deliveryTimeout)
+            implements OperationResponseBody {
 
         static OptionsDescriptor of(BufferOptions options) {
             BatchSize batchSize = options.processingBatchSize();
@@ -240,7 +248,8 @@ public class TidefallEndpoint {
                     options.hasCapacity() ? options.capacity() : "off",
                     options.overflow().name().toLowerCase(java.util.Locale.ROOT),
                     Durations.format(options.maxBlock()), options.processingRetries(),
-                    Durations.format(options.retryBackoff()));
+                    Durations.format(options.retryBackoff()), Durations.format(options.retryBackoffMax()),
+                    Durations.format(options.deliveryTimeout()));
         }
     }
 

@@ -31,11 +31,12 @@ public class TidefallEndpointWebExtension {
     public WebEndpointResponse<Object> updateOptions(@Selector String name, @Nullable String processingInterval,
             @Nullable String processingTimeout, @Nullable String processingBatchSize, @Nullable String drainThreshold,
             @Nullable String drainCheckInterval, @Nullable String capacity, @Nullable String overflow,
-            @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff) {
+            @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff,
+            @Nullable String retryBackoffMax, @Nullable String deliveryTimeout) {
         try {
             Object options = this.endpoint.updateOptions(name, () -> OptionsUpdate.parse(processingInterval,
                     processingTimeout, processingBatchSize, drainThreshold, drainCheckInterval, capacity, overflow,
-                    maxBlock, processingRetries, retryBackoff));
+                    maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout));
             return options != null ? new WebEndpointResponse<>(options) : notFound();
         } catch (InvalidEndpointRequestException invalid) {
             return new WebEndpointResponse<>(Map.of("status", WebEndpointResponse.STATUS_BAD_REQUEST,

@@ -3,6 +3,8 @@ package io.tidefall.spring.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,40 +18,61 @@ import org.springframework.boot.health.contributor.Status;
 
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
+import io.tidefall.PartitionStats;
 import io.tidefall.spring.TidefallBuffers;
 
 /**
  * Health of every buffer, as the composite component {@code tidefall} with one entry per buffer
  * ({@code tidefall/events}), so that a health group can hold a single buffer
  * ({@code management.endpoint.health.group.ingest.include=tidefall/events}). Details of a buffer:
- * whether it runs, its size, the partitions with a drain in flight, and its last failure. A buffer
- * is DOWN when it is not running, when a drain has been in flight for longer than its processing
- * timeout plus {@link #STUCK_GRACE} (the engine ends a drain at its timeout, so one that outlives
- * it means the buffer's timers no longer run), or when a processor call that timed out has still
- * not returned (the engine reports it as {@link io.tidefall.PartitionStats#stuck()}; that
- * partition drains no more until it does).
+ * whether it runs, its size, the partitions with a drain in flight, the partitions retrying a
+ * failed chunk (since when, and the class of the failure and of its root cause: never the
+ * message, which may name hosts or data), and its last failure. A buffer is DOWN when it is not
+ * running, when a partition has been retrying for longer than {@code retryingThreshold} (it holds
+ * what the processor keeps refusing and fills towards its capacity; once the delivery timeout
+ * passes, elements go to the failure handler), or when a step of a drain (a processor call, the
+ * failure handler, the ordering) has run past its timeout and not returned (the engine reports it
+ * as {@link io.tidefall.PartitionStats#stuck()}; that partition drains no more until it does).
+ *
+ * <p>DOWN rather than OUT_OF_SERVICE: nobody took the buffer out on purpose; it cannot deliver, as
+ * the {@code db} contributor is DOWN while the database is unreachable. Spring Boot maps both to
+ * 503, and includes neither in the liveness or readiness groups unless told to, so a retrying
+ * buffer does not get the instance restarted (which would cost what it holds in memory).
  *
  * <p>It is a {@link BufferListener} bean, so it hears every buffer's drains from their start: that
  * is where the age of a drain in flight and the last failure come from.
  */
 public class TidefallHealthIndicator implements CompositeHealthContributor, BufferListener {
 
-    /** How long past its timeout a drain may take to be ended before it counts as stuck. */
-    public static final Duration STUCK_GRACE = Duration.ofSeconds(1);
+    /** How long a partition may retry a failed chunk, by default, before its buffer is DOWN. */
+    public static final Duration DEFAULT_RETRYING_THRESHOLD = Duration.ofSeconds(30);
 
     private final TidefallBuffers buffers;
     private final Clock clock;
+    private final Duration retryingThreshold;
     /** When the drain in flight of each "buffer/partition" started. */
     private final Map<String, Instant> drainsInFlight = new ConcurrentHashMap<>();
     private final Map<String, Failure> lastFailures = new ConcurrentHashMap<>();
 
     public TidefallHealthIndicator(TidefallBuffers buffers) {
-        this(buffers, Clock.systemUTC());
+        this(buffers, DEFAULT_RETRYING_THRESHOLD);
+    }
+
+    /**
+     * @param retryingThreshold how long a partition may retry a failed chunk before its buffer is DOWN
+     */
+    public TidefallHealthIndicator(TidefallBuffers buffers, Duration retryingThreshold) {
+        this(buffers, Clock.systemUTC(), retryingThreshold);
     }
 
     public TidefallHealthIndicator(TidefallBuffers buffers, Clock clock) {
+        this(buffers, clock, DEFAULT_RETRYING_THRESHOLD);
+    }
+
+    public TidefallHealthIndicator(TidefallBuffers buffers, Clock clock, Duration retryingThreshold) {
         this.buffers = buffers;
         this.clock = clock;
+        this.retryingThreshold = retryingThreshold;
     }
 
     @Override
@@ -89,22 +112,34 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("running", buffer.isRunning());
         detail.put("bufferSize", buffer.bufferSize());
-        Duration stuckAfter = buffer.options().processingTimeout().plus(STUCK_GRACE);
         Map<Integer, String> draining = new LinkedHashMap<>();
-        boolean stuck = false;
         Map<Integer, String> stuckProcessors = new LinkedHashMap<>();
+        Map<Integer, Map<String, Object>> retrying = new LinkedHashMap<>();
+        Instant retryingTooLongSince = null;
         for (int partition = 0; partition < buffer.partitions(); partition++) {
-            if (buffer.stats(partition).stuck()) {
-                stuckProcessors.put(partition, "a processor call that timed out has not returned");
+            PartitionStats stats = buffer.stats(partition);
+            if (stats.stuck()) {
+                stuckProcessors.put(partition, "a step of its drain ran past processingTimeout and has not returned");
+            }
+            Instant retryingSince = stats.retryingSince();
+            if (retryingSince != null) {
+                Duration age = Duration.between(retryingSince, now);
+                retrying.put(partition, retrying(retryingSince, age, stats.retryCause()));
+                if (age.compareTo(this.retryingThreshold) > 0
+                        && (retryingTooLongSince == null || retryingSince.isBefore(retryingTooLongSince))) {
+                    retryingTooLongSince = retryingSince;
+                }
             }
             Instant since = this.drainsInFlight.get(key(buffer.name(), partition));
             if (since != null) {
                 Duration age = Duration.between(since, now);
                 draining.put(partition, TidefallEndpoint.Durations.format(age.isNegative() ? Duration.ZERO : age));
-                stuck |= age.compareTo(stuckAfter) > 0;
             }
         }
         detail.put("draining", draining);
+        if (!retrying.isEmpty()) {
+            detail.put("retrying", retrying);
+        }
         Failure failure = this.lastFailures.get(buffer.name());
         if (failure != null) {
             detail.put("lastFailure", failure.describe());
@@ -115,16 +150,35 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
         }
         else if (!stuckProcessors.isEmpty()) {
             detail.put("stuck", stuckProcessors);
-            detail.put("problem", "a processor call that timed out has not returned; its partition does not drain until it does");
+            detail.put("problem", "a processor call (or the failure handler, or the ordering) ran past processingTimeout "
+                    + "and has not returned; its partition does not drain until it does");
         }
-        else if (stuck) {
-            detail.put("problem", "a drain has been in flight for longer than processingTimeout "
-                    + TidefallEndpoint.Durations.format(buffer.options().processingTimeout()));
+        else if (retryingTooLongSince != null) {
+            detail.put("problem", "retrying a failed chunk since " + retryingTooLongSince + ", for longer than "
+                    + TidefallEndpoint.Durations.format(this.retryingThreshold)
+                    + ": the processor keeps failing (see retrying); the buffer holds what it cannot deliver");
         }
         else {
             up = true;
         }
         return (up ? Health.up() : Health.down()).withDetails(detail).build();
+    }
+
+    private static Map<String, Object> retrying(Instant since, Duration age, Throwable cause) {
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("since", since.toString());
+        description.put("for", TidefallEndpoint.Durations.format(age.isNegative() ? Duration.ZERO : age.truncatedTo(ChronoUnit.SECONDS)));
+        if (cause != null) {
+            description.put("error", cause.getClass().getName());
+            Throwable root = cause;
+            for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 32; depth++) {
+                root = root.getCause();
+            }
+            if (root != cause) {
+                description.put("rootCause", root.getClass().getName());
+            }
+        }
+        return description;
     }
 
     @Override

@@ -128,6 +128,11 @@ record BufferDefinition(String name, Type type, String processor, Integer partit
                 (o, v) -> o.withProcessingRetries(v), "Set it to 0 (no retries) or more.");
         options = resolver.apply(options, "retry-backoff", TidefallProperties.Options::getRetryBackoff,
                 (o, v) -> o.withRetryBackoff(v), "Set it to 0ms or a positive duration such as 100ms.");
+        options = resolver.apply(options, "retry-backoff-max", TidefallProperties.Options::getRetryBackoffMax,
+                (o, v) -> o.withRetryBackoffMax(v), "Set it to 0ms or a positive duration such as 5s: the pauses between retries grow from retry-backoff up to it.");
+        options = resolver.apply(options, "delivery-timeout", TidefallProperties.Options::getDeliveryTimeout,
+                (o, v) -> o.withDeliveryTimeout(v),
+                "Set it to a positive duration such as 2m: how long a failed chunk is retried before it goes to the failure handler.");
         String failureHandler = resolver.pick("failure-handler", TidefallProperties.Options::getFailureHandler);
         String failureHandlerProperty = resolver.source;
         if (failureHandler != null && failureHandler.isBlank()) {

@@ -19,18 +19,22 @@ import org.springframework.boot.web.context.reactive.ReactiveWebApplicationConte
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
+import io.tidefall.RetryPolicy;
 import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.retry.DataAccessRetryPolicy;
 
 /**
  * Auto-configuration for Tidefall write buffers: one bean per buffer under
  * {@code tidefall.buffers}, their processors, the {@link TidefallBuffers} registry and the
- * lifecycle that starts and closes every buffer. {@code tidefall.enabled=false} backs off
+ * lifecycle that starts and closes every buffer, and, with Spring's data-access exceptions on the
+ * class path, the {@link RetryPolicy} they use. {@code tidefall.enabled=false} backs off
  * entirely; any other value than {@code true} or {@code false} fails the startup.
  *
  * <p>Runs after the task auto-configurations, so that the application's {@code TaskScheduler} and
@@ -77,6 +81,22 @@ public final class TidefallAutoConfiguration {
             TidefallProperties properties, TidefallBufferFactory factory, TidefallBuffers buffers) {
         List<BufferDefinition> definitions = BufferDefinition.resolveAll(properties, environment::getProperty);
         return new TidefallProcessors(beanFactory, definitions, factory, buffers);
+    }
+
+    /**
+     * Spring's data-access exceptions tell a database outage (retried until the delivery deadline)
+     * from a chunk the database never accepts (narrowed down to its poison elements at once); a
+     * {@link RetryPolicy} bean of the application's replaces this one.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.dao.DataAccessException")
+    static class DataAccessRetryPolicyConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(RetryPolicy.class)
+        DataAccessRetryPolicy tidefallRetryPolicy() {
+            return new DataAccessRetryPolicy();
+        }
     }
 
     @Bean

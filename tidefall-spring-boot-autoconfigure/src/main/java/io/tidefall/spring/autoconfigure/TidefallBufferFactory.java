@@ -29,6 +29,7 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import io.tidefall.BatchFailureHandler;
 import io.tidefall.Buffer;
 import io.tidefall.BufferBuilder;
+import io.tidefall.RetryPolicy;
 import io.tidefall.Scheduler;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
@@ -111,6 +112,10 @@ class TidefallBufferFactory implements DisposableBean {
         }
         if (definition.partitions() != null) {
             builder.partitions(definition.partitions());
+        }
+        RetryPolicy retryPolicy = this.beanFactory.getBeanProvider(RetryPolicy.class).getIfUnique();
+        if (retryPolicy != null) {
+            builder.retryPolicy(retryPolicy);
         }
         Executor drains = executor();
         if (drains != null) {

@@ -153,11 +153,23 @@ public class TidefallProperties {
         /** How long a write waits for room in a full partition when overflow is 'block'. */
         private Duration maxBlock;
 
-        /** How many more times a failed chunk is offered to the processor. */
+        /**
+         * Most times a failed chunk is offered to the processor again. By default, as often as
+         * fits within the delivery timeout.
+         */
         private Integer processingRetries;
 
-        /** Pause before each retry of a failed chunk. */
+        /** Pause before the first retry of a failed chunk; each further pause doubles, up to retry-backoff-max. */
         private Duration retryBackoff;
+
+        /** Longest pause between two retries of a failed chunk. */
+        private Duration retryBackoffMax;
+
+        /**
+         * How long a failed chunk is retried, from its first attempt, before its elements go to
+         * the failure handler (the dead-letter store, when there is one).
+         */
+        private Duration deliveryTimeout;
 
         /**
          * Name of the BatchFailureHandler bean that receives the elements a drain lost, to
@@ -252,6 +264,22 @@ public class TidefallProperties {
 
         public void setRetryBackoff(Duration retryBackoff) {
             this.retryBackoff = retryBackoff;
+        }
+
+        public Duration getRetryBackoffMax() {
+            return this.retryBackoffMax;
+        }
+
+        public void setRetryBackoffMax(Duration retryBackoffMax) {
+            this.retryBackoffMax = retryBackoffMax;
+        }
+
+        public Duration getDeliveryTimeout() {
+            return this.deliveryTimeout;
+        }
+
+        public void setDeliveryTimeout(Duration deliveryTimeout) {
+            this.deliveryTimeout = deliveryTimeout;
         }
 
         public String getFailureHandler() {

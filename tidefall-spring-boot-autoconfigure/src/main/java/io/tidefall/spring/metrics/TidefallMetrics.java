@@ -22,7 +22,9 @@ import io.tidefall.spring.TidefallBuffers;
  *   <li>{@code tidefall.buffer.size} (gauge): elements in the buffer's write tables, waiting for
  *       their drain;
  *   <li>{@code tidefall.processing.elements} (counter, tag {@code outcome} = {@code success} |
- *       {@code failure} | {@code timeout}): drained elements by what became of them;
+ *       {@code failure} | {@code timeout} | {@code retried}): drained elements by what became of
+ *       them; {@code retried} counts each offer of an element again after a failure (an element
+ *       retried three times counts three), the sum of the partitions' {@code retried} counters;
  *   <li>{@code tidefall.elements.dropped} (counter, tag {@code reason}, e.g. {@code overflow}):
  *       elements discarded before reaching a write table;
  *   <li>{@code tidefall.failure.handler.errors} (counter): calls of the buffer's
@@ -95,6 +97,11 @@ public class TidefallMetrics implements BufferListener {
     }
 
     @Override
+    public void chunkRetrying(String buffer, int partition, int size, int attempt, Throwable cause, Duration backoff) {
+        elements(buffer, "retried").increment(size);
+    }
+
+    @Override
     public void elementsDropped(String buffer, int partition, long count, String reason) {
         dropped(buffer, reason).increment(count);
     }
@@ -122,7 +129,7 @@ public class TidefallMetrics implements BufferListener {
 
     private Counter elements(String buffer, String outcome) {
         return Counter.builder(PROCESSING_ELEMENTS)
-                .description("Drained elements by outcome: processed, lost to a processor failure, or to a timeout")
+                .description("Drained elements by outcome: processed, lost to a processor failure or a timeout, or offered again after a failure")
                 .baseUnit("elements")
                 .tag(TAG_BUFFER, buffer)
                 .tag(TAG_OUTCOME, outcome)
@@ -143,6 +150,7 @@ public class TidefallMetrics implements BufferListener {
         elements(name, "success");
         elements(name, "failure");
         elements(name, "timeout");
+        elements(name, "retried");
         handlerErrors(name);
         dropped(name, "overflow");
         return new AtomicInteger();

@@ -15,6 +15,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.TransactionTimedOutException;
 
+import io.tidefall.RetryPolicy;
+
 /**
  * Tells a database outage (retried until the buffer's delivery deadline) from a chunk the database
  * will never accept (not retried, so that the engine narrows it down to the poison elements), with
@@ -51,12 +53,13 @@ import org.springframework.transaction.TransactionTimedOutException;
  * The engine's backoff (retryBackoff to retryBackoffMax, with jitter, until deliveryTimeout) plays
  * that part.
  */
-public final class DataAccessRetryPolicy {
+public final class DataAccessRetryPolicy implements RetryPolicy {
 
     /** Limits the walk along a cause chain that loops back on itself. */
     private static final int MAX_CAUSES = 32;
 
     /** Whether a chunk whose processor call threw {@code failure} is worth offering again. */
+    @Override
     public boolean isRetryable(Throwable failure) {
         if (failure instanceof Error) {
             return false;

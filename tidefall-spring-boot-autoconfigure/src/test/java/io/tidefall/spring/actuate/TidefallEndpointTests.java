@@ -96,7 +96,7 @@ class TidefallEndpointTests {
     @Test
     void updateAppliesEveryNamedOptionAndKeepsTheOthers() {
         OptionsDescriptor options = this.endpoint.updateOptions("events", "250ms", "PT30S", "table", "5000", null, null,
-                null, null, null, null);
+                null, null, null, null, null, null);
         assertThat(options).isNotNull();
         assertThat(this.events.options().processingInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(this.events.options().processingTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -111,7 +111,7 @@ class TidefallEndpointTests {
 
     @Test
     void updateTurnsTheDrainThresholdOff() {
-        this.endpoint.updateOptions("presence", null, null, null, "off", null, null, null, null, null, null);
+        this.endpoint.updateOptions("presence", null, null, null, "off", null, null, null, null, null, null, null, null);
         assertThat(this.presence.options().hasDrainThreshold()).isFalse();
         assertThat(this.presence.options().processingBatchSize()).isEqualTo(BatchSize.TABLE);
     }
@@ -119,7 +119,11 @@ class TidefallEndpointTests {
     @Test
     void updateSetsCapacityOverflowAndRetries() {
         OptionsDescriptor options = this.endpoint.updateOptions("events", null, null, "500", null, "2s", "1000", "drop",
-                "50ms", "3", "0ms");
+                "50ms", "3", "0ms", "2s", "30s");
+        assertThat(this.events.options().retryBackoffMax()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(this.events.options().deliveryTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.retryBackoffMax()).isEqualTo("2s");
+        assertThat(options.deliveryTimeout()).isEqualTo("30s");
         assertThat(this.events.options().capacity()).isEqualTo(1000L);
         assertThat(this.events.options().overflow()).isEqualTo(OverflowPolicy.DROP);
         assertThat(this.events.options().maxBlock()).isEqualTo(Duration.ofMillis(50));
@@ -129,7 +133,7 @@ class TidefallEndpointTests {
         assertThat(this.events.options().drainCheckInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(options.capacity()).isEqualTo(1000L);
         assertThat(options.overflow()).isEqualTo("drop");
-        this.endpoint.updateOptions("events", null, null, null, null, null, "off", null, null, null, null);
+        this.endpoint.updateOptions("events", null, null, null, null, null, "off", null, null, null, null, null, null);
         assertThat(this.events.options().hasCapacity()).isFalse();
     }
 
@@ -138,7 +142,7 @@ class TidefallEndpointTests {
         BufferOptions before = this.events.options();
         assertThatExceptionOfType(InvalidEndpointRequestException.class)
                 .isThrownBy(() -> this.endpoint.updateOptions("events", "1s", "-5s", null, null, null, null, null, null,
-                        null, null))
+                        null, null, null, null))
                 .withMessageContaining("processingTimeout").withMessageContaining("'-5s'")
                 .satisfies(e -> assertThat(e.getReason()).isEqualTo(e.getMessage()));
         assertThat(this.events.options()).isEqualTo(before);
@@ -148,33 +152,37 @@ class TidefallEndpointTests {
     void updateRejectsEachKindOfBadValue() {
         BufferOptions before = this.events.options();
         assertInvalid("processingInterval", "soon", () -> this.endpoint.updateOptions("events", "soon", null, null, null,
-                null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null));
         assertInvalid("processingBatchSize", "0", () -> this.endpoint.updateOptions("events", null, null, "0", null,
-                null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null));
         assertInvalid("processingBatchSize", "tables", () -> this.endpoint.updateOptions("events", null, null, "tables",
-                null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null));
         assertInvalid("drainThreshold", "0", () -> this.endpoint.updateOptions("events", null, null, null, "0", null,
-                null, null, null, null, null));
+                null, null, null, null, null, null, null));
         assertInvalid("drainThreshold", "many", () -> this.endpoint.updateOptions("events", null, null, null, "many",
-                null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null));
         assertInvalid("drainCheckInterval", "0s", () -> this.endpoint.updateOptions("events", null, null, null, null,
-                "0s", null, null, null, null, null));
+                "0s", null, null, null, null, null, null, null));
         assertInvalid("capacity", "-1", () -> this.endpoint.updateOptions("events", null, null, null, null, null, "-1",
-                null, null, null, null));
+                null, null, null, null, null, null));
         assertInvalid("overflow", "sometimes", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
-                null, "sometimes", null, null, null));
+                null, "sometimes", null, null, null, null, null));
         assertInvalid("maxBlock", "0ms", () -> this.endpoint.updateOptions("events", null, null, null, null, null, null,
-                null, "0ms", null, null));
+                null, "0ms", null, null, null, null));
         assertInvalid("processingRetries", "-1", () -> this.endpoint.updateOptions("events", null, null, null, null,
-                null, null, null, null, "-1", null));
+                null, null, null, null, "-1", null, null, null));
         assertInvalid("retryBackoff", "-1s", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
-                null, null, null, null, "-1s"));
+                null, null, null, null, "-1s", null, null));
+        assertInvalid("retryBackoffMax", "-1s", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
+                null, null, null, null, null, "-1s", null));
+        assertInvalid("deliveryTimeout", "0s", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
+                null, null, null, null, null, null, "0s"));
         assertThat(this.events.options()).isEqualTo(before);
     }
 
     @Test
     void updateOfAnUnknownBufferIsNull() {
-        assertThat(this.endpoint.updateOptions("nope", "1s", null, null, null, null, null, null, null, null, null))
+        assertThat(this.endpoint.updateOptions("nope", "1s", null, null, null, null, null, null, null, null, null, null, null))
                 .isNull();
     }
 

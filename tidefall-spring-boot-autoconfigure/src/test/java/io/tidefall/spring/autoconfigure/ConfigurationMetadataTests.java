@@ -22,7 +22,7 @@ class ConfigurationMetadataTests {
 
     private static final List<String> OPTIONS = List.of("partitions", "processing-interval", "processing-timeout",
             "processing-batch-size", "drain-threshold", "drain-check-interval", "capacity", "overflow", "max-block",
-            "processing-retries", "retry-backoff", "failure-handler");
+            "processing-retries", "retry-backoff", "retry-backoff-max", "delivery-timeout", "failure-handler");
 
     @Test
     void metadataShouldDescribeEveryKey() throws IOException {

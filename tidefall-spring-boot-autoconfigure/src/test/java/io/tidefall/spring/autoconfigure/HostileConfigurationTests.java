@@ -104,6 +104,13 @@ class HostileConfigurationTests {
             buffer   | retry-backoff         | -1ms           | is '-1ms', which is invalid: must be zero or a positive duration
             buffer   | retry-backoff         | 99999999999d   | is '99999999999d', which is invalid: must be at most 292 years
             buffer   | retry-backoff         | soon           | Value: "soon"; java.time.Duration
+            buffer   | retry-backoff-max     | -1ms           | is '-1ms', which is invalid: must be zero or a positive duration
+            buffer   | retry-backoff-max     | 99999999999d   | is '99999999999d', which is invalid: must be at most 292 years
+            buffer   | retry-backoff-max     | soon           | Value: "soon"; java.time.Duration
+            buffer   | delivery-timeout      | 0              | is '0', which is invalid: must be a positive duration
+            buffer   | delivery-timeout      | -5s            | is '-5s', which is invalid: must be a positive duration
+            buffer   | delivery-timeout      | 99999999999d   | is '99999999999d', which is invalid: must be at most 292 years
+            buffer   | delivery-timeout      | soon           | Value: "soon"; java.time.Duration
             buffer   | failure-handler       | nope           | is 'nope', but there is no BatchFailureHandler bean of that name
             buffer   | failure-handler       | ''             | is '', which is invalid: must name a bean
             buffer   | failure-handler       | recorder       | is 'recorder', but there is no BatchFailureHandler bean of that name; of another type
@@ -121,6 +128,7 @@ class HostileConfigurationTests {
             defaults | max-block             | -5s            | Buffer 'events'; is '-5s', which is invalid: must be a positive duration
             defaults | processing-retries    | -1             | Buffer 'events'; is '-1', which is invalid: must be 0 or more
             defaults | retry-backoff         | 99999999999d   | Buffer 'events'; is '99999999999d', which is invalid: must be at most 292 years
+            defaults | delivery-timeout      | 0s             | Buffer 'events'; is '0s', which is invalid: must be a positive duration
             defaults | failure-handler       | nope           | Buffer 'events'; is 'nope', but there is no BatchFailureHandler bean of that name
             defaults | type                  | queue          | Value: "queue"; left unbound
             defaults | processor             | recorder       | Value: "recorder"; left unbound

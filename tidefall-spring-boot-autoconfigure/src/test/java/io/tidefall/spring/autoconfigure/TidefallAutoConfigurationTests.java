@@ -132,7 +132,8 @@ class TidefallAutoConfigurationTests {
                         "tidefall.defaults.processing-retries=2",
                         "tidefall.buffers.events.processor=recorder",
                         "tidefall.buffers.events.overflow=FAIL", "tidefall.buffers.events.max-block=50ms",
-                        "tidefall.buffers.events.retry-backoff=0ms",
+                        "tidefall.buffers.events.retry-backoff=0ms", "tidefall.defaults.delivery-timeout=30s",
+                        "tidefall.buffers.events.retry-backoff-max=1s",
                         "tidefall.buffers.other.processor=recorder", "tidefall.buffers.other.capacity=10",
                         "tidefall.buffers.other.processing-retries=0")
                 .run(context -> {
@@ -142,12 +143,16 @@ class TidefallAutoConfigurationTests {
                     assertThat(events.maxBlock()).isEqualTo(Duration.ofMillis(50)); // from the buffer
                     assertThat(events.processingRetries()).isEqualTo(2); // from defaults
                     assertThat(events.retryBackoff()).isEqualTo(Duration.ZERO); // from the buffer
+                    assertThat(events.retryBackoffMax()).isEqualTo(Duration.ofSeconds(1)); // from the buffer
+                    assertThat(events.deliveryTimeout()).isEqualTo(Duration.ofSeconds(30)); // from defaults
                     BufferOptions other = context.getBean("other", Buffer.class).options();
                     assertThat(other.capacity()).isEqualTo(10L); // from the buffer
                     assertThat(other.overflow()).isEqualTo(OverflowPolicy.DROP); // from defaults
                     assertThat(other.maxBlock()).isEqualTo(BufferOptions.DEFAULT_MAX_BLOCK); // engine
                     assertThat(other.processingRetries()).isZero(); // from the buffer
                     assertThat(other.retryBackoff()).isEqualTo(BufferOptions.DEFAULT_RETRY_BACKOFF); // engine
+                    assertThat(other.retryBackoffMax()).isEqualTo(BufferOptions.DEFAULT_RETRY_BACKOFF_MAX); // engine
+                    assertThat(other.deliveryTimeout()).isEqualTo(Duration.ofSeconds(30)); // from defaults
                 });
     }
 

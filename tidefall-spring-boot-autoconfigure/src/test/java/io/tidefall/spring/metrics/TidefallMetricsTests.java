@@ -127,7 +127,8 @@ class TidefallMetricsTests {
     @Test
     void everyMeterIsRegisteredAtZeroWhenTheBufferStarts() {
         start(BufferOptions.defaults(), batch -> { });
-        assertThat(this.registry.get("tidefall.processing.elements").tag("buffer", "events").counters()).hasSize(3);
+        assertThat(this.registry.get("tidefall.processing.elements").tag("buffer", "events").counters())
+                .as("success, failure, timeout, retried").hasSize(4);
         assertThat(this.registry.get("tidefall.elements.dropped").tag("buffer", "events").tag("reason", "overflow")
                 .counter().count()).isZero();
         assertThat(this.registry.get("tidefall.failure.handler.errors").tag("buffer", "events").counter().count()).isZero();
