@@ -2,7 +2,7 @@
 # End-to-end benchmark: the sample service on PostgreSQL, written to directly (a transaction per
 # request) and through its Tidefall buffers (the sample as it ships), under the same load.
 #
-#   benchmarks/e2e.sh              about 8 minutes on a 2-core machine, build included
+#   benchmarks/e2e.sh              about 6 minutes on a 2-core machine, build included
 #   SCALE=0.5 benchmarks/e2e.sh    every load phase half as long (a quick look; noisier)
 #
 # Builds the sample app and the benchmarks jar, installs PostgreSQL from Debian's packages when it
@@ -84,7 +84,7 @@ psql_su -d postgres -c "create user tidefall password 'tidefall'" \
     -c "create extension pg_stat_statements" >/dev/null || fail "could not create the user, databases and extension"
 
 start_app() { # mode port
-    java -Xms1g -Xmx1g -jar "$APP_JAR" --server.port="$2" --spring.profiles.active=postgres \
+    java -Xms1g -Xmx1g -Xlog:gc:file="$OUT/gc-$1.log" -jar "$APP_JAR" --server.port="$2" --spring.profiles.active=postgres \
         --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/$1" \
         --sample.ingestion="$1" --server.tomcat.max-keep-alive-requests=-1 \
         --logging.level.root=warn >"$OUT/app-$1.log" 2>&1 &

@@ -32,6 +32,11 @@ final class Database {
      */
     record Counts(long transactions, long statements, long insertedRows, long upsertedRows) {
 
+        Counts plus(Counts other) {
+            return new Counts(transactions + other.transactions, statements + other.statements,
+                    insertedRows + other.insertedRows, upsertedRows + other.upsertedRows);
+        }
+
         Counts minus(Counts before) {
             return new Counts(transactions - before.transactions, statements - before.statements,
                     insertedRows - before.insertedRows, upsertedRows - before.upsertedRows);

@@ -28,14 +28,36 @@ public final class EndToEnd {
 
     private static final PrintStream OUT = System.out;
 
+    /** Each measurement alternates between the modes this many times. */
+    private static final int SLICES = 3;
+
     /** One way of running the service: where it listens, its process, its database. */
     record Mode(String name, InetSocketAddress address, long pid, String database) {
     }
 
-    record Saturation(Load.Outcome load, Database.Counts counts, double appCpu, double dbCpu, double loadCpu) {
+    /** CPU in seconds used during the load; the rates below are in cores. */
+    record Saturation(Load.Outcome load, Database.Counts counts, double appSeconds, double dbSeconds,
+                      double loadSeconds) {
 
         double per1000(long count) {
             return 1000.0 * count / counts.insertedRows();
+        }
+
+        double appCpu() {
+            return appSeconds / load.seconds();
+        }
+
+        double dbCpu() {
+            return dbSeconds / load.seconds();
+        }
+
+        double loadCpu() {
+            return loadSeconds / load.seconds();
+        }
+
+        Saturation plus(Saturation other) {
+            return other == null ? this : new Saturation(load.plus(other.load), counts.plus(other.counts),
+                    appSeconds + other.appSeconds, dbSeconds + other.dbSeconds, loadSeconds + other.loadSeconds);
         }
     }
 
@@ -132,12 +154,19 @@ public final class EndToEnd {
 
         for (Mode mode : List.of(direct, buffered)) {
             OUT.println("warming up " + mode.name);
-            Load.closedLoop(mode.address, connections, seconds(8), pageViews("w"));
+            // Long enough for the JIT: on two busy cores its compiler threads need most of this.
+            Load.closedLoop(mode.address, connections, seconds(15), pageViews("w"));
             Load.closedLoop(mode.address, connections / 2, seconds(3), heartbeats(100, 0));
         }
 
-        Saturation directSat = saturate(direct);
-        Saturation bufferedSat = saturate(buffered);
+        // The modes take turns, three slices each, so that a slow spell of the shared machine hits both.
+        Saturation directSat = null;
+        Saturation bufferedSat = null;
+        OUT.println("saturation (closed loop, " + connections + " connections), direct and buffered in turns");
+        for (int slice = 0; slice < SLICES; slice++) {
+            directSat = saturate(direct, seconds(5)).plus(directSat);
+            bufferedSat = saturate(buffered, seconds(5)).plus(bufferedSat);
+        }
         double d = directSat.load.okPerSecond();
         double b = bufferedSat.load.okPerSecond();
 
@@ -160,17 +189,24 @@ public final class EndToEnd {
         int index = 0;
         for (double rate : rates) {
             index++;
-            OUT.printf(Locale.ROOT, "open loop at %.0f page views/s%n", rate);
-            Load.Outcome directStep = Load.openLoop(direct.address, connections, rate, seconds(6), Duration.ofSeconds(2),
-                    pageViews("o" + index));
-            pause(1000);
-            Database.Counts before = db.counts(buffered.database);
+            OUT.printf(Locale.ROOT, "open loop at %.0f page views/s, direct and buffered in turns%n", rate);
             String tag = "s" + index;
-            Load.Outcome bufferedStep = Load.openLoop(buffered.address, connections, rate, seconds(6),
-                    Duration.ofSeconds(2), pageViews(tag));
-            awaitStored(buffered, before, bufferedStep.ok());
+            Load.Outcome directStep = null;
+            Load.Outcome bufferedStep = null;
+            for (int slice = 0; slice < SLICES; slice++) {
+                Load.Outcome d1 = Load.openLoop(direct.address, connections, rate, seconds(2), Duration.ofSeconds(2),
+                        pageViews("o" + index + "-" + slice));
+                directStep = d1.plus(directStep);
+                pause(300);
+                Database.Counts before = db.counts(buffered.database);
+                Load.Outcome b1 = Load.openLoop(buffered.address, connections, rate, seconds(2), Duration.ofSeconds(2),
+                        pageViews(tag + "-" + slice));
+                bufferedStep = b1.plus(bufferedStep);
+                awaitStored(buffered, before, b1.ok());
+                pause(300);
+            }
             if (rate == half) {
-                delivery = db.deliveryMillis(buffered.database, "/" + tag + "/");
+                delivery = db.deliveryMillis(buffered.database, "/" + tag + "-");
             }
             steps.add(new Step(rate, directStep, bufferedStep));
             pause(500);
@@ -211,20 +247,18 @@ public final class EndToEnd {
                 seconds(8), loadBefore, loadAfter);
     }
 
-    private Saturation saturate(Mode mode) throws InterruptedException {
-        OUT.println("saturation (closed loop, " + connections + " connections): " + mode.name);
+    private Saturation saturate(Mode mode, Duration length) throws InterruptedException {
         Database.Counts before = db.counts(mode.database);
         double app = Cpu.seconds(mode.pid, false);
         double database = Cpu.seconds(dbPid, true);
         double load = ownCpu();
-        Load.Outcome outcome = Load.closedLoop(mode.address, connections, seconds(15), pageViews("sat"));
+        Load.Outcome outcome = Load.closedLoop(mode.address, connections, length, pageViews("sat"));
         app = Cpu.seconds(mode.pid, false) - app;
         database = Cpu.seconds(dbPid, true) - database;
         load = ownCpu() - load;
         awaitStored(mode, before, outcome.ok());
         Database.Counts counts = db.counts(mode.database).minus(before);
-        double secs = outcome.seconds();
-        return new Saturation(outcome, counts, app / secs, database / secs, load / secs);
+        return new Saturation(outcome, counts, app, database, load);
     }
 
     /** Waits until the database holds as many new page views as were accepted (at most 30 s). */
@@ -261,11 +295,19 @@ public final class EndToEnd {
         for (Saturation s : List.of(direct, buffered)) {
             OUT.printf(Locale.ROOT, "%-10s %12.0f %9.2f %9.2f %9.2f %10.1f %10.1f %8.2f %8.2f %8.2f%n",
                     s == direct ? "direct" : "buffered", s.load.okPerSecond(), s.load.millis(0.5), s.load.millis(0.99),
-                    s.load.millis(0.999), s.per1000(s.counts.transactions()), s.per1000(s.counts.statements()), s.appCpu,
-                    s.dbCpu, s.loadCpu);
+                    s.load.millis(0.999), s.per1000(s.counts.transactions()), s.per1000(s.counts.statements()), s.appCpu(),
+                    s.dbCpu(), s.loadCpu());
         }
-        OUT.printf(Locale.ROOT, "(refused: direct %d, buffered %d; failed: %d, %d; CPU in cores)%n%n",
+        OUT.printf(Locale.ROOT, "(refused: direct %d, buffered %d; failed: %d, %d; CPU in cores)%n",
                 direct.load.refused(), buffered.load.refused(), direct.load.failed(), buffered.load.failed());
+        OUT.println("CPU per page view, microseconds: what bounds each mode on these shared cores");
+        for (Saturation s : List.of(direct, buffered)) {
+            double pv = s.load.okPerSecond();
+            OUT.printf(Locale.ROOT, "  %-9s service %6.0f   database %6.0f   load generator %5.0f   total %6.0f%n",
+                    s == direct ? "direct" : "buffered", 1e6 * s.appCpu() / pv, 1e6 * s.dbCpu() / pv,
+                    1e6 * s.loadCpu() / pv, 1e6 * (s.appCpu() + s.dbCpu() + s.loadCpu()) / pv);
+        }
+        OUT.println();
 
         OUT.println("Open loop: HTTP latency at fixed offered loads (measured from when each request was due)");
         String g = "%12s | %10s %9s %9s %10s | %10s %9s %9s %10s%n";

@@ -29,6 +29,18 @@ final class Load {
     /** What one run of load measured. Latencies are sorted, in nanoseconds. */
     record Outcome(long ok, long refused, long failed, long late, double seconds, long[] latencies, boolean overloaded) {
 
+        /** This outcome and {@code other} (null for none) as one: their counts, times and latencies together. */
+        Outcome plus(Outcome other) {
+            if (other == null) {
+                return this;
+            }
+            long[] both = Arrays.copyOf(latencies, latencies.length + other.latencies.length);
+            System.arraycopy(other.latencies, 0, both, latencies.length, other.latencies.length);
+            Arrays.sort(both);
+            return new Outcome(ok + other.ok, refused + other.refused, failed + other.failed, late + other.late,
+                    seconds + other.seconds, both, overloaded || other.overloaded);
+        }
+
         double okPerSecond() {
             return ok / seconds;
         }
