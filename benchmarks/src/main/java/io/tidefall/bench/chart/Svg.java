@@ -107,8 +107,13 @@ public final class Svg {
         for (Bar bar : bars) {
             max = Math.max(max, bar.value);
         }
-        Axis x = Axis.linear(0, max * 1.15);
-        double width = WIDTH - RIGHT - left - 60;
+        int noteWidth = 0;
+        for (Bar bar : bars) {
+            noteWidth = Math.max(noteWidth, 7 * (String.format(Locale.ROOT, valueFormat, bar.value).length()
+                    + (bar.note == null ? 0 : bar.note.length() + 1)));
+        }
+        Axis x = Axis.linear(0, max);
+        double width = WIDTH - RIGHT - left - noteWidth;
         for (int i = 0; i < bars.size(); i++) {
             Bar bar = bars.get(i);
             double top = TOP + i * rowHeight;

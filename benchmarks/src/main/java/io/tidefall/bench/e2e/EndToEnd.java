@@ -458,9 +458,10 @@ public final class EndToEnd {
         Svg.bars(charts.resolve("e2e-headline.svg"), "Page views per second one service takes, on one PostgreSQL",
                 "page views/s at saturation (2 shared cores: load generator, service, database)", List.of(
                         new Svg.Bar("direct: a transaction per request", direct.load.okPerSecond(), Svg.BLUE,
-                                String.format(Locale.ROOT, "/s, %.0f tx per 1,000", direct.per1000(direct.counts.transactions()))),
+                                String.format(Locale.ROOT, "/s; %.0f transactions per 1,000",
+                                        direct.per1000(direct.counts.transactions()))),
                         new Svg.Bar("buffered with Tidefall", buffered.load.okPerSecond(), Svg.GREEN,
-                                String.format(Locale.ROOT, "/s (%.1fx), %.1f tx per 1,000",
+                                String.format(Locale.ROOT, "/s (%.1fx); %.1f transactions per 1,000",
                                         buffered.load.okPerSecond() / direct.load.okPerSecond(),
                                         buffered.per1000(buffered.counts.transactions())))),
                 null, null, "%,.0f");
