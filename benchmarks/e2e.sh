@@ -2,7 +2,7 @@
 # End-to-end benchmark: the sample service on PostgreSQL, written to directly (a transaction per
 # request) and through its Tidefall buffers (the sample as it ships), under the same load.
 #
-#   benchmarks/e2e.sh              about 6 minutes on a 2-core machine, build included
+#   benchmarks/e2e.sh              about 7 minutes on a 2-core machine, build included
 #   SCALE=0.5 benchmarks/e2e.sh    every load phase half as long (a quick look; noisier)
 #
 # Builds the sample app and the benchmarks jar, installs PostgreSQL from Debian's packages when it
