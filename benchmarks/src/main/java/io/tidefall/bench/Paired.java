@@ -3,9 +3,12 @@ package io.tidefall.bench;
 import com.github.phantomthief.collection.BufferTrigger;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,14 +41,26 @@ public class Paired {
     static final int PUT = 0;
     static final int PUT_NEWER = 1;
     static final int PUSH = 2;
+    static final int PUSH_OWN_PARTITION = 3;
+
+    /**
+     * Routing keys of the two partitions of {@link Turns#lanes}: the engine routes a key by its
+     * hash ({@code Hashing.partitionOf}: a murmur3 finalizer, then a multiply-shift onto the partition
+     * count), computed the same way here so that each writer thread gets a partition of its own.
+     */
+    static final Object[] LANE_KEYS = laneKeys();
 
     @State(Scope.Benchmark)
     public static class Turns {
         /**
          * {@code put} (vs CHM.put), {@code putNewer} (vs CHM.compute newer), {@code push} (vs CLQ.offer),
-         * {@code put-peer} and {@code push-peer} (vs buffer-trigger's enqueue, as in {@link MapWrite} and {@link QueueWrite}).
+         * {@code put-peer} and {@code push-peer} (vs buffer-trigger's enqueue, as in {@link MapWrite} and {@link QueueWrite}),
+         * {@code push-limit} (vs JCTools' {@code MpscUnboundedXaddArrayQueue.offer} in a {@link Holder}: the fastest
+         * multi-producer queue on the JVM, a limit rather than a ceiling, as it has no swap protocol a buffer needs),
+         * {@code push-own-partition} (a queue of two partitions, each writer thread routing to its own, vs one
+         * {@code ConcurrentLinkedQueue} per thread: writers of different partitions must not slow each other).
          */
-        @Param({"put", "putNewer", "push", "put-peer", "push-peer"})
+        @Param({"put", "putNewer", "push", "put-peer", "push-peer", "push-limit", "push-own-partition"})
         String write;
 
         @Param({"1ms", "5s"})
@@ -57,11 +72,16 @@ public class Paired {
         /** Set before each iteration, read by its writers: JMH orders iteration setup before the iteration. */
         boolean tidefallTurn;
         boolean peer;
+        boolean limit;
 
         TidefallHashMap<Integer, Object> map;
         TidefallQueue<Object> queue;
         Holder<ConcurrentHashMap<Integer, Object>> maps;
         Holder<ConcurrentLinkedQueue<Object>> queues;
+        Holder<Queue<Object>> limitQueues;
+        /** push-own-partition: one queue of two partitions; the other turn, one bare queue per lane. */
+        TidefallQueue<Object> lanes;
+        Holder<ConcurrentLinkedQueue<Object>>[] laneQueues;
         BufferTrigger<Object> queuePeer;
         BufferTrigger<Integer> mapPeer;
 
@@ -71,13 +91,17 @@ public class Paired {
             kind = switch (write) {
                 case "put", "put-peer" -> PUT;
                 case "putNewer" -> PUT_NEWER;
-                case "push", "push-peer" -> PUSH;
-                default -> throw new IllegalArgumentException(
-                        "write must be put, putNewer, push, put-peer or push-peer, but was " + write);
+                case "push", "push-peer", "push-limit" -> PUSH;
+                case "push-own-partition" -> PUSH_OWN_PARTITION;
+                default -> throw new IllegalArgumentException("write must be put, putNewer, push, put-peer, push-peer,"
+                        + " push-limit or push-own-partition, but was " + write);
             };
             peer = write.endsWith("-peer");
+            limit = write.equals("push-limit");
             boolean queueWrite = kind == PUSH;
-            if (tidefallTurn && queueWrite) {
+            if (kind == PUSH_OWN_PARTITION) {
+                startLanes();
+            } else if (tidefallTurn && queueWrite) {
                 queue = QueueWrite.Tidefall.queue(interval, "1000");
             } else if (tidefallTurn) {
                 map = MapWrite.Tidefall.map(interval, "1000", batch -> { });
@@ -85,6 +109,8 @@ public class Paired {
                 queuePeer = QueueWrite.Peer.trigger(interval);
             } else if (peer) {
                 mapPeer = MapWrite.Peer.trigger(interval);
+            } else if (limit) {
+                limitQueues = new Holder<>(() -> new MpscUnboundedXaddArrayQueue<>(1024), interval);
             } else if (queueWrite) {
                 queues = new Holder<>(ConcurrentLinkedQueue::new, interval);
             } else {
@@ -92,8 +118,37 @@ public class Paired {
             }
         }
 
+        @SuppressWarnings("unchecked")
+        private void startLanes() {
+            if (tidefallTurn) {
+                lanes = TidefallQueue.builder("bench-lanes")
+                        .processor(elements -> { })
+                        .partitions(2)
+                        .options(Fixtures.options(interval, "1000"))
+                        .build();
+                lanes.start();
+            } else {
+                laneQueues = new Holder[] {
+                        new Holder<>(ConcurrentLinkedQueue::new, interval), new Holder<>(ConcurrentLinkedQueue::new, interval)};
+            }
+        }
+
         @TearDown(Level.Iteration)
         public void close() throws InterruptedException {
+            if (lanes != null) {
+                lanes.close();
+            }
+            if (laneQueues != null) {
+                for (Holder<ConcurrentLinkedQueue<Object>> holder : laneQueues) {
+                    holder.close();
+                }
+            }
+            if (limitQueues != null) {
+                limitQueues.close();
+            }
+            lanes = null;
+            laneQueues = null;
+            limitQueues = null;
             if (map != null) {
                 map.close();
             }
@@ -135,8 +190,37 @@ public class Paired {
         }
     }
 
+    /** Which of the two partitions of push-own-partition a writer thread uses: threads take turns. */
+    @State(Scope.Thread)
+    public static class Lane {
+        private static final AtomicInteger THREADS = new AtomicInteger();
+        int index;
+
+        @Setup(Level.Trial)
+        public void pick() {
+            index = THREADS.getAndIncrement() % 2;
+        }
+    }
+
+    private static Object[] laneKeys() {
+        Object[] keys = new Object[2];
+        for (int k = 0; keys[0] == null || keys[1] == null; k++) {
+            int h = Integer.hashCode(k);
+            h ^= h >>> 16;
+            h *= 0x85EBCA6B;
+            h ^= h >>> 13;
+            h *= 0xC2B2AE35;
+            h ^= h >>> 16;
+            int partition = (int) (((h & 0xFFFFFFFFL) * 2) >>> 32);
+            if (keys[partition] == null) {
+                keys[partition] = k;
+            }
+        }
+        return keys;
+    }
+
     @Benchmark
-    public void write(Turns turns, MapWrite.Keys keys, Counts counts) {
+    public void write(Turns turns, MapWrite.Keys keys, Counts counts, Lane lane) {
         switch (turns.kind) {
             case PUT -> {
                 if (turns.tidefallTurn) {
@@ -160,10 +244,22 @@ public class Paired {
                     counts.other++;
                 }
             }
+            case PUSH_OWN_PARTITION -> {
+                if (turns.tidefallTurn) {
+                    turns.lanes.push(Fixtures.ITEM, LANE_KEYS[lane.index]);
+                    counts.tidefall++;
+                } else {
+                    turns.laneQueues[lane.index].table.offer(Fixtures.ITEM);
+                    counts.other++;
+                }
+            }
             default -> {
                 if (turns.tidefallTurn) {
                     turns.queue.push(Fixtures.ITEM);
                     counts.tidefall++;
+                } else if (turns.limit) {
+                    turns.limitQueues.table.offer(Fixtures.ITEM);
+                    counts.other++;
                 } else if (turns.peer) {
                     turns.queuePeer.enqueue(Fixtures.ITEM);
                     counts.other++;

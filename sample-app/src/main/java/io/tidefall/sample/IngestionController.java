@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,6 +30,7 @@ import tools.jackson.databind.JsonNode;
  * {@code Retry-After} and says what was accepted.
  */
 @RestController
+@ConditionalOnProperty(name = IngestionMode.PROPERTY, havingValue = IngestionMode.BUFFERED, matchIfMissing = true)
 public class IngestionController {
 
     /** Longest values the columns in {@code schema.sql} hold. */

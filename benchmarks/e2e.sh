@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: the sample service on PostgreSQL, written to directly (a transaction per
+# request) and through its Tidefall buffers (the sample as it ships), under the same load.
+#
+#   benchmarks/e2e.sh              about 7 minutes on a 2-core machine, build included
+#   SCALE=0.5 benchmarks/e2e.sh    every load phase half as long (a quick look; noisier)
+#
+# Builds the sample app and the benchmarks jar, installs PostgreSQL from Debian's packages when it
+# is missing, starts a throwaway server on 127.0.0.1:54331 (its files in a temp dir, removed at the
+# end), starts the service twice (direct on 127.0.0.1:18181, buffered on 18182, each on its own
+# database), runs io.tidefall.bench.e2e.EndToEnd, and stops everything it started. Prints every
+# target with its measured value and met/missed; writes the numbers to benchmarks/target/e2e/ and
+# the charts to docs/images/e2e-*.svg. Exit status 0 when every target is met, 1 when one is missed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_PORT="${TIDEFALL_E2E_POSTGRES_PORT:-54331}"
+DIRECT_PORT=18181
+BUFFERED_PORT=18182
+SCALE="${SCALE:-1}"
+OUT=benchmarks/target/e2e
+PG_DIR=""
+APP_PIDS=()
+
+fail() {
+    echo "e2e: $*" >&2
+    exit 2
+}
+
+as_postgres() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+cleanup() {
+    for pid in "${APP_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${APP_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    if [ -n "$PG_DIR" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
+        as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null || echo "e2e: PostgreSQL did not stop cleanly" >&2
+    fi
+    if [ -n "$PG_DIR" ]; then
+        rm -rf "$PG_DIR"
+    fi
+}
+trap cleanup EXIT
+
+started=$(date +%s)
+echo "e2e: building the sample app and the benchmarks"
+./mvnw -B -q -DskipTests package -pl sample-app,benchmarks -am
+APP_JAR="$(ls sample-app/target/sample-app-*.jar | grep -v -- '-plain\|sources' | head -n 1)"
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    [ "$(id -u)" = 0 ] || fail "PostgreSQL is not installed, and installing it needs root (apt-get install postgresql)"
+    echo "e2e: installing PostgreSQL from Debian's packages"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q || fail "apt-get update failed"
+    apt-get install -y -q --no-install-recommends postgresql || fail "apt-get install postgresql failed"
+fi
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+
+PG_DIR="$(mktemp -d /tmp/tidefall-e2e-postgres.XXXXXX)"
+mkdir -m 700 "$PG_DIR/socket"
+[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$PG_DIR"
+echo "e2e: starting PostgreSQL on 127.0.0.1:$PG_PORT (defaults, fsync and synchronous_commit on)"
+as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -E UTF8 --locale=C \
+        --auth-local=trust --auth-host=scram-sha-256 >"$PG_DIR/initdb.log" 2>&1 \
+    || { cat "$PG_DIR/initdb.log" >&2; fail "initdb failed"; }
+# pg_stat_statements counts statements and transactions as they run; commit timestamps date each
+# row's commit, for the delay from a page view's acceptance to its row.
+as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR/socket -c shared_preload_libraries=pg_stat_statements -c track_commit_timestamp=on" \
+        start >/dev/null \
+    || { cat "$PG_DIR/server.log" >&2; fail "PostgreSQL did not start"; }
+psql_su() { "$PG_BIN/psql" -X -q -h "$PG_DIR/socket" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 "$@"; }
+psql_su -d postgres -c "create user tidefall password 'tidefall'" \
+    -c "create database direct owner tidefall" -c "create database buffered owner tidefall" \
+    -c "create extension pg_stat_statements" >/dev/null || fail "could not create the user, databases and extension"
+
+start_app() { # mode port
+    java -Xms1g -Xmx1g -Xlog:gc:file="$OUT/gc-$1.log" -jar "$APP_JAR" --server.port="$2" --spring.profiles.active=postgres \
+        --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/$1" \
+        --sample.ingestion="$1" --server.tomcat.max-keep-alive-requests=-1 \
+        --logging.level.root=warn >"$OUT/app-$1.log" 2>&1 &
+    APP_PIDS+=("$!")
+}
+mkdir -p "$OUT"
+echo "e2e: starting the service, direct on :$DIRECT_PORT and buffered on :$BUFFERED_PORT"
+start_app direct "$DIRECT_PORT"
+start_app buffered "$BUFFERED_PORT"
+for port in "$DIRECT_PORT" "$BUFFERED_PORT"; do
+    for _ in $(seq 1 180); do
+        curl -sf --max-time 2 "http://127.0.0.1:$port/stats" >/dev/null && break
+        sleep 0.5
+    done
+    curl -sf --max-time 2 "http://127.0.0.1:$port/stats" >/dev/null || { tail -n 50 "$OUT"/app-*.log >&2; fail "the service on :$port did not start"; }
+done
+
+set +e
+java -Xms512m -Xmx512m -cp benchmarks/target/benchmarks.jar io.tidefall.bench.e2e.EndToEnd \
+    --direct "127.0.0.1:$DIRECT_PORT" --buffered "127.0.0.1:$BUFFERED_PORT" \
+    --direct-pid "${APP_PIDS[0]}" --buffered-pid "${APP_PIDS[1]}" \
+    --db-pid "$(head -n 1 "$PG_DIR/data/postmaster.pid")" \
+    --psql "$PG_BIN/psql" --socket "$PG_DIR/socket" --port "$PG_PORT" \
+    --out "$OUT" --charts docs/images --scale "$SCALE" | tee "$OUT/e2e.txt"
+status=${PIPESTATUS[0]}
+set -e
+[ "$status" = 0 ] || fail "the benchmark failed (exit $status)"
+echo "e2e: finished in $(( $(date +%s) - started )) s"
+grep -q '^  MISSED' "$OUT/e2e.txt" && exit 1
+exit 0
