@@ -59,7 +59,7 @@ public class DirectIngestionController {
     private static PageView pageView(JsonNode node, String where, Instant now) {
         RequestFields.object(node, where.isEmpty() ? "the body (a page view or an array of them)"
                 : where.substring(0, where.length() - 1));
-        return new PageView(RequestFields.text(node, where, "user", IngestionController.MAX_USER),
+        return PageView.accepted(RequestFields.text(node, where, "user", IngestionController.MAX_USER),
                 RequestFields.text(node, where, "path", IngestionController.MAX_PATH), now);
     }
 
