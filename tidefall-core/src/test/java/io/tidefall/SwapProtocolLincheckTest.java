@@ -110,7 +110,7 @@ class SwapProtocolLincheckTest {
     @Param(name = "capacity", gen = IntGen.class, conf = "1:3")
     public static class BoundedQueueHarness {
         private volatile QueueTable<Integer> table = new QueueTable<>();
-        private volatile long capacity = 2;
+        private volatile long capacity = 1; // small, so that writers often race for the last place
 
         @Operation
         public String push(@Param(name = "value") int value) {
