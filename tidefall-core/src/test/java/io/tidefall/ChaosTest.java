@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -52,10 +54,25 @@ class ChaosTest {
     /** What close() may take past its budget: the engine's wait for a busy failure handler (1 s), and a loaded machine. */
     private static final Duration CLOSE_SLACK = Duration.ofSeconds(4);
 
-    private final AtomicIntegerArray delivered = new AtomicIntegerArray(ELEMENTS);
-    private final AtomicIntegerArray handled = new AtomicIntegerArray(ELEMENTS);
-    private final AtomicIntegerArray refused = new AtomicIntegerArray(ELEMENTS);
-    private final AtomicIntegerArray returned = new AtomicIntegerArray(ELEMENTS);
+    /** The fates of one round's elements, indexed by element id; a fresh buffer and a fresh round each time. */
+    private static final class Round {
+        final AtomicIntegerArray delivered = new AtomicIntegerArray(ELEMENTS);
+        final AtomicIntegerArray handled = new AtomicIntegerArray(ELEMENTS);
+        final AtomicIntegerArray refused = new AtomicIntegerArray(ELEMENTS);
+        final AtomicIntegerArray returned = new AtomicIntegerArray(ELEMENTS);
+    }
+
+    /** What a case's rounds add up to. */
+    private long pushed;
+    private long deliveredTotal;
+    private long failedTotal;
+    private long droppedTotal;
+    private long refusedTotal;
+    private long lostTotal;
+    private long rounds;
+    private Duration longestClose = Duration.ZERO;
+    private String caseName;
+    private final AtomicLong retriedChunks = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong exceptions = new AtomicLong();
     /** How often each kind of trouble was caused, so that a case cannot pass without its trouble. */
@@ -70,7 +87,18 @@ class ChaosTest {
         public void drainFailed(String buffer, int partition, int size, Throwable cause, FailureReason reason) {
             (reason == FailureReason.TIMEOUT ? timeouts : exceptions).incrementAndGet();
         }
+
+        @Override
+        public void chunkRetrying(String buffer, int partition, int size, int attempt, Throwable cause, Duration backoff) {
+            retriedChunks.incrementAndGet();
+        }
     };
+
+    @BeforeEach
+    void nameTheCase(TestInfo test) {
+        caseName = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("?")
+                + (test.getDisplayName().startsWith("[") ? " " + test.getDisplayName() : "");
+    }
 
     @AfterEach
     void stopThreads() {
@@ -131,24 +159,24 @@ class ChaosTest {
                 .withRetryBackoff(Duration.ofMillis(1));
     }
 
-    private TidefallQueue.Builder<Integer> queue(BufferOptions options) {
+    private TidefallQueue.Builder<Integer> queue(Round r, BufferOptions options) {
         return TidefallQueue.<Integer>builder("chaos")
                 .partitions(3)
                 .options(options)
                 .listener(counting)
-                .failureHandler(failed -> failed.elements().forEach(handled::incrementAndGet));
+                .failureHandler(failed -> failed.elements().forEach(r.handled::incrementAndGet));
     }
 
-    private TidefallHashMap.Builder<Integer, Integer> hashMap(BufferOptions options) {
+    private TidefallHashMap.Builder<Integer, Integer> hashMap(Round r, BufferOptions options) {
         return TidefallHashMap.<Integer, Integer>builder("chaos")
                 .partitions(3)
                 .options(options.withProcessingBatchSize(BatchSize.TABLE))
                 .listener(counting)
-                .failureHandler(failed -> failed.elements().forEach(entry -> handled.incrementAndGet(entry.key())));
+                .failureHandler(failed -> failed.elements().forEach(entry -> r.handled.incrementAndGet(entry.key())));
     }
 
-    private void runOnHashMap(TidefallHashMap<Integer, Integer> map) throws Exception {
-        run(map, id -> {
+    private static Subject onHashMap(TidefallHashMap<Integer, Integer> map) {
+        return new Subject(map, id -> {
             if (id % 2 == 0) {
                 map.put(id, id);
             } else {
@@ -160,51 +188,59 @@ class ChaosTest {
     @ParameterizedTest
     @EnumSource(OverflowPolicy.class)
     void queue(OverflowPolicy policy) throws Exception {
-        TidefallQueue<Integer> queue = queue(chaoticOptions(policy))
-                .processor(batch -> {
-                    misbehave();
-                    batch.forEach(delivered::incrementAndGet);
-                })
-                .build();
-        run(queue, queue::push);
+        run(r -> {
+            TidefallQueue<Integer> queue = queue(r, chaoticOptions(policy))
+                    .processor(batch -> {
+                        misbehave();
+                        batch.forEach(r.delivered::incrementAndGet);
+                    })
+                    .build();
+            return new Subject(queue, queue::push);
+        });
     }
 
     @ParameterizedTest
     @EnumSource(OverflowPolicy.class)
     void hashMap(OverflowPolicy policy) throws Exception {
-        TidefallHashMap<Integer, Integer> map = hashMap(chaoticOptions(policy))
-                .processor(entries -> {
-                    misbehave();
-                    entries.forEach(entry -> delivered.incrementAndGet(entry.key()));
-                })
-                .build();
-        runOnHashMap(map);
+        run(r -> {
+            TidefallHashMap<Integer, Integer> map = hashMap(r, chaoticOptions(policy))
+                    .processor(entries -> {
+                        misbehave();
+                        entries.forEach(entry -> r.delivered.incrementAndGet(entry.key()));
+                    })
+                    .build();
+            return onHashMap(map);
+        });
     }
 
     @ParameterizedTest
     @EnumSource(OverflowPolicy.class)
     void queueWhoseProcessorIsDeafToTheTimeout(OverflowPolicy policy) throws Exception {
-        TidefallQueue<Integer> queue = queue(chaoticOptions(policy))
-                .processor(batch -> {
-                    misbehave();
-                    deafStall();
-                    batch.forEach(delivered::incrementAndGet);
-                })
-                .build();
-        run(queue, queue::push);
+        run(r -> {
+            TidefallQueue<Integer> queue = queue(r, chaoticOptions(policy))
+                    .processor(batch -> {
+                        misbehave();
+                        deafStall();
+                        batch.forEach(r.delivered::incrementAndGet);
+                    })
+                    .build();
+            return new Subject(queue, queue::push);
+        });
         assertThat(troubles).containsKey("processor deaf past the timeout");
     }
 
     @Test
     void hashMapWhoseProcessorIsDeafToTheTimeout() throws Exception {
-        TidefallHashMap<Integer, Integer> map = hashMap(chaoticOptions(OverflowPolicy.BLOCK))
-                .processor(entries -> {
-                    misbehave();
-                    deafStall();
-                    entries.forEach(entry -> delivered.incrementAndGet(entry.key()));
-                })
-                .build();
-        runOnHashMap(map);
+        run(r -> {
+            TidefallHashMap<Integer, Integer> map = hashMap(r, chaoticOptions(OverflowPolicy.BLOCK))
+                    .processor(entries -> {
+                        misbehave();
+                        deafStall();
+                        entries.forEach(entry -> r.delivered.incrementAndGet(entry.key()));
+                    })
+                    .build();
+            return onHashMap(map);
+        });
         assertThat(troubles).containsKey("processor deaf past the timeout");
     }
 
@@ -218,14 +254,16 @@ class ChaosTest {
             }
             return Integer.compare(b, a);
         };
-        TidefallQueue<Integer> queue = queue(chaoticOptions(OverflowPolicy.BLOCK))
-                .ordering(ordering)
-                .processor(batch -> {
-                    misbehave();
-                    batch.forEach(delivered::incrementAndGet);
-                })
-                .build();
-        run(queue, queue::push);
+        run(r -> {
+            TidefallQueue<Integer> queue = queue(r, chaoticOptions(OverflowPolicy.BLOCK))
+                    .ordering(ordering)
+                    .processor(batch -> {
+                        misbehave();
+                        batch.forEach(r.delivered::incrementAndGet);
+                    })
+                    .build();
+            return new Subject(queue, queue::push);
+        });
         assertThat(troubles).containsKey("ordering threw");
     }
 
@@ -299,28 +337,32 @@ class ChaosTest {
     @ParameterizedTest
     @EnumSource(value = OverflowPolicy.class, names = {"BLOCK", "DROP"})
     void queueWithThrowingListeners(OverflowPolicy policy) throws Exception {
-        TidefallQueue<Integer> queue = queue(chaoticOptions(policy))
-                .listener(throwingListener())
-                .processor(batch -> {
-                    misbehave();
-                    batch.forEach(delivered::incrementAndGet);
-                })
-                .build();
-        run(queue, queue::push);
+        run(r -> {
+            TidefallQueue<Integer> queue = queue(r, chaoticOptions(policy))
+                    .listener(throwingListener())
+                    .processor(batch -> {
+                        misbehave();
+                        batch.forEach(r.delivered::incrementAndGet);
+                    })
+                    .build();
+            return new Subject(queue, queue::push);
+        });
         assertThat(troubles).containsKeys("listener threw a RuntimeException", "listener threw an AssertionError",
                 "listener threw a StackOverflowError");
     }
 
     @Test
     void hashMapWithThrowingListeners() throws Exception {
-        TidefallHashMap<Integer, Integer> map = hashMap(chaoticOptions(OverflowPolicy.BLOCK))
-                .listener(throwingListener())
-                .processor(entries -> {
-                    misbehave();
-                    entries.forEach(entry -> delivered.incrementAndGet(entry.key()));
-                })
-                .build();
-        runOnHashMap(map);
+        run(r -> {
+            TidefallHashMap<Integer, Integer> map = hashMap(r, chaoticOptions(OverflowPolicy.BLOCK))
+                    .listener(throwingListener())
+                    .processor(entries -> {
+                        misbehave();
+                        entries.forEach(entry -> r.delivered.incrementAndGet(entry.key()));
+                    })
+                    .build();
+            return onHashMap(map);
+        });
         assertThat(troubles).containsKeys("listener threw a RuntimeException", "listener threw an AssertionError",
                 "listener threw a StackOverflowError");
     }
@@ -342,32 +384,44 @@ class ChaosTest {
 
     @Test
     void queueWhoseProcessorFailsOftenAndIsRetried() throws Exception {
-        TidefallQueue<Integer> queue = queue(retrying(chaoticOptions(OverflowPolicy.BLOCK)))
-                .processor(batch -> {
-                    failOften();
-                    misbehave();
-                    batch.forEach(delivered::incrementAndGet);
-                })
-                .build();
-        run(queue, queue::push);
-        assertThat(queue.stats(0).retried() + queue.stats(1).retried() + queue.stats(2).retried()).isPositive();
+        run(r -> {
+            TidefallQueue<Integer> queue = queue(r, retrying(chaoticOptions(OverflowPolicy.BLOCK)))
+                    .processor(batch -> {
+                        failOften();
+                        misbehave();
+                        batch.forEach(r.delivered::incrementAndGet);
+                    })
+                    .build();
+            return new Subject(queue, queue::push);
+        });
+        assertThat(retriedChunks).hasPositiveValue();
     }
 
     @Test
     void hashMapWhoseProcessorFailsOftenAndIsRetried() throws Exception {
-        TidefallHashMap<Integer, Integer> map = hashMap(retrying(chaoticOptions(OverflowPolicy.BLOCK)))
-                .processor(entries -> {
-                    failOften();
-                    misbehave();
-                    entries.forEach(entry -> delivered.incrementAndGet(entry.key()));
-                })
-                .build();
-        runOnHashMap(map);
-        assertThat(map.stats(0).retried() + map.stats(1).retried() + map.stats(2).retried()).isPositive();
+        run(r -> {
+            TidefallHashMap<Integer, Integer> map = hashMap(r, retrying(chaoticOptions(OverflowPolicy.BLOCK)))
+                    .processor(entries -> {
+                        failOften();
+                        misbehave();
+                        entries.forEach(entry -> r.delivered.incrementAndGet(entry.key()));
+                    })
+                    .build();
+            return onHashMap(map);
+        });
+        assertThat(retriedChunks).hasPositiveValue();
     }
 
     private interface Write {
         void write(int id);
+    }
+
+    /** A freshly built buffer and how to write element {@code id} to it. */
+    private record Subject(Buffer buffer, Write write) {
+    }
+
+    private interface Build {
+        Subject build(Round round);
     }
 
     /** How long each case writes: the total of {@code tidefall.chaos.duration} shared among the cases, or its own. */
@@ -380,10 +434,32 @@ class ChaosTest {
         return total.toNanos() / CASES;
     }
 
-    private void run(Buffer buffer, Write write) throws Exception {
-        long caseNanos = caseNanos();
+    /**
+     * Runs rounds until the case's time is up: each round builds a buffer, writes to it until the
+     * time is up or its writers have written {@value #MAX_PER_WRITER} elements each (DROP and FAIL
+     * get there fast), closes it and checks every element's fate.
+     */
+    private void run(Build build) throws Exception {
         long started = System.nanoTime();
-        long deadline = started + caseNanos;
+        long deadline = started + caseNanos();
+        do {
+            Round round = new Round();
+            runRound(build.build(round), round, deadline);
+        } while (deadline - System.nanoTime() > TimeUnit.SECONDS.toNanos(1)); // no round of a few writes at the end
+        System.out.printf("chaos case %s: %d round(s) in %.1fs; %d pushed: %d delivered, %d to the failure handler, %d dropped,"
+                        + " %d refused, %d lost; longest close %d ms (budget %d ms); %d exception and %d timeout reports;"
+                        + " %d chunk retries; troubles %s%n",
+                caseName, rounds, (System.nanoTime() - started) / 1e9, pushed, deliveredTotal, failedTotal, droppedTotal,
+                refusedTotal, lostTotal, longestClose.toMillis(), CLOSE_BUDGET.toMillis(), exceptions.get(), timeouts.get(),
+                retriedChunks.get(), troubles);
+        assertThat(deliveredTotal).as("deliveries happened").isPositive();
+        assertThat(troubles).as("the processor's own trouble").containsKey("processor threw");
+    }
+
+    private void runRound(Subject subject, Round round, long deadline) throws Exception {
+        Buffer buffer = subject.buffer();
+        Write write = subject.write();
+        closing.set(false);
         buffer.start();
         AtomicBoolean running = new AtomicBoolean(true);
         List<Future<Integer>> writers = new ArrayList<>();
@@ -395,9 +471,9 @@ class ChaosTest {
                     int id = writer * MAX_PER_WRITER + i;
                     try {
                         write.write(id);
-                        returned.set(id, 1);
+                        round.returned.set(id, 1);
                     } catch (BufferFullException full) {
-                        refused.set(id, 1);
+                        round.refused.set(id, 1);
                     }
                 }
                 return i;
@@ -417,7 +493,7 @@ class ChaosTest {
         });
 
         long written = 0;
-        long waitNanos = caseNanos + TimeUnit.SECONDS.toNanos(60);
+        long waitNanos = Math.max(0, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(60);
         for (Future<Integer> writer : writers) {
             written += writer.get(waitNanos, TimeUnit.NANOSECONDS);
         }
@@ -429,16 +505,17 @@ class ChaosTest {
         Duration closeTook = Duration.ofNanos(System.nanoTime() - closeStarted);
 
         long writes = written;
-        // Writers stop at the deadline, or earlier once each has written MAX_PER_WRITER elements (DROP and FAIL are fast).
-        double writingSeconds = (closeStarted - started) / 1e9;
         // A chunk that was with the processor when its drain timed out settles when the call returns: wait for those.
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertEveryElementHasExactlyOneFate(buffer, writes, writingSeconds, closeTook));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEveryElementHasExactlyOneFate(buffer, round, writes));
         assertThat(closeTook).as("close(%s) took", CLOSE_BUDGET).isLessThanOrEqualTo(CLOSE_BUDGET.plus(CLOSE_SLACK));
-        assertThat(troubles).as("the processor's own trouble").containsKey("processor threw");
+        rounds++;
+        pushed += writes;
+        if (closeTook.compareTo(longestClose) > 0) {
+            longestClose = closeTook;
+        }
     }
 
-    private void assertEveryElementHasExactlyOneFate(Buffer buffer, long written, double seconds, Duration closeTook) {
+    private void assertEveryElementHasExactlyOneFate(Buffer buffer, Round round, long written) {
         long deliveredCount = 0;
         long handledCount = 0;
         long refusedCount = 0;
@@ -451,15 +528,17 @@ class ChaosTest {
         for (int w = 0; w < WRITERS; w++) {
             for (int i = 0; i < MAX_PER_WRITER; i++) {
                 int id = w * MAX_PER_WRITER + i;
-                int outcomes = delivered.get(id) + handled.get(id);
-                if (refused.get(id) == 1) {
+                int delivered = round.delivered.get(id);
+                int handled = round.handled.get(id);
+                int outcomes = delivered + handled;
+                if (round.refused.get(id) == 1) {
                     refusedCount++;
                     if (outcomes != 0 && wrong.size() < 10) {
                         wrong.add(id + " was refused to its writer but reached the processor or handler");
                     }
-                } else if (returned.get(id) == 1) {
+                } else if (round.returned.get(id) == 1) {
                     if (outcomes > 1 && wrong.size() < 10) {
-                        wrong.add(id + " delivered " + delivered.get(id) + " times and handled " + handled.get(id) + " times");
+                        wrong.add(id + " delivered " + delivered + " times and handled " + handled + " times");
                     }
                     if (outcomes == 0) {
                         vanished++;
@@ -467,19 +546,18 @@ class ChaosTest {
                 } else if (outcomes != 0 && wrong.size() < 10) {
                     wrong.add(id + " was never written but reached the processor or handler");
                 }
-                deliveredCount += delivered.get(id);
-                handledCount += handled.get(id);
+                deliveredCount += delivered;
+                handledCount += handled;
             }
         }
-        System.out.printf("chaos %s: %d writes, %d delivered, %d to the failure handler (%d exception and %d timeout reports),"
-                        + " %d dropped, %d refused, %d lost, in %.1fs from start to close; close took %d ms; troubles %s%n",
-                buffer, written, deliveredCount, handledCount, exceptions.get(), timeouts.get(), dropped, refusedCount,
-                vanished - dropped, seconds, closeTook.toMillis(), troubles);
-
-        assertThat(wrong).as("elements with an impossible fate (first 10)").isEmpty();
-        assertThat(vanished).as("accepted elements neither delivered nor handed to the failure handler: only drops may explain them")
-                .isEqualTo(dropped);
+        assertThat(wrong).as("%s: elements with an impossible fate (first 10)", caseName).isEmpty();
+        assertThat(vanished).as("%s: accepted elements neither delivered nor handed to the failure handler: only drops may "
+                + "explain them", caseName).isEqualTo(dropped);
         assertThat(deliveredCount + handledCount + dropped + refusedCount).isEqualTo(written);
-        assertThat(deliveredCount).as("deliveries happened").isPositive();
+        deliveredTotal += deliveredCount;
+        failedTotal += handledCount;
+        droppedTotal += dropped;
+        refusedTotal += refusedCount;
+        lostTotal += vanished - dropped;
     }
 }
