@@ -161,11 +161,17 @@ class CapacityTest {
         // The fresh table has room, so the writer got in without waiting for the slow drain.
         blocked.get(5, TimeUnit.SECONDS);
         queue.push(3);
-        Future<?> blockedAgain = threads.submit(() -> queue.push(4)); // full again, drain still in flight
-        assertThat(blockedAgain).isNotDone();
+        CallOnOwnThread blockedAgain = CallOnOwnThread.start("writer", () -> queue.push(4)); // full again, drain still in flight
+        blockedAgain.awaitWaitingIn(PartitionedBuffer.class, "onFull");
+
+        clock.advance(Duration.ofSeconds(5)); // a tick while the drain is in flight must not swap: no room for the writer
+        assertThat(queue.bufferSize()).as("the full table is still the write table").isEqualTo(2);
+        blockedAgain.awaitWaitingIn(PartitionedBuffer.class, "onFull");
+        assertThat(blockedAgain.isDone()).isFalse();
+        assertThat(processed.all()).isEmpty();
 
         release.countDown();
-        blockedAgain.get(10, TimeUnit.SECONDS);
+        blockedAgain.join();
         queue.close();
         assertThat(processed.all()).containsExactly(0, 1, 2, 3, 4);
     }
