@@ -124,9 +124,9 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      */
     private void leave(int slot) {
         if (!guard.exit(slot)) {
-            throw new IllegalStateException("This write took longer than its partition's drain would wait (the key's "
-                    + "hashCode or equals did not return within processingTimeout), so the drain went ahead without "
-                    + "waiting for it: it may or may not be delivered");
+            throw new IllegalStateException("This write took longer than its partition's drain would wait "
+                    + "(processingTimeout: the key's hashCode or equals hung, or the writing thread was paused that long), "
+                    + "so the drain went ahead without it: it may or may not be delivered");
         }
     }
 

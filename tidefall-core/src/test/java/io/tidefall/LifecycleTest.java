@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -167,7 +166,6 @@ class LifecycleTest {
     }
 
     @Test
-    @Disabled("engine bug: fails now and then, see flushDrainsTheWriteTableEvenWhenTheDrainItWaitedForIsStillLeaving")
     void flushWaitsForTheDrainInFlightFirstThenDrainsEverything() throws Exception {
         TidefallQueue<Integer> queue = queueWithItemOneInASlowDrainAndItemTwoWaiting();
 
@@ -196,8 +194,6 @@ class LifecycleTest {
      * written before it began.
      */
     @Test
-    @Disabled("engine bug: Partition.flush() finds the drain it waited for still in inFlight (drainFinished has not "
-            + "cleared it yet) and returns without swapping, so what was written before the flush stays buffered")
     void flushDrainsTheWriteTableEvenWhenTheDrainItWaitedForIsStillLeaving() throws Exception {
         CountDownLatch inProcessor = new CountDownLatch(1);
         AtomicReference<CallOnOwnThread> flushing = new AtomicReference<>();
