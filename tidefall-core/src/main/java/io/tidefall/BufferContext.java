@@ -1,6 +1,5 @@
 package io.tidefall;
 
-import java.util.Comparator;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -11,7 +10,7 @@ import java.util.function.Supplier;
  *
  * @param name the buffer's name, for messages and events
  * @param processor the user's processor
- * @param ordering sorts each drained table before it is cut into chunks; {@code null} keeps push order
+ * @param arrangement turns each drained table into what the processor receives (push order, or sorted)
  * @param retryPolicy decides which processor failures are retried
  * @param failures where undelivered elements go
  * @param listeners every listener of the buffer, behind one
@@ -25,7 +24,7 @@ import java.util.function.Supplier;
 record BufferContext<E>(
         String name,
         BatchProcessor<E> processor,
-        Comparator<? super E> ordering,
+        Arrangement<E> arrangement,
         RetryPolicy retryPolicy,
         FailureReporter<E> failures,
         Listeners listeners,

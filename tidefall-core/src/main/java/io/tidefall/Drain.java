@@ -3,8 +3,6 @@ package io.tidefall;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -174,9 +172,10 @@ final class Drain<E> implements Runnable {
         }
         Throwable handOver;
         BufferListener.FailureReason reason;
+        List<E> inPushOrder = context.arrangement().elements(drained);
         synchronized (this) {
-            elements = drained; // published: from here on giveUp() can hand them over
-            size = drained.size();
+            elements = inPushOrder; // published: from here on giveUp() can hand them over
+            size = inPushOrder.size();
             handOver = giveUpCause;
             reason = giveUpReason;
             notifyAll();
@@ -196,11 +195,10 @@ final class Drain<E> implements Runnable {
                     BufferListener.FailureReason.SHUTDOWN, false);
             return false;
         }
-        Comparator<? super E> ordering = context.ordering();
-        if (ordering != null && size > 1) {
+        if (context.arrangement().orders() && size > 1) {
             List<E> ordered;
             try {
-                ordered = sorted(drained, ordering);
+                ordered = context.arrangement().ordered(drained);
             } catch (Throwable orderingFailed) {
                 giveUp(orderingFailed, BufferListener.FailureReason.EXCEPTION, false);
                 return false;
@@ -219,14 +217,6 @@ final class Drain<E> implements Runnable {
             enter(Phase.RUNNING);
         }
         return true;
-    }
-
-    /** A sorted copy: a comparator that throws midway leaves the drained table as it was. Stable. */
-    @SuppressWarnings("unchecked")
-    private static <E> List<E> sorted(List<E> drained, Comparator<? super E> ordering) {
-        Object[] array = drained.toArray();
-        Arrays.sort(array, (Comparator<Object>) ordering);
-        return (List<E>) Arrays.asList(array);
     }
 
     /** Offers chunk after chunk until the table is settled, or a retry must wait. */

@@ -2,7 +2,6 @@ package io.tidefall;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -50,7 +49,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     private volatile long capacity;
 
     @SuppressWarnings("unchecked")
-    PartitionedBuffer(BufferBuilder<E, ?> builder, Function<?, ?> partitionKey, Comparator<? super E> ordering,
+    PartitionedBuffer(BufferBuilder<E, ?> builder, Function<?, ?> partitionKey, Arrangement<E> arrangement,
             LongFunction<W> tables) {
         builder.requireProcessor();
         this.name = builder.name;
@@ -64,7 +63,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         this.failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler, listeners,
                 new FailureLog(log, name, builder.partitions));
         Threads threads = new Threads(name, builder.threadFactory);
-        this.context = new BufferContext<>(name, (BatchProcessor<E>) builder.processor, ordering, builder.retryPolicy,
+        this.context = new BufferContext<>(name, (BatchProcessor<E>) builder.processor, arrangement, builder.retryPolicy,
                 failures, listeners,
                 builder.executor != null ? builder.executor : ownedExecutor(threads),
                 builder.scheduler != null ? builder.scheduler : ownedScheduler(threads),

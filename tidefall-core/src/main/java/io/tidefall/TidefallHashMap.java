@@ -31,7 +31,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     private static final AtomicLong VERSIONS = new AtomicLong();
 
     private TidefallHashMap(Builder<K, V> builder) {
-        super(builder, builder.partitionKey, null, MapTable::new);
+        super(builder, builder.partitionKey, Arrangement.pushOrder(), MapTable::new);
     }
 
     public static <K, V> Builder<K, V> builder(String name) {
@@ -108,6 +108,27 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
                 return false;
             }
         }
+    }
+
+    /**
+     * {@link #putNewer(Object, Object, long)} for each entry, all with {@code version}. Null keys
+     * or values are rejected before anything is written.
+     *
+     * @return how many entries were written (the others were stale, or dropped by overflow)
+     */
+    public int putAllNewer(Map<? extends K, ? extends V> entries, long version) {
+        Objects.requireNonNull(entries, "entries must not be null");
+        entries.forEach((key, value) -> {
+            Objects.requireNonNull(key, "entries must not contain a null key");
+            Objects.requireNonNull(value, "entries must not contain a null value (key " + key + ")");
+        });
+        int written = 0;
+        for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
+            if (putNewer(entry.getKey(), entry.getValue(), version)) {
+                written++;
+            }
+        }
+        return written;
     }
 
     /**

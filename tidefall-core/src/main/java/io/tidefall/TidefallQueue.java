@@ -28,8 +28,21 @@ import java.util.function.Function;
  */
 public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> {
 
+    /** Computes each item's sort key on the writer's thread; {@code null}: none. */
+    private final Function<? super T, ? extends Comparable<?>> sortKey;
+
     private TidefallQueue(Builder<T> builder) {
-        super(builder, builder.partitionKey, builder.ordering, expectedSize -> new QueueTable<>());
+        super(builder, builder.partitionKey, arrangementOf(builder), expectedSize -> new QueueTable<>());
+        this.sortKey = builder.sortKey;
+    }
+
+    private static <T> Arrangement<T> arrangementOf(Builder<T> builder) {
+        if (builder.sortKey != null && builder.ordering != null) {
+            throw new IllegalStateException("Buffer '" + builder.name + "' has both a sortKey and an ordering: "
+                    + "choose one (sortKey runs at push, ordering at drain)");
+        }
+        return builder.sortKey != null ? Arrangement.bySortKey()
+                : builder.ordering != null ? Arrangement.by(builder.ordering) : Arrangement.pushOrder();
     }
 
     public static <T> Builder<T> builder(String name) {
@@ -50,31 +63,67 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
      */
     public void push(T item) {
         Objects.requireNonNull(item, "item must not be null");
-        append(partitionFor(item), item);
+        append(partitionFor(item), stored(item));
     }
 
     /** Adds {@code item} to the partition of {@code partitionKey}, overriding the buffer's routing. */
     public void push(T item, Object partitionKey) {
         Objects.requireNonNull(item, "item must not be null");
-        append(partitionForKey(partitionKey), item);
+        append(partitionForKey(partitionKey), stored(item));
     }
 
     /**
-     * Pushes each item in iteration order. Null items are rejected before any item is pushed, so
-     * a rejected call changes nothing. Capacity applies item by item: under FAIL or BLOCK a
-     * {@link BufferFullException} leaves the items before it pushed and the rest not.
+     * Pushes each item in iteration order. Null items are rejected, and sort keys computed, before
+     * any item is pushed, so a rejected call changes nothing. Capacity applies item by item: under
+     * FAIL or BLOCK a {@link BufferFullException} leaves the items before it pushed and the rest not.
      */
     public void pushAll(Collection<? extends T> items) {
-        Objects.requireNonNull(items, "items must not be null");
-        for (T item : items) {
-            Objects.requireNonNull(item, "items must not contain null");
-        }
-        for (T item : items) {
-            append(partitionFor(item), item);
+        for (Object entry : prepared(items)) {
+            @SuppressWarnings("unchecked")
+            T item = entry instanceof Arrangement.Keyed<?> keyed ? (T) keyed.item : (T) entry;
+            append(partitionFor(item), entry);
         }
     }
 
-    private void append(Partition<T, QueueTable<T>> partition, T item) {
+    /**
+     * Pushes every item to the partition of {@code partitionKey}, in iteration order, so that they
+     * stay together and in order whatever the buffer's routing; otherwise as {@link #pushAll(Collection)}.
+     */
+    public void pushAll(Collection<? extends T> items, Object partitionKey) {
+        Partition<T, QueueTable<T>> partition = partitionForKey(partitionKey);
+        for (Object entry : prepared(items)) {
+            append(partition, entry);
+        }
+    }
+
+    /** The items as they are stored (with their sort keys), checked before anything is written. */
+    private Object[] prepared(Collection<? extends T> items) {
+        Objects.requireNonNull(items, "items must not be null");
+        Object[] stored = items.toArray();
+        for (int i = 0; i < stored.length; i++) {
+            Objects.requireNonNull(stored[i], "items must not contain null");
+            @SuppressWarnings("unchecked")
+            T item = (T) stored[i];
+            stored[i] = stored(item);
+        }
+        return stored;
+    }
+
+    /** What the table holds for {@code item}: itself, or, with a sort key, the pair of key and item. */
+    private Object stored(T item) {
+        if (sortKey == null) {
+            return item;
+        }
+        Comparable<?> key = sortKey.apply(item); // on the writer's thread: what it throws, the push throws
+        if (key == null) {
+            throw new NullPointerException("sortKey of buffer '" + name() + "' returned null for " + item);
+        }
+        return new Arrangement.Keyed<>(key, item);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void append(Partition<T, QueueTable<T>> partition, Object stored) {
+        T item = (T) stored; // a Keyed pair for a queue with a sort key: the table never looks inside
         long waitingSince = NOT_WAITING;
         for (;;) {
             int result = partition.table().append(item, capacity());
@@ -98,6 +147,7 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
 
         private Function<? super T, ?> partitionKey;
         private Comparator<? super T> ordering;
+        private Function<? super T, ? extends Comparable<?>> sortKey;
 
         private Builder(String name) {
             super(name);
@@ -106,6 +156,17 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
         /** Routes each item by {@code partitionKey.apply(item)} instead of the item itself. */
         public Builder<T> partitionKey(Function<? super T, ?> partitionKey) {
             this.partitionKey = Objects.requireNonNull(partitionKey, "partitionKey must not be null");
+            return this;
+        }
+
+        /**
+         * Sorts each drained table by a key computed from each item when it is pushed, on the
+         * writer's thread, ties in push order: what the function throws, the push throws, and
+         * nothing of that call is written; the key may capture push-time state. Keys of one table
+         * must be mutually comparable. Not together with {@link #ordering}.
+         */
+        public Builder<T> sortKey(Function<? super T, ? extends Comparable<?>> sortKey) {
+            this.sortKey = Objects.requireNonNull(sortKey, "sortKey must not be null");
             return this;
         }
 
