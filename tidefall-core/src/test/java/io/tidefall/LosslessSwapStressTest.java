@@ -105,6 +105,9 @@ class LosslessSwapStressTest {
         race(queue, writer -> {
             List<Integer> mine = new ArrayList<>(10);
             for (int i = 0; i < PER_WRITER; i++) {
+                if (i == PER_WRITER / 2) {
+                    halfway();
+                }
                 mine.add(writer * PER_WRITER + i);
                 if (mine.size() == 10) {
                     queue.pushAll(mine);
@@ -253,6 +256,9 @@ class LosslessSwapStressTest {
         }
         race(map, writer -> {
             for (int i = 0; i < perWriter; i++) {
+                if (i == perWriter / 2) {
+                    halfway();
+                }
                 int version = order[writer * perWriter + i];
                 startedAt[version] = clock.incrementAndGet();
                 if (map.putNewer(keyOf[version], (long) version, version)) {
@@ -358,6 +364,9 @@ class LosslessSwapStressTest {
     private void raceEach(Buffer buffer, IntConsumer write) throws Exception {
         race(buffer, writer -> {
             for (int i = 0; i < PER_WRITER; i++) {
+                if (i == PER_WRITER / 2) {
+                    halfway();
+                }
                 write.accept(writer * PER_WRITER + i);
                 if ((i & 1023) == 0) {
                     Thread.yield(); // on 2 cores, let ticks, drains and flushes interleave with the writes
@@ -370,8 +379,20 @@ class LosslessSwapStressTest {
         void run(int writer) throws Exception;
     }
 
+    /**
+     * Counted down by the flusher once its first flush has returned: every writer waits for it when
+     * it is halfway, so that a flush races the writes on any machine, however fast they are.
+     */
+    private volatile CountDownLatch firstFlush = new CountDownLatch(1);
+
+    /** Called by each writer loop halfway through its writes. */
+    private void halfway() throws InterruptedException {
+        firstFlush.await(30, TimeUnit.SECONDS);
+    }
+
     private void race(Buffer buffer, WriterLoop loop) throws Exception {
         buffer.start();
+        firstFlush = new CountDownLatch(1);
         CountDownLatch go = new CountDownLatch(1);
         AtomicBoolean writing = new AtomicBoolean(true);
         List<Future<?>> writers = new ArrayList<>();
@@ -388,6 +409,7 @@ class LosslessSwapStressTest {
             while (writing.get()) {
                 buffer.flush();
                 flushes.incrementAndGet();
+                firstFlush.countDown();
             }
             return null;
         });
