@@ -201,7 +201,7 @@ final class Partition<E, W extends WriteTable<E>> {
             return new Arming(this, ++generation, delay, previous);
         }
 
-        /** Whether the timer is armed, or an arming is on its way. Caller holds {@code lock}. */
+        /** Whether no timer is armed (the last arming was refused, or none was asked for). Caller holds {@code lock}. */
         boolean idle() {
             return scheduled == null;
         }

@@ -1,6 +1,8 @@
 package io.tidefall;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.function.Function;
@@ -78,10 +80,14 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
      * FAIL or BLOCK a {@link BufferFullException} leaves the items before it pushed and the rest not.
      */
     public void pushAll(Collection<? extends T> items) {
-        for (Object entry : prepared(items)) {
-            @SuppressWarnings("unchecked")
-            T item = entry instanceof Arrangement.Keyed<?> keyed ? (T) keyed.item : (T) entry;
-            append(partitionFor(item), entry);
+        if (sortKey == null) { // the common case pays what it always did: no copy, no pair
+            for (T item : checked(items)) {
+                append(partitionFor(item), item);
+            }
+            return;
+        }
+        for (Arrangement.Keyed<T> pair : keyed(items)) {
+            append(partitionFor(pair.item), pair);
         }
     }
 
@@ -91,29 +97,41 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
      */
     public void pushAll(Collection<? extends T> items, Object partitionKey) {
         Partition<T, QueueTable<T>> partition = partitionForKey(partitionKey);
-        for (Object entry : prepared(items)) {
-            append(partition, entry);
+        if (sortKey == null) {
+            for (T item : checked(items)) {
+                append(partition, item);
+            }
+            return;
+        }
+        for (Arrangement.Keyed<T> pair : keyed(items)) {
+            append(partition, pair);
         }
     }
 
-    /** The items as they are stored (with their sort keys), checked before anything is written. */
-    private Object[] prepared(Collection<? extends T> items) {
+    /** {@code items}, once every one is known not to be null: a rejected call writes nothing. */
+    private static <T> Collection<? extends T> checked(Collection<? extends T> items) {
         Objects.requireNonNull(items, "items must not be null");
-        Object[] stored = items.toArray();
-        for (int i = 0; i < stored.length; i++) {
-            Objects.requireNonNull(stored[i], "items must not contain null");
-            @SuppressWarnings("unchecked")
-            T item = (T) stored[i];
-            stored[i] = stored(item);
+        for (T item : items) {
+            Objects.requireNonNull(item, "items must not contain null");
         }
-        return stored;
+        return items;
+    }
+
+    /** Every item with its sort key, all computed before any is written: a key that throws writes nothing. */
+    private List<Arrangement.Keyed<T>> keyed(Collection<? extends T> items) {
+        List<Arrangement.Keyed<T>> pairs = new ArrayList<>(checked(items).size());
+        for (T item : items) {
+            pairs.add(keyed(item));
+        }
+        return pairs;
     }
 
     /** What the table holds for {@code item}: itself, or, with a sort key, the pair of key and item. */
     private Object stored(T item) {
-        if (sortKey == null) {
-            return item;
-        }
+        return sortKey == null ? item : keyed(item);
+    }
+
+    private Arrangement.Keyed<T> keyed(T item) {
         Comparable<?> key = sortKey.apply(item); // on the writer's thread: what it throws, the push throws
         if (key == null) {
             throw new NullPointerException("sortKey of buffer '" + name() + "' returned null for " + item);

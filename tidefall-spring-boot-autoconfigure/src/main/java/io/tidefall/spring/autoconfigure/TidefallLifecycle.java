@@ -162,7 +162,9 @@ class TidefallLifecycle implements SmartLifecycle, ApplicationListener<ContextCl
             Thread thread = new Thread(() -> {
                 try {
                     if (close) {
-                        close(buffer, budget);
+                        // What the final drain has not delivered within the budget goes to the failure handler
+                        // (reason SHUTDOWN): every accepted write is accounted for before Spring stops waiting.
+                        buffer.close(budget);
                     } else {
                         buffer.flush();
                     }
@@ -182,15 +184,6 @@ class TidefallLifecycle implements SmartLifecycle, ApplicationListener<ContextCl
     Duration closeBudget() {
         Duration margin = this.shutdownPhase.dividedBy(10);
         return this.shutdownPhase.minus(margin.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : margin);
-    }
-
-    /**
-     * Closes {@code buffer} within {@code budget}: what its final drain has not delivered by then
-     * goes to its failure handler (reason {@code SHUTDOWN}), so every accepted write is accounted
-     * for before Spring stops waiting.
-     */
-    private static void close(Buffer buffer, Duration budget) {
-        buffer.close(budget);
     }
 
     @Override
