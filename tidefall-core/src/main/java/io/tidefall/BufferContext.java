@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a partition and its drains need from their buffer, fixed when the buffer is built and
  * handed down once, so that neither reaches back into the buffer. Immutable; every part is
@@ -53,7 +55,7 @@ record BufferContext<E>(
      * Schedules {@code task}; returns {@code null} when the scheduler refuses (it is shutting down,
      * or it threw: it is user code), so that the caller falls back on what it can do without it.
      */
-    Scheduler.Cancellable schedule(Duration delay, Runnable task) {
+    Scheduler.@Nullable Cancellable schedule(Duration delay, Runnable task) {
         try {
             return scheduler.schedule(delay, task);
         } catch (Throwable refused) {
@@ -66,7 +68,7 @@ record BufferContext<E>(
      * Cancels a timer {@link #schedule} armed ({@code null}: none); whatever the scheduler's code
      * throws is logged, never a reason to stop.
      */
-    void cancelQuietly(Scheduler.Cancellable timer, int partition) {
+    void cancelQuietly(Scheduler.@Nullable Cancellable timer, int partition) {
         if (timer == null) {
             return;
         }

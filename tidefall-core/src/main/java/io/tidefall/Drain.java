@@ -11,6 +11,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One retired table on its way to the processor: seal, order, cut into chunks, offer each chunk
  * until it is delivered or handed to the failure handler. Every element of the table ends in
@@ -87,32 +89,33 @@ final class Drain<E> implements Runnable {
 
     // Guarded by this.
     private Phase phase = Phase.PENDING;
-    private Thread runner;
+    private @Nullable Thread runner;
     private long startNanos;
     /** When the runner started the step it is in now (preparing, or a call): for the timeout. */
     private long stepStartNanos;
-    private List<E> elements;
+    /** {@code null} until the table has been read. */
+    private @Nullable List<E> elements;
     private int size;
     private int nextFrom;
     private final Deque<Chunk> work = new ArrayDeque<>();
-    private Chunk current;
+    private @Nullable Chunk current;
     private long callId;
     private boolean interruptedByWatchdog;
     private boolean overran;
     private int delivered;
     private int failed;
     private long retryingSinceMillis;
-    private Throwable retryCause;
-    private Scheduler.Cancellable resumeTimer;
+    private @Nullable Throwable retryCause;
+    private Scheduler.@Nullable Cancellable resumeTimer;
     /** Set by a closing buffer: no retry pause may end after it ({@code System.nanoTime()}). */
     private long closeDeadlineNanos = NO_DEADLINE;
     /** A giveUp() that came while the table was being read: the runner hands it over once it has it. */
-    private Throwable giveUpCause;
+    private @Nullable Throwable giveUpCause;
     /** Set once the partition has heard that the drain finished (events emitted, partition freed): waiters return then. */
     private boolean reported;
     /** When the drain last became PENDING or READY: how long the executor has had it. */
     private long waitingSinceNanos;
-    private BufferListener.FailureReason giveUpReason;
+    private BufferListener.@Nullable FailureReason giveUpReason;
 
     Drain(BufferContext<E> context, PartitionCounters counters, WriteTable<E> table, BufferOptions options,
             boolean deliver, Consumer<Drain<E>> onFinished) {
@@ -282,7 +285,7 @@ final class Drain<E> implements Runnable {
     }
 
     /** The chunk to offer next, left at the head of {@code work}; {@code null} when none is left. Holds the monitor. */
-    private Chunk nextChunk() {
+    private @Nullable Chunk nextChunk() {
         if (work.isEmpty() && nextFrom < size) {
             int to = batchSize.isTable() ? size : (int) Math.min(size, (long) nextFrom + batchSize.size());
             work.addFirst(new Chunk(nextFrom, to));
@@ -296,7 +299,7 @@ final class Drain<E> implements Runnable {
      * later, split, or handed to the failure handler. {@code false} when the drain was given up
      * meanwhile.
      */
-    private boolean offer(Chunk chunk, Scheduler.Cancellable watchdog) {
+    private boolean offer(Chunk chunk, Scheduler.@Nullable Cancellable watchdog) {
         Throwable failure = call(batchOf(chunk));
         context.cancelQuietly(watchdog, partition);
         boolean late;
@@ -331,7 +334,7 @@ final class Drain<E> implements Runnable {
         return true;
     }
 
-    private Throwable call(List<E> batch) {
+    private @Nullable Throwable call(List<E> batch) {
         BufferListener listeners = context.listeners();
         listeners.processingCallStarting(context.name(), partition, BufferListener.Callee.PROCESSOR);
         try {
@@ -773,7 +776,7 @@ final class Drain<E> implements Runnable {
         return retryingSinceMillis;
     }
 
-    synchronized Throwable retryCause() {
+    synchronized @Nullable Throwable retryCause() {
         return retryCause;
     }
 

@@ -6,6 +6,8 @@ import io.tidefall.PartitionTimer.Arming;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One lane of a buffer: owns its tables (allocate, swap, hand off to a drain), its timers and its
  * counters, and knows nothing about the tables' shape.
@@ -51,7 +53,7 @@ final class Partition<E, W extends WriteTable<E>> {
     private final PartitionTimer checkTimer;
 
     // Guarded by lock.
-    private Drain<E> inFlight;
+    private @Nullable Drain<E> inFlight;
     private boolean running;
     private boolean stopped;
 
@@ -192,7 +194,7 @@ final class Partition<E, W extends WriteTable<E>> {
     }
 
     /** Hands a drain that a swap made to the executor; called without {@code lock}. */
-    private void submit(Drain<E> drain) {
+    private void submit(@Nullable Drain<E> drain) {
         if (drain != null) {
             context.submit(drain, index);
         }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What one partition's drains and writers have done, counted for {@link PartitionStats} and told
  * to listeners (and, for abandoned writes, the log) as it happens. The partition owns it and hands
@@ -23,8 +25,8 @@ final class PartitionCounters {
     private final AtomicLong drains = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong abandoned = new AtomicLong();
-    private volatile Instant lastDrainAt;
-    private volatile Duration lastDrainDuration;
+    private volatile @Nullable Instant lastDrainAt;
+    private volatile @Nullable Duration lastDrainDuration;
 
     PartitionCounters(BufferContext<?> context, int partition) {
         this.context = context;
@@ -88,7 +90,7 @@ final class PartitionCounters {
     }
 
     /** These counters, with what the partition knows of its table and its drain in flight. */
-    PartitionStats stats(long size, boolean draining, boolean stuck, long retryingSinceMillis, Throwable retryCause) {
+    PartitionStats stats(long size, boolean draining, boolean stuck, long retryingSinceMillis, @Nullable Throwable retryCause) {
         return new PartitionStats(partition, size, draining, stuck, delivered.get(), failed.get(), dropped.get(),
                 drains.get(), lastDrainAt, lastDrainDuration,
                 retryingSinceMillis == 0 ? null : Instant.ofEpochMilli(retryingSinceMillis), retryCause,

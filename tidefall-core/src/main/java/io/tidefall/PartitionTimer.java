@@ -2,6 +2,8 @@ package io.tidefall;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One of a partition's two timers (its tick, its drain check): whether and when it fires is
  * decided under the partition's lock, and the scheduler (user code, which may block or throw) is
@@ -23,7 +25,7 @@ final class PartitionTimer {
 
     // Guarded by lock.
     private long generation;
-    private Scheduler.Cancellable scheduled;
+    private Scheduler.@Nullable Cancellable scheduled;
 
     /**
      * @param lock the partition's lock, under which {@link #plan} and {@link #idle} are called
@@ -37,7 +39,7 @@ final class PartitionTimer {
     }
 
     /** Forgets the current arming and plans a new one ({@code delay} null: none). Caller holds {@code lock}. */
-    Arming plan(Duration delay) {
+    Arming plan(@Nullable Duration delay) {
         Scheduler.Cancellable previous = scheduled;
         scheduled = null;
         return new Arming(++generation, delay, previous);
@@ -49,7 +51,7 @@ final class PartitionTimer {
     }
 
     /** Carries out {@code arming}, if there is one; called without the lock. */
-    static void perform(Arming arming) {
+    static void perform(@Nullable Arming arming) {
         if (arming != null) {
             arming.perform();
         }
@@ -58,10 +60,10 @@ final class PartitionTimer {
     /** A timer decision to carry out without the lock. */
     final class Arming {
         private final long generation;
-        private final Duration delay;
-        private final Scheduler.Cancellable previous;
+        private final @Nullable Duration delay;
+        private final Scheduler.@Nullable Cancellable previous;
 
-        private Arming(long generation, Duration delay, Scheduler.Cancellable previous) {
+        private Arming(long generation, @Nullable Duration delay, Scheduler.@Nullable Cancellable previous) {
             this.generation = generation;
             this.delay = delay;
             this.previous = previous;
@@ -74,7 +76,7 @@ final class PartitionTimer {
             }
             // Refused (the application is shutting down its scheduler): nothing is armed. The next drain,
             // flush or full writer re-arms it; close() drains what is left in any case.
-            Scheduler.Cancellable armed = context.schedule(delay, task);
+            Scheduler.@Nullable Cancellable armed = context.schedule(delay, task);
             boolean current;
             synchronized (lock) {
                 current = PartitionTimer.this.generation == generation;

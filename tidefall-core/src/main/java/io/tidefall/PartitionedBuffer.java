@@ -14,6 +14,8 @@ import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The engine shared by every buffer type: partitions, routing, options, lifecycle. A buffer type
  * adds its write methods and supplies its table; it never touches swaps, drains or timers.
@@ -31,7 +33,8 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     private enum State { NEW, RUNNING, CLOSED }
 
     private final String name;
-    private final Function<? super Object, ?> partitionKey;
+    /** {@code null}: each element (a queue's item, a map's key) is its own routing key. */
+    private final @Nullable Function<? super Object, ?> partitionKey;
     private final Partition<E, W>[] partitions;
     private final BufferContext<E> context;
     private final List<Runnable> ownedResources = new ArrayList<>();
@@ -48,9 +51,9 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     private volatile long capacity;
 
     @SuppressWarnings("unchecked")
-    PartitionedBuffer(BufferBuilder<E, ?> builder, Function<?, ?> partitionKey, Arrangement<E> arrangement,
+    PartitionedBuffer(BufferBuilder<E, ?> builder, @Nullable Function<?, ?> partitionKey, Arrangement<E> arrangement,
             LongFunction<W> tables) {
-        builder.requireProcessor();
+        BatchProcessor<? super E> processor = builder.requireProcessor();
         this.name = builder.name;
         this.partitionKey = (Function<? super Object, ?>) partitionKey;
         this.options = builder.options;
@@ -62,7 +65,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         FailureReporter<E> failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler,
                 listeners, new FailureLog(log, name, builder.partitions));
         Threads threads = new Threads(name, builder.threadFactory);
-        this.context = new BufferContext<>(name, (BatchProcessor<E>) builder.processor, arrangement, builder.retryPolicy,
+        this.context = new BufferContext<>(name, (BatchProcessor<E>) processor, arrangement, builder.retryPolicy,
                 failures, listeners,
                 builder.executor != null ? builder.executor : ownedExecutor(threads),
                 builder.scheduler != null ? builder.scheduler : ownedScheduler(threads),
