@@ -44,6 +44,11 @@ import org.jspecify.annotations.Nullable;
  * one drain in flight, so at most one call per partition: a call that overruns its timeout is
  * interrupted, but nothing else is offered until it returns. A chunk that fails is retried (same
  * elements, same order) before anything after it, so queue order holds.
+ *
+ * <p><b>Reports.</b> What a drain settles it counts in its partition's {@link PartitionCounters},
+ * which tell listeners; what it cannot deliver goes to the {@link FailureReporter}. It knows its
+ * partition only as the callback it was made with, {@code onFinished}, called once, after
+ * {@code drainCompleted} went out, by whichever thread finished the drain.
  */
 final class Drain<E> implements Runnable {
 
