@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * One retired table on its way to the processor: seal, order, cut into chunks, offer each chunk
@@ -69,7 +70,11 @@ final class Drain<E> implements Runnable {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final BufferContext<E> context;
-    private final Partition<E, ?> partition;
+    /** Where this drain reports what it settles; {@code partition} is the index they count. */
+    private final PartitionCounters counters;
+    private final int partition;
+    /** Told once, after the drain finished and its {@code drainCompleted} went out: frees the partition. */
+    private final Consumer<Drain<E>> onFinished;
     private final WriteTable<E> table;
     private final BatchSize batchSize;
     private final long timeoutNanos;
@@ -109,10 +114,12 @@ final class Drain<E> implements Runnable {
     private long waitingSinceNanos;
     private BufferListener.FailureReason giveUpReason;
 
-    Drain(BufferContext<E> context, Partition<E, ?> partition, WriteTable<E> table, BufferOptions options,
-            boolean deliver) {
+    Drain(BufferContext<E> context, PartitionCounters counters, WriteTable<E> table, BufferOptions options,
+            boolean deliver, Consumer<Drain<E>> onFinished) {
         this.context = context;
-        this.partition = partition;
+        this.counters = counters;
+        this.partition = counters.partition();
+        this.onFinished = onFinished;
         this.table = table;
         this.batchSize = options.processingBatchSize();
         this.timeoutNanos = options.processingTimeout().toNanos();
@@ -168,7 +175,7 @@ final class Drain<E> implements Runnable {
         List<E> drained = table.drain();
         long abandoned = table.abandoned();
         if (abandoned > 0) {
-            partition.writesAbandoned(abandoned);
+            counters.writesAbandoned(abandoned);
         }
         Throwable handOver;
         BufferListener.FailureReason reason;
@@ -181,7 +188,7 @@ final class Drain<E> implements Runnable {
             notifyAll();
         }
         if (handOver != null && !drained.isEmpty()) {
-            partition.drainStarted(size);
+            counters.drainStarted(size);
             giveUp(handOver, reason, false);
             return false;
         }
@@ -189,7 +196,7 @@ final class Drain<E> implements Runnable {
             complete();
             return false;
         }
-        partition.drainStarted(size);
+        counters.drainStarted(size);
         if (!deliver) {
             giveUp(new IllegalStateException("a processor call of this partition never returned"),
                     BufferListener.FailureReason.SHUTDOWN, false);
@@ -250,7 +257,7 @@ final class Drain<E> implements Runnable {
             Scheduler.Cancellable watchdog = context.schedule(Duration.ofNanos(timeoutNanos), () -> callTimedOut(id));
             synchronized (this) {
                 if (phase == Phase.FINISHED) {
-                    cancelQuietly(watchdog);
+                    context.cancelQuietly(watchdog, partition);
                     return;
                 }
                 long now = System.nanoTime();
@@ -291,7 +298,7 @@ final class Drain<E> implements Runnable {
      */
     private boolean offer(Chunk chunk, Scheduler.Cancellable watchdog) {
         Throwable failure = call(batchOf(chunk));
-        cancelQuietly(watchdog);
+        context.cancelQuietly(watchdog, partition);
         boolean late;
         boolean tookTooLong;
         synchronized (this) {
@@ -312,7 +319,7 @@ final class Drain<E> implements Runnable {
             if (failure == null) {
                 context.log().log(System.Logger.Level.WARNING, "Buffer ''{0}'' partition {1}: a processor call "
                         + "returned normally after the close budget had handed its {2} element(s) to the failure "
-                        + "handler; they went both ways", context.name(), partition.index(), chunk.size());
+                        + "handler; they went both ways", context.name(), partition, chunk.size());
             }
             return false;
         }
@@ -326,14 +333,14 @@ final class Drain<E> implements Runnable {
 
     private Throwable call(List<E> batch) {
         BufferListener listeners = context.listeners();
-        listeners.processingCallStarting(context.name(), partition.index(), BufferListener.Callee.PROCESSOR);
+        listeners.processingCallStarting(context.name(), partition, BufferListener.Callee.PROCESSOR);
         try {
             context.processor().process(batch);
             return null;
         } catch (Throwable failure) {
             return failure;
         } finally {
-            listeners.processingCallEnded(context.name(), partition.index(), BufferListener.Callee.PROCESSOR);
+            listeners.processingCallEnded(context.name(), partition, BufferListener.Callee.PROCESSOR);
         }
     }
 
@@ -376,7 +383,7 @@ final class Drain<E> implements Runnable {
                 }
             }
             if (inTime && beforeClose) {
-                partition.retrying(chunk.size(), chunk.attempts, cause, Duration.ofNanos(pause));
+                counters.retrying(chunk.size(), chunk.attempts, cause, Duration.ofNanos(pause));
                 return;
             }
             if (!beforeClose) {
@@ -415,7 +422,7 @@ final class Drain<E> implements Runnable {
             retryCause = null;
         }
         settled(0, chunk.size());
-        context.failures().report(partition.index(), lost, cause, reason);
+        context.failures().report(partition, lost, cause, reason);
     }
 
     private void settled(int deliveredNow, int failedNow) {
@@ -427,7 +434,7 @@ final class Drain<E> implements Runnable {
                 retryCause = null;
             }
         }
-        partition.settled(deliveredNow, failedNow);
+        counters.settled(deliveredNow, failedNow);
     }
 
     // ---- timers ----------------------------------------------------------------------------
@@ -457,7 +464,7 @@ final class Drain<E> implements Runnable {
                 return;
             }
         }
-        cancelQuietly(timer); // taken over meanwhile
+        context.cancelQuietly(timer, partition); // taken over meanwhile
     }
 
     /** Ends a retry pause: the drain goes back to the executor. */
@@ -470,7 +477,7 @@ final class Drain<E> implements Runnable {
             waitingSinceNanos = System.nanoTime();
             enter(Phase.READY);
         }
-        context.submit(this, partition.index());
+        context.submit(this, partition);
     }
 
     // ---- ending -----------------------------------------------------------------------------
@@ -514,14 +521,14 @@ final class Drain<E> implements Runnable {
             run(); // reads the table and, finding giveUpCause, hands it over
             return false;
         }
-        cancelQuietly(timer);
+        context.cancelQuietly(timer, partition);
         if (elements == null) { // the runner's own code failed before it could read the table
             context.log().log(System.Logger.Level.ERROR, "Buffer ''{0}'' partition {1}: a drain failed before "
                     + "its table could be read ({2}); its elements are unaccounted for", context.name(),
-                    partition.index(), cause);
+                    partition, cause);
         } else if (!rest.isEmpty()) {
-            partition.settled(0, rest.size());
-            context.failures().report(partition.index(), rest, cause, reason);
+            counters.settled(0, rest.size());
+            context.failures().report(partition, rest, cause, reason);
         }
         finished();
         return calling;
@@ -577,24 +584,14 @@ final class Drain<E> implements Runnable {
             anyOverran = overran;
         }
         try {
-            partition.drainFinished(this, total, lost, anyOverran, Duration.ofNanos(System.nanoTime() - startNanos));
+            // Listeners first, then the partition is freed: one partition's events never interleave.
+            counters.drainCompleted(total, lost, anyOverran, Duration.ofNanos(System.nanoTime() - startNanos));
+            onFinished.accept(this);
         } finally {
             synchronized (this) {
                 reported = true;
                 notifyAll();
             }
-        }
-    }
-
-    /** Cancels a timer of the scheduler's; whatever that user code throws is no reason to stop. */
-    private void cancelQuietly(Scheduler.Cancellable timer) {
-        if (timer == null) {
-            return;
-        }
-        try {
-            timer.cancel();
-        } catch (Throwable ignored) {
-            context.log().log(System.Logger.Level.DEBUG, "Buffer ''{0}'': cancelling a timer threw {1}", context.name(), ignored);
         }
     }
 
@@ -606,7 +603,7 @@ final class Drain<E> implements Runnable {
 
     private TimeoutException timeoutException(Throwable processorFailure) {
         TimeoutException timedOut = new TimeoutException("A processor call of buffer '" + context.name()
-                + "' partition " + partition.index() + " ran past processingTimeout "
+                + "' partition " + partition + " ran past processingTimeout "
                 + Duration.ofNanos(timeoutNanos) + " and then failed");
         timedOut.initCause(processorFailure);
         return timedOut;
@@ -712,7 +709,7 @@ final class Drain<E> implements Runnable {
                         Chunk next = work.peekFirst();
                         long pauseLeft = next == null ? 0 : next.notBeforeNanos - now;
                         if (pauseLeft <= 0) {
-                            cancelQuietly(resumeTimer); // the scheduler's code, under this monitor: it only cancels
+                            context.cancelQuietly(resumeTimer, partition); // the scheduler's code, under this monitor: it only cancels
                             resumeTimer = null;
                             enter(Phase.READY);
                             takeOver = true;

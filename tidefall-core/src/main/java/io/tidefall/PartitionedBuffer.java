@@ -34,7 +34,6 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     private final Function<? super Object, ?> partitionKey;
     private final Partition<E, W>[] partitions;
     private final BufferContext<E> context;
-    private final FailureReporter<E> failures;
     private final List<Runnable> ownedResources = new ArrayList<>();
     private final Listeners listeners;
 
@@ -60,8 +59,8 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         this.listeners = new Listeners(log);
         builder.listeners.forEach(listeners::add);
         // A failure handler or processor of a supertype only reads the elements, so it can take a List<E>.
-        this.failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler, listeners,
-                new FailureLog(log, name, builder.partitions));
+        FailureReporter<E> failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler,
+                listeners, new FailureLog(log, name, builder.partitions));
         Threads threads = new Threads(name, builder.threadFactory);
         this.context = new BufferContext<>(name, (BatchProcessor<E>) builder.processor, arrangement, builder.retryPolicy,
                 failures, listeners,
@@ -111,11 +110,6 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         return capacity;
     }
 
-    /** A write filled its partition's table: the partition drains at once instead of at its tick. */
-    final void filled(Partition<E, W> partition) {
-        partition.requestDrain();
-    }
-
     /** What {@link #onFull} returns when the write was dropped. */
     static final long DROPPED = Long.MIN_VALUE;
     /** What a writer passes to {@link #onFull} the first time: it has not waited yet. */
@@ -136,7 +130,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         }
         switch (now.overflow()) {
             case DROP -> {
-                partition.countDropped(1, "overflow");
+                partition.dropped(1, "overflow");
                 return DROPPED;
             }
             case FAIL -> throw full(partition, "is full (capacity " + capacityNow + ", overflow FAIL)");
@@ -305,7 +299,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
                         + "the budget {1} (its failure handler does not return?); close() returns without it", name, budget);
             }
         }
-        failures.close();
+        context.failures().close();
         ownedResources.forEach(Runnable::run);
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -57,7 +57,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
                 return;
             }
             if (result == WriteTable.FILLED) {
-                filled(partition);
+                partition.requestDrain(); // the table is full: drain it now, not at the tick
                 return;
             }
             if (result == WriteTable.SEALED) {
@@ -96,7 +96,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
         for (;;) {
             int result = partition.table().putNewer(key, value, version, capacity());
             if (result == WriteTable.FILLED) {
-                filled(partition);
+                partition.requestDrain(); // the table is full: drain it now, not at the tick
                 return true;
             }
             if (result >= WriteTable.UNCHANGED) {

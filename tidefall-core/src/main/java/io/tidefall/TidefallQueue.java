@@ -149,7 +149,7 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
                 return;
             }
             if (result == WriteTable.FILLED) {
-                filled(partition);
+                partition.requestDrain(); // the table is full: drain it now, not at the tick
                 return;
             }
             if (result == WriteTable.SEALED) {
