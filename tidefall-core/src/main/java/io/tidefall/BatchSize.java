@@ -2,6 +2,8 @@ package io.tidefall;
 
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a retired table is handed to the processor: in consecutive chunks of at most
  * {@link #size()} elements, or {@linkplain #TABLE whole}, as one list.
@@ -40,7 +42,7 @@ public final class BatchSize {
      *
      * @throws InvalidOptionException naming the text when it is neither
      */
-    public static BatchSize parse(String text) {
+    public static BatchSize parse(@Nullable String text) {
         if (text == null) {
             throw invalid(null);
         }
@@ -61,7 +63,7 @@ public final class BatchSize {
     }
 
     /** The rejection of {@code value} as a batch size. */
-    static InvalidOptionException invalid(Object value) {
+    static InvalidOptionException invalid(@Nullable Object value) {
         return new InvalidOptionException("processingBatchSize", REQUIREMENT, value);
     }
 

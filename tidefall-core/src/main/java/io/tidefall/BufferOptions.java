@@ -2,6 +2,8 @@ package io.tidefall;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The options of a buffer that can change while it runs. Immutable: every wither returns a
  * validated copy, so an invalid value is rejected where it is written, with a message naming the
@@ -30,9 +32,9 @@ public record BufferOptions(
         Duration processingInterval,
         Duration processingTimeout,
         BatchSize processingBatchSize,
-        Long drainThreshold,
+        @Nullable Long drainThreshold,
         Duration drainCheckInterval,
-        Long capacity,
+        @Nullable Long capacity,
         OverflowPolicy overflow,
         Duration maxBlock,
         int processingRetries,
@@ -130,7 +132,7 @@ public record BufferOptions(
         return withDrainThreshold((Long) null);
     }
 
-    private BufferOptions withDrainThreshold(Long threshold) {
+    private BufferOptions withDrainThreshold(@Nullable Long threshold) {
         return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, threshold, drainCheckInterval,
                 capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
     }
@@ -148,7 +150,7 @@ public record BufferOptions(
         return withCapacity((Long) null);
     }
 
-    private BufferOptions withCapacity(Long capacity) {
+    private BufferOptions withCapacity(@Nullable Long capacity) {
         return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
                 drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
     }

@@ -1,5 +1,7 @@
 package io.tidefall;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An option value that cannot be used. Carries the option's name, what it requires and the value,
  * so that a caller which knows the value under another name (a configuration property, a request
@@ -18,7 +20,7 @@ public class InvalidOptionException extends IllegalArgumentException {
 
     private final String option;
     private final String requirement;
-    private final transient Object value;
+    private final transient @Nullable Object value;
 
     /**
      * @param option the option as {@link BufferOptions} names it, such as {@code processingInterval}
@@ -26,7 +28,7 @@ public class InvalidOptionException extends IllegalArgumentException {
      *     {@code "must be a positive duration"}
      * @param value the rejected value, or {@code null} when there was none
      */
-    public InvalidOptionException(String option, String requirement, Object value) {
+    public InvalidOptionException(String option, String requirement, @Nullable Object value) {
         super(option + " " + requirement + ", but was " + show(value));
         this.option = option;
         this.requirement = requirement;
@@ -44,7 +46,7 @@ public class InvalidOptionException extends IllegalArgumentException {
     }
 
     /** The rejected value, or {@code null} when there was none. */
-    public Object value() {
+    public @Nullable Object value() {
         return this.value;
     }
 
@@ -52,7 +54,7 @@ public class InvalidOptionException extends IllegalArgumentException {
      * A value as messages show it: text in quotes ({@code '-5s'}), shortened to its first 64
      * characters and its length when longer; anything else as {@link String#valueOf(Object)}.
      */
-    public static String show(Object value) {
+    public static String show(@Nullable Object value) {
         if (!(value instanceof CharSequence)) {
             return String.valueOf(value);
         }

@@ -2,6 +2,8 @@ package io.tidefall;
 
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a write does when its partition's write table holds {@link BufferOptions#capacity()}
  * elements. In every case the partition is asked to drain at once, without waiting for its tick.
@@ -27,7 +29,7 @@ public enum OverflowPolicy {
      *
      * @throws InvalidOptionException naming the text when it is none of them
      */
-    public static OverflowPolicy parse(String text) {
+    public static OverflowPolicy parse(@Nullable String text) {
         if (text != null) {
             String canonical = text.trim().toUpperCase(Locale.ROOT);
             for (OverflowPolicy policy : values()) {
@@ -40,7 +42,7 @@ public enum OverflowPolicy {
     }
 
     /** The rejection of {@code value} as an overflow policy. */
-    static InvalidOptionException invalid(Object value) {
+    static InvalidOptionException invalid(@Nullable Object value) {
         return new InvalidOptionException("overflow", REQUIREMENT, value);
     }
 }
