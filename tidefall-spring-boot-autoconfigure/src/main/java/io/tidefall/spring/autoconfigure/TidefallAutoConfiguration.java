@@ -1,7 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
 import java.time.Duration;
-import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -77,10 +76,9 @@ public final class TidefallAutoConfiguration {
     }
 
     @Bean
-    TidefallProcessors tidefallProcessors(ConfigurableListableBeanFactory beanFactory, Environment environment,
-            TidefallProperties properties, TidefallBufferFactory factory, TidefallBuffers buffers) {
-        List<BufferDefinition> definitions = BufferDefinition.resolveAll(properties, environment::getProperty);
-        return new TidefallProcessors(beanFactory, definitions, factory, buffers);
+    TidefallProcessors tidefallProcessors(ConfigurableListableBeanFactory beanFactory, BufferDefinitions definitions,
+            TidefallBufferFactory factory, TidefallBuffers buffers) {
+        return new TidefallProcessors(beanFactory, definitions.all(), factory, buffers);
     }
 
     /**

@@ -103,7 +103,7 @@ class TidefallBufferFactory implements DisposableBean {
     /** Builds the buffer bean of {@code definition}; it is started later, by the lifecycle. */
     synchronized Buffer create(BufferDefinition definition) {
         DeferredProcessor processor = processor(definition.name());
-        BufferBuilder<?, ?> builder = (definition.type() == BufferDefinition.Type.HASH_MAP)
+        BufferBuilder<?, ?> builder = (definition.type() == BufferType.HASH_MAP)
                 ? TidefallHashMap.builder(definition.name()) : TidefallQueue.builder(definition.name());
         builder.processor(processor).options(definition.options()).scheduler(ticks());
         BatchFailureHandler<Object> failureHandler = failureHandler(definition);
