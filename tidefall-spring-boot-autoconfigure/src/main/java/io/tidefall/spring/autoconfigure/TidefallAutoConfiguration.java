@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
@@ -45,6 +46,7 @@ import io.tidefall.spring.retry.DataAccessRetryPolicy;
 @Conditional(OnTidefallEnabledCondition.class)
 @EnableConfigurationProperties(TidefallProperties.class)
 @Import(TidefallBufferRegistrar.class)
+@ImportRuntimeHints(TidefallRuntimeHints.class)
 public final class TidefallAutoConfiguration {
 
     /** Spring Boot's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
