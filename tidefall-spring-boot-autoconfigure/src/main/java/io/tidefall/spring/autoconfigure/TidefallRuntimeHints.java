@@ -17,10 +17,10 @@ import io.tidefall.OverflowPolicy;
  * <li>{@link TidefallProperties} with its nested classes, which {@link TidefallBufferRegistrar}
  * binds itself, at run time, before the properties bean exists;
  * <li>the enums those properties bind ({@link BufferType}, {@link OverflowPolicy}), whose
- * constants Spring Boot's enum conversion looks up;
- * <li>{@link TidefallConfigurationFailureAnalyzer}, which Spring Boot creates from
- * {@code META-INF/spring.factories} by its constructor.
+ * constants Spring Boot's enum conversion looks up.
  * </ul>
+ * {@link TidefallConfigurationFailureAnalyzer} needs nothing here: Spring's AOT processing
+ * registers every failure analyzer listed in {@code META-INF/spring.factories}.
  */
 class TidefallRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -30,7 +30,5 @@ class TidefallRuntimeHints implements RuntimeHintsRegistrar {
         for (Class<?> type : new Class<?>[] { BufferType.class, OverflowPolicy.class }) {
             hints.reflection().registerType(type, MemberCategory.INVOKE_PUBLIC_METHODS);
         }
-        hints.reflection().registerType(TidefallConfigurationFailureAnalyzer.class,
-                MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);
     }
 }

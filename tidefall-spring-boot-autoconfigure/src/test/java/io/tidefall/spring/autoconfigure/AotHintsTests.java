@@ -20,10 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What Spring's ahead-of-time processing needs from the starter: {@code @TidefallProcessor}
- * methods registered for reflective invocation, the properties the registrar binds at run time,
- * the enums they bind and the failure analyzer registered for reflection by
- * {@link TidefallRuntimeHints}, and a bean registrar that generated code in the application's
- * package can create. {@code .ci/run} also starts the sample app from its AOT code.
+ * methods registered for reflective invocation; the properties the registrar binds at run time,
+ * and the enums they bind, registered by {@link TidefallRuntimeHints}; and a bean registrar that
+ * generated code in the application's package can create. {@code .ci/run} also starts the sample app from its AOT code.
  */
 class AotHintsTests {
 
@@ -66,13 +65,11 @@ class AotHintsTests {
     }
 
     @Test
-    void theBoundEnumsAndTheFailureAnalyzerAreRegistered() throws NoSuchMethodException {
+    void theBoundEnumsAreRegistered() {
         RuntimeHints hints = starterHints();
         ReflectionHintsPredicates reflection = RuntimeHintsPredicates.reflection();
         assertThat(reflection.onMethodInvocation(BufferType.class, "values")).accepts(hints);
         assertThat(reflection.onMethodInvocation(OverflowPolicy.class, "values")).accepts(hints);
-        assertThat(reflection.onConstructorInvocation(TidefallConfigurationFailureAnalyzer.class.getDeclaredConstructor()))
-                .accepts(hints);
     }
 
     private static RuntimeHints starterHints() {
