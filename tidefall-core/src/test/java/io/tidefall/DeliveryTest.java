@@ -119,8 +119,8 @@ class DeliveryTest {
 
     @Test
     void pastItsDeliveryTimeoutAChunkGoesToTheFailureHandlerWithTheLastFailure() {
-        TidefallQueue<Integer> queue = queue(fastRetries().withDeliveryTimeout(Duration.ofMillis(300)))
-                .processor(database).build();
+        TidefallQueue<Integer> queue = queue(fastRetries().withDeliveryTimeout(Duration.ofMillis(300))
+                .withProcessingInterval(Duration.ofMillis(20))).processor(database).build();
         queue.start();
         queue.pushAll(List.of(1, 2, 3));
 
