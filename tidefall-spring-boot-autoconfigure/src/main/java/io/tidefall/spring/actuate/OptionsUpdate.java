@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.tidefall.BufferOptions;
 import io.tidefall.InvalidOptionException;
-import io.tidefall.spring.autoconfigure.BufferOption;
+import io.tidefall.spring.BufferOption;
 
 /**
  * A partial change of a buffer's options, as written to the endpoint: every field is optional text,

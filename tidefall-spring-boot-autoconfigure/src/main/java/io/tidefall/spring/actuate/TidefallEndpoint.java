@@ -27,8 +27,8 @@ import io.tidefall.InvalidOptionException;
 import io.tidefall.PartitionStats;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
+import io.tidefall.spring.BufferOption;
 import io.tidefall.spring.TidefallBuffers;
-import io.tidefall.spring.autoconfigure.BufferOption;
 import io.tidefall.spring.deadletter.DeadLetters;
 import io.tidefall.spring.deadletter.ReplayResult;
 

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.tidefall.BufferOptions;
 import io.tidefall.InvalidOptionException;
+import io.tidefall.spring.BufferOption;
 import io.tidefall.spring.autoconfigure.TidefallProperties.BufferProperties;
 import io.tidefall.spring.autoconfigure.TidefallProperties.Options;
 
@@ -159,7 +160,7 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
         /** {@code options} with {@code option} as configured, or as they are when it is not. */
         BufferOptions apply(BufferOptions options, BufferOption option) {
             String key = option.property();
-            Object value = pick(key, option::configured, option.read(options) instanceof Enum<?>);
+            Object value = pick(key, level -> level.option(option), option.read(options) instanceof Enum<?>);
             if (value == null) {
                 return options;
             }

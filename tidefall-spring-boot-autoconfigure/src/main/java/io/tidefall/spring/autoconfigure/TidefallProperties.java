@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import io.tidefall.OverflowPolicy;
+import io.tidefall.spring.BufferOption;
 
 /**
  * Configuration of Tidefall buffers: {@code tidefall.defaults.*} applies to every buffer that does
@@ -184,6 +185,28 @@ public class TidefallProperties {
          * set; else they are logged and counted.
          */
         private @Nullable String failureHandler;
+
+        /**
+         * The runtime option as bound: in the type {@link BufferOption#apply} takes, or as text
+         * for {@link BufferOption#parse} (the batch size); {@code null} when unset. A switch over
+         * every constant, so that a new option does not compile until it has its property.
+         */
+        @Nullable Object option(BufferOption option) {
+            return switch (option) {
+                case PROCESSING_INTERVAL -> this.processingInterval;
+                case PROCESSING_TIMEOUT -> this.processingTimeout;
+                case PROCESSING_BATCH_SIZE -> this.processingBatchSize;
+                case DRAIN_THRESHOLD -> this.drainThreshold;
+                case DRAIN_CHECK_INTERVAL -> this.drainCheckInterval;
+                case CAPACITY -> this.capacity;
+                case OVERFLOW -> this.overflow;
+                case MAX_BLOCK -> this.maxBlock;
+                case PROCESSING_RETRIES -> this.processingRetries;
+                case RETRY_BACKOFF -> this.retryBackoff;
+                case RETRY_BACKOFF_MAX -> this.retryBackoffMax;
+                case DELIVERY_TIMEOUT -> this.deliveryTimeout;
+            };
+        }
 
         public @Nullable Integer getPartitions() {
             return this.partitions;

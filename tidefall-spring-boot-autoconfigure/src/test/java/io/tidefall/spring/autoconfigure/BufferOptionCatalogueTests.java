@@ -29,6 +29,7 @@ import org.springframework.core.io.ClassPathResource;
 
 import io.tidefall.BatchSize;
 import io.tidefall.BufferOptions;
+import io.tidefall.spring.BufferOption;
 import io.tidefall.spring.actuate.TidefallEndpoint;
 import io.tidefall.spring.actuate.TidefallEndpointWebExtension;
 import io.tidefall.spring.autoconfigure.TidefallProperties.Options;
@@ -92,7 +93,7 @@ class BufferOptionCatalogueTests {
         Options options = new Binder(new MapConfigurationPropertySource(Map.of("x." + option.property(), sample(engineDefault))))
                 .bind("x", Bindable.of(Options.class)).get();
         for (BufferOption each : BufferOption.values()) {
-            assertThat(each.configured(options)).as("%s bound from x.%s", each, option.property())
+            assertThat(options.option(each)).as("%s bound from x.%s", each, option.property())
                     .matches(value -> (value != null) == (each == option));
         }
     }

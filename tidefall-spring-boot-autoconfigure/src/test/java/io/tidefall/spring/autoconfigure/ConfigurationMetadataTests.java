@@ -8,6 +8,7 @@ import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import io.tidefall.OverflowPolicy;
+import io.tidefall.spring.BufferOption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

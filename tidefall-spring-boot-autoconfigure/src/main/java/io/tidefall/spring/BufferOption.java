@@ -1,4 +1,4 @@
-package io.tidefall.spring.autoconfigure;
+package io.tidefall.spring;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -14,73 +14,71 @@ import io.tidefall.BatchSize;
 import io.tidefall.BufferOptions;
 import io.tidefall.InvalidOptionException;
 import io.tidefall.OverflowPolicy;
-import io.tidefall.spring.autoconfigure.TidefallProperties.Options;
 
 /**
  * The catalogue of a buffer's runtime options, the ones {@link BufferOptions} holds and a running
  * buffer can change: one constant per option, with everything the starter needs to take it from
- * configuration, take it from an Actuator request and show it back. {@link BufferDefinition}
- * resolves configuration through it, the endpoint's {@code OptionsUpdate} parses requests through
- * it, and the endpoint shows options through it, in this order.
+ * configuration, take it from an Actuator request and show it back. The auto-configuration
+ * resolves each buffer's configuration through it, the endpoint's {@code OptionsUpdate} parses
+ * requests through it, and the endpoint shows options through it, in this order.
  *
- * <p>Adding an option means: a component and wither in {@code BufferOptions}, a property in
- * {@link TidefallProperties.Options}, a constant here, a parameter of both {@code updateOptions}
- * operations ({@code TidefallEndpoint} and {@code TidefallEndpointWebExtension}, in this order),
- * and its {@code tidefall.buffers.*} entry (with the engine's default for {@code tidefall.defaults})
- * in {@code additional-spring-configuration-metadata.json}. {@code BufferOptionCatalogueTests}
- * fails until every one of these places has it.
+ * <p>Adding an option means: a component and wither in {@code BufferOptions}; a constant here; a
+ * property in {@code TidefallProperties.Options}, with its case in {@code Options.option} (the
+ * compiler asks for it); a parameter of both {@code updateOptions} operations
+ * ({@code TidefallEndpoint} and {@code TidefallEndpointWebExtension}, in this order); and its
+ * {@code tidefall.buffers.*} entry (with the engine's default for {@code tidefall.defaults}) in
+ * {@code additional-spring-configuration-metadata.json}. {@code BufferOptionCatalogueTests} fails
+ * until every one of these places has it.
  */
 public enum BufferOption {
 
-    PROCESSING_INTERVAL("processingInterval", Options::getProcessingInterval, BufferOption::duration,
+    PROCESSING_INTERVAL("processingInterval", BufferOption::duration,
             BufferOptions::processingInterval, (options, value) -> options.withProcessingInterval((Duration) value),
             "Set it to a positive duration such as 5s or 250ms."),
 
-    PROCESSING_TIMEOUT("processingTimeout", Options::getProcessingTimeout, BufferOption::duration,
+    PROCESSING_TIMEOUT("processingTimeout", BufferOption::duration,
             BufferOptions::processingTimeout, (options, value) -> options.withProcessingTimeout((Duration) value),
             "Set it to a positive duration such as 60s."),
 
-    PROCESSING_BATCH_SIZE("processingBatchSize", Options::getProcessingBatchSize, (field, text) -> BatchSize.parse(text),
+    PROCESSING_BATCH_SIZE("processingBatchSize", (field, text) -> BatchSize.parse(text),
             BufferOptions::processingBatchSize, (options, value) -> options.withProcessingBatchSize((BatchSize) value),
             "Set it to a positive number of elements per processor call, or to 'table' to receive each retired table whole."),
 
-    DRAIN_THRESHOLD("drainThreshold", Options::getDrainThreshold,
-            (field, text) -> countOrOff(field, text, "must be a positive number of elements, or 'off'"),
+    DRAIN_THRESHOLD("drainThreshold", (field, text) -> countOrOff(field, text, "must be a positive number of elements, or 'off'"),
             BufferOptions::drainThreshold,
             (options, value) -> value == null ? options.withoutDrainThreshold() : options.withDrainThreshold((Long) value),
             "Set it to a positive number of elements, or remove it to turn early drains off."),
 
-    DRAIN_CHECK_INTERVAL("drainCheckInterval", Options::getDrainCheckInterval, BufferOption::duration,
+    DRAIN_CHECK_INTERVAL("drainCheckInterval", BufferOption::duration,
             BufferOptions::drainCheckInterval, (options, value) -> options.withDrainCheckInterval((Duration) value),
             "Set it to a positive duration such as 1s."),
 
-    CAPACITY("capacity", Options::getCapacity,
-            (field, text) -> countOrOff(field, text, "must be a positive number of elements per partition, or 'off'"),
+    CAPACITY("capacity", (field, text) -> countOrOff(field, text, "must be a positive number of elements per partition, or 'off'"),
             BufferOptions::capacity,
             (options, value) -> value == null ? options.withoutCapacity() : options.withCapacity((Long) value),
             "Set it to a positive number of elements per partition, or remove it for unbounded partitions."),
 
-    OVERFLOW("overflow", Options::getOverflow, (field, text) -> OverflowPolicy.parse(text),
+    OVERFLOW("overflow", (field, text) -> OverflowPolicy.parse(text),
             BufferOptions::overflow, (options, value) -> options.withOverflow((OverflowPolicy) value),
             "Set it to 'block' (wait for room up to max-block), 'drop' (discard the write) or 'fail' (throw BufferFullException)."),
 
-    MAX_BLOCK("maxBlock", Options::getMaxBlock, BufferOption::duration,
+    MAX_BLOCK("maxBlock", BufferOption::duration,
             BufferOptions::maxBlock, (options, value) -> options.withMaxBlock((Duration) value),
             "Set it to a positive duration such as 1s."),
 
-    PROCESSING_RETRIES("processingRetries", Options::getProcessingRetries, BufferOption::retries,
+    PROCESSING_RETRIES("processingRetries", BufferOption::retries,
             BufferOptions::processingRetries, (options, value) -> options.withProcessingRetries((Integer) value),
             "Set it to 0 (no retries) or more."),
 
-    RETRY_BACKOFF("retryBackoff", Options::getRetryBackoff, BufferOption::duration,
+    RETRY_BACKOFF("retryBackoff", BufferOption::duration,
             BufferOptions::retryBackoff, (options, value) -> options.withRetryBackoff((Duration) value),
             "Set it to 0ms or a positive duration such as 100ms."),
 
-    RETRY_BACKOFF_MAX("retryBackoffMax", Options::getRetryBackoffMax, BufferOption::duration,
+    RETRY_BACKOFF_MAX("retryBackoffMax", BufferOption::duration,
             BufferOptions::retryBackoffMax, (options, value) -> options.withRetryBackoffMax((Duration) value),
             "Set it to 0ms or a positive duration such as 5s: the pauses between retries grow from retry-backoff up to it."),
 
-    DELIVERY_TIMEOUT("deliveryTimeout", Options::getDeliveryTimeout, BufferOption::duration,
+    DELIVERY_TIMEOUT("deliveryTimeout", BufferOption::duration,
             BufferOptions::deliveryTimeout, (options, value) -> options.withDeliveryTimeout((Duration) value),
             "Set it to a positive duration such as 2m: how long a failed chunk is retried before it goes to the failure handler.");
 
@@ -88,18 +86,16 @@ public enum BufferOption {
 
     private final String field;
     private final String property;
-    private final Function<Options, @Nullable Object> configured;
     private final Parser parser;
     private final Function<BufferOptions, @Nullable Object> reader;
     private final BiFunction<BufferOptions, @Nullable Object, BufferOptions> wither;
     private final String action;
 
-    BufferOption(String field, Function<Options, @Nullable Object> configured, Parser parser,
+    BufferOption(String field, Parser parser,
             Function<BufferOptions, @Nullable Object> reader, BiFunction<BufferOptions, @Nullable Object, BufferOptions> wither,
             String action) {
         this.field = field;
         this.property = field.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
-        this.configured = configured;
         this.parser = parser;
         this.reader = reader;
         this.wither = wither;
@@ -116,17 +112,9 @@ public enum BufferOption {
         return this.property;
     }
 
-    /** What to do about an invalid value, starting with "Set it". */
-    String action() {
+    /** What to do about an invalid configured value, starting with "Set it". */
+    public String action() {
         return this.action;
-    }
-
-    /**
-     * The value configured in {@code options} as Spring Boot bound it: in the type {@link #apply}
-     * takes, or as text for {@link #parse} (the batch size); {@code null} when unset.
-     */
-    @Nullable Object configured(Options options) {
-        return this.configured.apply(options);
     }
 
     /**
