@@ -91,9 +91,8 @@ public enum BufferOption {
     private final BiFunction<BufferOptions, @Nullable Object, BufferOptions> wither;
     private final String action;
 
-    BufferOption(String field, Parser parser,
-            Function<BufferOptions, @Nullable Object> reader, BiFunction<BufferOptions, @Nullable Object, BufferOptions> wither,
-            String action) {
+    BufferOption(String field, Parser parser, Function<BufferOptions, @Nullable Object> reader,
+            BiFunction<BufferOptions, @Nullable Object, BufferOptions> wither, String action) {
         this.field = field;
         this.property = field.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
         this.parser = parser;
@@ -135,8 +134,8 @@ public enum BufferOption {
     }
 
     /**
-     * A copy of {@code options} with this option set to {@code value}, as {@link #parse} or
-     * {@link #configured} returns it.
+     * A copy of {@code options} with this option set to {@code value}: as {@link #parse} returns
+     * it, or as Spring Boot binds the property ({@code null} turns a threshold or capacity off).
      *
      * @throws InvalidOptionException when {@code BufferOptions} rejects the value
      */
