@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -192,5 +194,55 @@ class FailureIsolationTest {
                 .containsExactly("drain 0 size 1", "failed 0 size 1 SHUTDOWN", "completed 0 size 1 failed 1",
                         "drain 0 size 1", "failed 0 size 1 SHUTDOWN", "completed 0 size 1 failed 1");
         never.countDown();
+    }
+
+    @Test
+    void aThrowableInATickDoesNotStopTheTimer() {
+        // What escapes a tick goes to the scheduler, which keeps it (as a ScheduledExecutorService keeps
+        // it in the task's future) and runs nothing of that task again: only the tick itself re-arms.
+        List<Throwable> escaped = new CopyOnWriteArrayList<>();
+        Scheduler keepsWhatEscapes = (delay, task) -> clock.schedule(delay, () -> {
+            try {
+                task.run();
+            } catch (Throwable failure) {
+                escaped.add(failure);
+            }
+        });
+        AtomicBoolean outOfThreads = new AtomicBoolean(true);
+        ThreadFactory threadFactory = task -> {
+            if (outOfThreads.getAndSet(false)) {
+                throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource limits reached");
+            }
+            Thread thread = new Thread(task);
+            thread.setDaemon(true);
+            return thread;
+        };
+        Batches<Integer> processed = new Batches<>();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(50)))
+                .scheduler(keepsWhatEscapes)
+                .executor(task -> {
+                    throw new RejectedExecutionException("saturated"); // the engine then starts a thread of its own
+                })
+                .threadFactory(threadFactory)
+                .processor(processed)
+                .build();
+        queue.start();
+        queue.push(1);
+
+        clock.advance(Duration.ofSeconds(5)); // the tick's drain is refused, and the thread for it cannot be made
+        assertThat(escaped).as("the tick threw").singleElement().isInstanceOf(OutOfMemoryError.class);
+
+        await().untilAsserted(() -> {
+            clock.advance(Duration.ofSeconds(5)); // later ticks start the stranded drain on a thread of its own
+            assertThat(processed.all()).containsExactly(1);
+        });
+        queue.push(2);
+        await().untilAsserted(() -> {
+            clock.advance(Duration.ofSeconds(5));
+            assertThat(processed.all()).as("the timer still drains").containsExactly(1, 2);
+        });
+        queue.close();
     }
 }
