@@ -395,7 +395,12 @@ final class Drain<E> implements Runnable {
                 return;
             }
             if (!beforeClose) {
-                fail(chunk, cause, BufferListener.FailureReason.SHUTDOWN);
+                // The same cause as a hand-over at the end of the budget, whichever comes first; the
+                // processor's failure stays readable as its cause.
+                TimeoutException budget = new TimeoutException("Buffer '" + context.name() + "' partition " + partition
+                        + " was closing and its close budget would run out before the next retry of these elements");
+                budget.initCause(cause);
+                fail(chunk, budget, BufferListener.FailureReason.SHUTDOWN);
                 return;
             }
         } else if (!retryable && chunk.size() > 1) {

@@ -231,6 +231,23 @@ class DeliveryTest {
     }
 
     @Test
+    void aRetryThatWouldComePastTheCloseBudgetIsHandedOverWithTheBudgetAsItsCause() {
+        TidefallQueue<Integer> queue = queue(fastRetries().withProcessingBatchSize(100)
+                .withRetryBackoff(Duration.ofSeconds(2)).withRetryBackoffMax(Duration.ofSeconds(4)))
+                .processor(database).build();
+        queue.start();
+        IntStream.range(0, 10).forEach(queue::push);
+
+        queue.close(Duration.ofMillis(300)); // the first call fails at once; its retry would come well past the budget
+
+        assertThat(deadLetters).hasSize(1);
+        assertThat(deadLetters.get(0).elements()).containsExactlyElementsOf(IntStream.range(0, 10).boxed().toList());
+        assertThat(deadLetters.get(0).cause()).isInstanceOf(TimeoutException.class).hasMessageContaining("close budget")
+                .hasRootCauseInstanceOf(java.net.ConnectException.class);
+        assertThat(refused.get()).isEqualTo(1);
+    }
+
+    @Test
     void aCloseThatOutlastsTheOutageDeliversEverything() {
         TidefallQueue<Integer> queue = queue(fastRetries()).processor(database).build();
         queue.start();
