@@ -52,14 +52,24 @@ record BufferContext<E>(
     }
 
     /**
-     * Schedules {@code task}; returns {@code null} when the scheduler refuses (it is shutting down,
-     * or it threw: it is user code), so that the caller falls back on what it can do without it.
+     * Schedules {@code task}. When the scheduler refuses (it is shutting down, or it threw: it is
+     * user code), a thread of the buffer's own keeps the time instead, so that one refusal never
+     * leaves a partition without ticks or a call without its timeout. Returns {@code null} only
+     * when no thread can be made either; the caller then falls back on what it can do without a
+     * timer.
      */
     Scheduler.@Nullable Cancellable schedule(Duration delay, Runnable task) {
         try {
             return scheduler.schedule(delay, task);
         } catch (Throwable refused) {
-            log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'': the scheduler refused a timer ({1})", name, refused);
+            log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'': the scheduler refused a timer ({1}); a thread of the "
+                    + "buffer's own keeps it", name, refused);
+        }
+        try {
+            return threads.later("timer", delay, task);
+        } catch (Throwable noThread) {
+            log.log(System.Logger.Level.WARNING, "Buffer ''{0}'': the scheduler refused a timer and no thread could be "
+                    + "made for it ({1})", name, noThread);
             return null;
         }
     }

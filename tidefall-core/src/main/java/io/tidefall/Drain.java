@@ -464,7 +464,7 @@ final class Drain<E> implements Runnable {
 
     private void scheduleResume(long pauseNanos) {
         Scheduler.Cancellable timer = context.schedule(Duration.ofNanos(pauseNanos), this::resume);
-        if (timer == null) { // no scheduler now (the application is shutting down): wait on a thread of our own
+        if (timer == null) { // no timer could be had, not even a thread of the buffer's own: try once more for one
             context.threads().start("retry", () -> {
                 sleepUninterruptibly(pauseNanos);
                 resume();

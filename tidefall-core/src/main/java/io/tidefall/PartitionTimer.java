@@ -74,8 +74,9 @@ final class PartitionTimer {
             if (delay == null) {
                 return;
             }
-            // Refused (the application is shutting down its scheduler): nothing is armed. The next drain,
-            // flush or full writer re-arms it; close() drains what is left in any case.
+            // A scheduler that refuses is stood in for by a thread of the buffer's own (see BufferContext.schedule).
+            // Null only if no thread could be made either: nothing is armed then, and the next drain, flush or
+            // full writer re-arms it; close() drains what is left in any case.
             Scheduler.@Nullable Cancellable armed = context.schedule(delay, task);
             boolean current;
             synchronized (lock) {

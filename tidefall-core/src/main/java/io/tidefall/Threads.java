@@ -1,13 +1,17 @@
 package io.tidefall;
 
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * Every thread a buffer starts itself, made in one place: final drains at close, drains an
- * executor refused, and the threads of the default executor and scheduler. They come from the
+ * executor refused, timers the scheduler refused, and the threads of the default executor and
+ * scheduler. They come from the
  * builder's {@code ThreadFactory} when one was given (virtual threads, say), otherwise they are
  * daemon platform threads; either way they are named {@code tidefall-<buffer>-<role>-<n>}, so a
  * thread dump says whose they are.
@@ -29,6 +33,29 @@ final class Threads {
         Thread thread = newThread(role, task);
         thread.start();
         return thread;
+    }
+
+    /**
+     * Runs {@code task} once, {@code delay} from now, on a new thread, unless it is cancelled first:
+     * the buffer's own timer, for when its scheduler refuses one. Like a scheduled future, a task
+     * cancelled just as it becomes due may still run; every timer task of the engine checks that
+     * it is still wanted.
+     */
+    Scheduler.Cancellable later(String role, Duration delay, Runnable task) {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        long due = System.nanoTime() + delay.toNanos();
+        Thread thread = start(role, () -> {
+            for (long left = due - System.nanoTime(); left > 0 && !cancelled.get(); left = due - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
+            if (!cancelled.get()) {
+                task.run();
+            }
+        });
+        return () -> {
+            cancelled.set(true);
+            LockSupport.unpark(thread); // the cancelled thread ends now rather than when the task was due
+        };
     }
 
     /** A factory for a pool's threads, named after {@code role}. */

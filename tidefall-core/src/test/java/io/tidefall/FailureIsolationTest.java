@@ -252,6 +252,40 @@ class FailureIsolationTest {
     }
 
     @Test
+    void aSchedulerThatRefusesATickOnceDoesNotStopTheTicks() {
+        Duration interval = Duration.ofMillis(50);
+        java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.atomic.AtomicInteger tickArmings = new java.util.concurrent.atomic.AtomicInteger();
+        Scheduler hiccups = (delay, task) -> {
+            if (delay.equals(interval) && tickArmings.incrementAndGet() == 2) { // start() arms the first tick; the first tick re-arms
+                throw new IllegalStateException("scheduler hiccup");
+            }
+            return Scheduler.of(timers).schedule(delay, task);
+        };
+        Batches<Integer> processed = new Batches<>();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingInterval(interval))
+                .scheduler(hiccups)
+                .executor(Runnable::run)
+                .processor(processed)
+                .build();
+        try {
+            queue.start();
+            queue.push(1);
+            await().untilAsserted(() -> assertThat(processed.all()).containsExactly(1));
+            await().until(() -> tickArmings.get() >= 2); // the refused re-arm has happened
+
+            queue.push(2); // no flush, no capacity: only a tick can drain it
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(processed.all())
+                    .as("ticks go on after one refused re-arm").containsExactly(1, 2));
+        } finally {
+            queue.close();
+            timers.shutdownNow();
+        }
+    }
+
+    @Test
     void aListenerThatThrowsAnErrorWhenADrainCompletesDoesNotStopThePartition() {
         Batches<Integer> processed = new Batches<>();
         AtomicBoolean first = new AtomicBoolean(true);
