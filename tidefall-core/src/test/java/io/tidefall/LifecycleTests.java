@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** start, flush, close, option updates. */
 @Timeout(30)
-class LifecycleTest {
+class LifecycleTests {
 
     private final ManualScheduler clock = new ManualScheduler();
     private final Batches<Integer> batches = new Batches<>();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * delete and drain (seeded, so any failure names the seed that reproduces it) must leave the same
  * reads, return values and drained entries.
  */
-class PutNewerModelTest {
+class PutNewerModelTests {
 
     private static final int SEQUENCES = 500;
     private static final List<String> KEYS = List.of("a", "b", "c");

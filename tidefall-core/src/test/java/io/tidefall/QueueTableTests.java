@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * full table stops claiming slots, whatever the capacity does; a table never grows past
  * {@link QueueTable#MAX_SIZE}, so its drained count fits an {@code int}.
  */
-class QueueTableTest {
+class QueueTableTests {
 
     private static final long UNBOUNDED = Long.MAX_VALUE;
 

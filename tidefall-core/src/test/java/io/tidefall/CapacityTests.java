@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Bounded write tables and the three overflow policies. */
 @Timeout(30)
-class CapacityTest {
+class CapacityTests {
 
     private final ManualScheduler clock = new ManualScheduler();
     private final Batches<Integer> batches = new Batches<>();

@@ -36,9 +36,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * stuck call, a finished drain still referenced) leaves more elements reachable and fails.
  *
  * <p>{@code mvn verify} runs each case for {@value #DEFAULT_SECONDS} seconds; for longer:
- * {@code ./mvnw -pl tidefall-core test -Dtest=BoundedMemoryTest -Dtidefall.memory.seconds=60}.
+ * {@code ./mvnw -pl tidefall-core test -Dtest=BoundedMemoryTests -Dtidefall.memory.seconds=60}.
  */
-class BoundedMemoryTest {
+class BoundedMemoryTests {
 
     private static final int DEFAULT_SECONDS = 2;
     private static final int PARTITIONS = 2;

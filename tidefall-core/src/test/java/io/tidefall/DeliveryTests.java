@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * hands what it could not deliver to the failure handler within its budget.
  */
 @Timeout(60)
-class DeliveryTest {
+class DeliveryTests {
 
     /** A database that is down until told otherwise; counts the calls it refused. */
     private final AtomicBoolean down = new AtomicBoolean(true);

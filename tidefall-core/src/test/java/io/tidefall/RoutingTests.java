@@ -11,7 +11,7 @@ import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class RoutingTest {
+class RoutingTests {
 
     private static TidefallQueue<Integer> queue(int partitions) {
         return TidefallQueue.<Integer>builder("events").processor(batch -> { }).partitions(partitions).build();

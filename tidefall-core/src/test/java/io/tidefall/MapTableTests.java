@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * The list a sealed map table drains into: it reads the map only when first read, from whichever
  * thread reads first, so it must give every reader the same, complete contents.
  */
-class MapTableTest {
+class MapTableTests {
 
     private static MapTable<Integer, String> sealedTable(int keys) {
         MapTable<Integer, String> table = new MapTable<>(0);

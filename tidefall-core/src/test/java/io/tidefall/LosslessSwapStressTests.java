@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * once" is checked per element: none missing, none twice.
  */
 @Timeout(120)
-class LosslessSwapStressTest {
+class LosslessSwapStressTests {
 
     private static final int WRITERS = 4;
     private static final int PER_WRITER = 250_000;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-class BuilderTest {
+class BuilderTests {
 
     @Test
     void aBuilderRejectsBadValuesWhereTheyAreWritten() {

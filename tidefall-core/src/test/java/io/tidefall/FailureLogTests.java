@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The log lines about failed, lost and retried elements add up to the partitions' counters, at close too. */
-class FailureLogTest {
+class FailureLogTests {
 
     private static final Pattern LINE = Pattern.compile(
             "Buffer 'counted': (\\d+) element\\(s\\) (went to the failure handler|were lost|failed and will be retried)");

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * runs a long one (minutes): {@code ./mvnw -pl tidefall-core test -Pmodel-checking}; or choose
  * with {@code -Dtidefall.lincheck.iterations=... -Dtidefall.lincheck.invocations=...}.
  */
-class SwapProtocolLincheckTest {
+class SwapProtocolLincheckTests {
 
     private static final int QUICK_ITERATIONS = 3;
     private static final int QUICK_INVOCATIONS = 50;
@@ -143,7 +143,7 @@ class SwapProtocolLincheckTest {
     /**
      * Unbounded: a bounded map table may take one key more per writer racing for its last place
      * (its documented bound), which no one-at-a-time order explains, so its capacity is checked by
-     * {@code CapacityTest} and {@code BoundedMemoryTest} instead.
+     * {@code CapacityTests} and {@code BoundedMemoryTests} instead.
      */
     @Param(name = "key", gen = IntGen.class, conf = "1:3")
     public static class MapHarness {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * with a message naming the option and the value, and with an {@link InvalidOptionException}
  * that carries the option, the requirement and the value apart.
  */
-class OptionParsingTest {
+class OptionParsingTests {
 
     private static final int SAMPLES = 20_000;
     private final Random random = new Random(20261126);

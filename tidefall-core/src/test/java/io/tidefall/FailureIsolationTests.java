@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** A processor can fail, hang or misbehave; the buffer carries on. */
 @Timeout(30)
-class FailureIsolationTest {
+class FailureIsolationTests {
 
     private final ManualScheduler clock = new ManualScheduler();
     private final RecordingListener listener = new RecordingListener();

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Sort keys computed at push, on the writer's thread, as Tidefall 1.0's {@code sort_key}. */
-class SortKeyTest {
+class SortKeyTests {
 
     private final Batches<String> batches = new Batches<>();
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Dead-lettering lost elements, and retrying before giving up on them. */
 @Timeout(30)
-class FailureHandlerTest {
+class FailureHandlerTests {
 
     private final ManualScheduler clock = new ManualScheduler();
     private final List<FailedBatch<Integer>> deadLetters = new CopyOnWriteArrayList<>();

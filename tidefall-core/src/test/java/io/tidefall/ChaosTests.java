@@ -38,10 +38,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>{@code mvn verify} runs all {@value #CASES} cases in about {@value #DEFAULT_TOTAL_SECONDS}
  * seconds of writing in all. For a long run, give the total:
- * {@code ./mvnw -pl tidefall-core test -Dtest=ChaosTest -Dtidefall.chaos.duration=PT10M}, shared
+ * {@code ./mvnw -pl tidefall-core test -Dtest=ChaosTests -Dtidefall.chaos.duration=PT10M}, shared
  * evenly among the cases; or each case's own: {@code -Dtidefall.chaos.seconds=60}.
  */
-class ChaosTest {
+class ChaosTests {
 
     /** The test cases below (parameterized ones counted once per value): they share the total duration. */
     private static final int CASES = 16;

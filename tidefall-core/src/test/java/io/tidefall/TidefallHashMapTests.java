@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** HashMap semantics on a manual clock, drains on the ticking thread. */
-class TidefallHashMapTest {
+class TidefallHashMapTests {
 
     private final ManualScheduler clock = new ManualScheduler();
     private final Batches<Entry<String, String>> batches = new Batches<>();

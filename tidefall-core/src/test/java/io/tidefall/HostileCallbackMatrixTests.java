@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @Execution(ExecutionMode.CONCURRENT) // each cell has its own buffer, threads and records; most of a cell is waiting
-class HostileCallbackMatrixTest {
+class HostileCallbackMatrixTests {
 
     enum Callee { PROCESSOR, FAILURE_HANDLER, LISTENER, ORDERING, PARTITION_KEY, KEY_HASH_EQUALS, EXECUTOR, SCHEDULER }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Queue semantics, on a manual clock with drains on the ticking thread: fully deterministic. */
-class TidefallQueueTest {
+class TidefallQueueTests {
 
     private final ManualScheduler clock = new ManualScheduler();
     private final Batches<Integer> batches = new Batches<>();
