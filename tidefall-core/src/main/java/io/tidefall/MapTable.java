@@ -385,7 +385,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     private static final class Versioned {
         final Object value;
         final long version;
-        /** How many times {@code putNewer} replaced this key's value in this table before this one. */
+        /** How many times a {@code putNewer} replaced this key's value in this table, this one included (0: it replaced nothing). */
         final int updates;
 
         Versioned(Object value, long version, int updates) {
