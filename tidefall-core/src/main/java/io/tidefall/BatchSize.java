@@ -2,6 +2,8 @@ package io.tidefall;
 
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a retired table is handed to the processor: in consecutive chunks of at most
  * {@link #size()} elements, or {@linkplain #TABLE whole}, as one list.
@@ -10,6 +12,9 @@ public final class BatchSize {
 
     /** The whole retired table as one list, which the processor then owns. */
     public static final BatchSize TABLE = new BatchSize(0);
+
+    /** What {@link #of(int)} and {@link #parse(String)} accept, as {@link InvalidOptionException#requirement()}. */
+    private static final String REQUIREMENT = "must be a positive number or 'table'";
 
     private final int size;
 
@@ -20,24 +25,26 @@ public final class BatchSize {
     /**
      * Chunks of at most {@code size} elements.
      *
-     * @throws IllegalArgumentException if {@code size < 1}
+     * @throws InvalidOptionException if {@code size < 1}
      */
     public static BatchSize of(int size) {
         if (size < 1) {
-            throw new IllegalArgumentException(
-                    "processingBatchSize must be a positive number or 'table', but was " + size);
+            throw invalid(size);
         }
         return new BatchSize(size);
     }
 
     /**
-     * Parses {@code "table"} (any case) or a positive decimal number.
+     * Parses {@code "table"} in any case, or a positive decimal number that fits an {@code int}
+     * (an optional {@code +}, no fraction, no exponent, no separators), each with surrounding
+     * whitespace ignored. This is the one reading of the option's text form: configuration and
+     * the Actuator endpoint both use it.
      *
-     * @throws IllegalArgumentException naming the value when it is neither
+     * @throws InvalidOptionException naming the text when it is neither
      */
-    public static BatchSize parse(String text) {
+    public static BatchSize parse(@Nullable String text) {
         if (text == null) {
-            throw new IllegalArgumentException("processingBatchSize must be a positive number or 'table', but was null");
+            throw invalid(null);
         }
         String trimmed = text.trim();
         if (trimmed.toLowerCase(Locale.ROOT).equals("table")) {
@@ -47,14 +54,17 @@ public final class BatchSize {
         try {
             size = Integer.parseInt(trimmed);
         } catch (NumberFormatException notANumber) {
-            throw new IllegalArgumentException(
-                    "processingBatchSize must be a positive number or 'table', but was '" + text + "'");
+            throw invalid(text);
         }
         if (size < 1) {
-            throw new IllegalArgumentException(
-                    "processingBatchSize must be a positive number or 'table', but was '" + text + "'");
+            throw invalid(text);
         }
         return new BatchSize(size);
+    }
+
+    /** The rejection of {@code value} as a batch size. */
+    static InvalidOptionException invalid(@Nullable Object value) {
+        return new InvalidOptionException("processingBatchSize", REQUIREMENT, value);
     }
 
     /** Whether the processor receives the whole retired table at once. */

@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What every buffer type's builder has in common, so that code which builds buffers of any type
  * (such as the Spring Boot starter) configures them in one place. Each setter validates its
@@ -18,14 +20,14 @@ import java.util.concurrent.ThreadFactory;
 public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
 
     final String name;
-    BatchProcessor<? super E> processor;
-    BatchFailureHandler<? super E> failureHandler;
+    @Nullable BatchProcessor<? super E> processor;
+    @Nullable BatchFailureHandler<? super E> failureHandler;
     int partitions = Runtime.getRuntime().availableProcessors();
     BufferOptions options = BufferOptions.defaults();
-    Executor executor;
-    Scheduler scheduler;
+    @Nullable Executor executor;
+    @Nullable Scheduler scheduler;
     RetryPolicy retryPolicy = RetryPolicy.defaults();
-    ThreadFactory threadFactory;
+    @Nullable ThreadFactory threadFactory;
     final List<BufferListener> listeners = new ArrayList<>();
 
     BufferBuilder(String name) {
@@ -125,9 +127,12 @@ public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
      */
     public abstract Buffer build();
 
-    void requireProcessor() {
-        if (processor == null) {
+    /** The processor, for {@code build()}; throws when none was set. */
+    BatchProcessor<? super E> requireProcessor() {
+        BatchProcessor<? super E> set = processor;
+        if (set == null) {
             throw new IllegalStateException("Buffer '" + name + "' has no processor: call processor(...) before build()");
         }
+        return set;
     }
 }

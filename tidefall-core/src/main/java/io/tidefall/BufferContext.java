@@ -1,7 +1,10 @@
 package io.tidefall;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a partition and its drains need from their buffer, fixed when the buffer is built and
@@ -52,12 +55,28 @@ record BufferContext<E>(
      * Schedules {@code task}; returns {@code null} when the scheduler refuses (it is shutting down,
      * or it threw: it is user code), so that the caller falls back on what it can do without it.
      */
-    Scheduler.Cancellable schedule(java.time.Duration delay, Runnable task) {
+    Scheduler.@Nullable Cancellable schedule(Duration delay, Runnable task) {
         try {
             return scheduler.schedule(delay, task);
         } catch (Throwable refused) {
             log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'': the scheduler refused a timer ({1})", name, refused);
             return null;
+        }
+    }
+
+    /**
+     * Cancels a timer {@link #schedule} armed ({@code null}: none); whatever the scheduler's code
+     * throws is logged, never a reason to stop.
+     */
+    void cancelQuietly(Scheduler.@Nullable Cancellable timer, int partition) {
+        if (timer == null) {
+            return;
+        }
+        try {
+            timer.cancel();
+        } catch (Throwable failed) {
+            log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'' partition {1}: cancelling a timer threw {2}",
+                    name, partition, failed);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.tidefall;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The options of a buffer that can change while it runs. Immutable: every wither returns a
  * validated copy, so an invalid value is rejected where it is written, with a message naming the
@@ -30,9 +32,9 @@ public record BufferOptions(
         Duration processingInterval,
         Duration processingTimeout,
         BatchSize processingBatchSize,
-        Long drainThreshold,
+        @Nullable Long drainThreshold,
         Duration drainCheckInterval,
-        Long capacity,
+        @Nullable Long capacity,
         OverflowPolicy overflow,
         Duration maxBlock,
         int processingRetries,
@@ -62,28 +64,32 @@ public record BufferOptions(
             null, DEFAULT_OVERFLOW, DEFAULT_MAX_BLOCK,
             DEFAULT_PROCESSING_RETRIES, DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX, DEFAULT_DELIVERY_TIMEOUT);
 
-    /** Validates every field; the message names the first option that is wrong and its value. */
+    /**
+     * Validates every field.
+     *
+     * @throws InvalidOptionException naming the first option that is wrong, what it requires, and
+     *     its value
+     */
     public BufferOptions {
         requirePositive("processingInterval", processingInterval);
         requirePositive("processingTimeout", processingTimeout);
         if (processingBatchSize == null) {
-            throw new IllegalArgumentException("processingBatchSize must be a positive number or 'table', but was null");
+            throw BatchSize.invalid(null);
         }
         if (drainThreshold != null && drainThreshold < 1) {
-            throw new IllegalArgumentException(
-                    "drainThreshold must be positive (or unset to turn early drains off), but was " + drainThreshold);
+            throw new InvalidOptionException("drainThreshold", "must be positive (or unset to turn early drains off)",
+                    drainThreshold);
         }
         requirePositive("drainCheckInterval", drainCheckInterval);
         if (capacity != null && capacity < 1) {
-            throw new IllegalArgumentException(
-                    "capacity must be positive (or unset for unbounded), but was " + capacity);
+            throw new InvalidOptionException("capacity", "must be positive (or unset for unbounded)", capacity);
         }
         if (overflow == null) {
-            throw new IllegalArgumentException("overflow must be one of BLOCK, DROP, FAIL, but was null");
+            throw OverflowPolicy.invalid(null);
         }
         requirePositive("maxBlock", maxBlock);
         if (processingRetries < 0) {
-            throw new IllegalArgumentException("processingRetries must be 0 or more, but was " + processingRetries);
+            throw new InvalidOptionException("processingRetries", "must be 0 or more", processingRetries);
         }
         requireNotNegative("retryBackoff", retryBackoff);
         requireNotNegative("retryBackoffMax", retryBackoffMax);
@@ -126,7 +132,7 @@ public record BufferOptions(
         return withDrainThreshold((Long) null);
     }
 
-    private BufferOptions withDrainThreshold(Long threshold) {
+    private BufferOptions withDrainThreshold(@Nullable Long threshold) {
         return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, threshold, drainCheckInterval,
                 capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
     }
@@ -144,7 +150,7 @@ public record BufferOptions(
         return withCapacity((Long) null);
     }
 
-    private BufferOptions withCapacity(Long capacity) {
+    private BufferOptions withCapacity(@Nullable Long capacity) {
         return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
                 drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
     }
@@ -192,24 +198,24 @@ public record BufferOptions(
     }
 
     private static void requirePositive(String option, Duration value) {
-        requireNotNegative(option, value);
+        requireSchedulable(option, "must be a positive duration", value);
         if (value.isZero()) {
-            throw new IllegalArgumentException(option + " must be a positive duration, but was " + value);
+            throw new InvalidOptionException(option, "must be a positive duration", value);
         }
     }
 
     private static void requireNotNegative(String option, Duration value) {
-        String expected = option.startsWith("retryBackoff") ? "zero or a positive duration" : "a positive duration";
-        if (value == null) {
-            throw new IllegalArgumentException(option + " must be " + expected + ", but was null");
-        }
-        if (value.isNegative()) {
-            throw new IllegalArgumentException(option + " must be " + expected + ", but was " + value);
+        requireSchedulable(option, "must be zero or a positive duration", value);
+    }
+
+    private static void requireSchedulable(String option, String requirement, Duration value) {
+        if (value == null || value.isNegative()) {
+            throw new InvalidOptionException(option, requirement, value);
         }
         try {
             value.toNanos(); // timers count in nanoseconds: a longer duration cannot be scheduled
         } catch (ArithmeticException tooLong) {
-            throw new IllegalArgumentException(option + " must be at most 292 years, but was " + value);
+            throw new InvalidOptionException(option, "must be at most 292 years", value);
         }
     }
 }

@@ -9,6 +9,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * One retired table on its way to the processor: seal, order, cut into chunks, offer each chunk
@@ -41,6 +44,11 @@ import java.util.concurrent.locks.LockSupport;
  * one drain in flight, so at most one call per partition: a call that overruns its timeout is
  * interrupted, but nothing else is offered until it returns. A chunk that fails is retried (same
  * elements, same order) before anything after it, so queue order holds.
+ *
+ * <p><b>Reports.</b> What a drain settles it counts in its partition's {@link PartitionCounters},
+ * which tell listeners; what it cannot deliver goes to the {@link FailureReporter}. It knows its
+ * partition only as the callback it was made with, {@code onFinished}, called once, after
+ * {@code drainCompleted} went out, by whichever thread finished the drain.
  */
 final class Drain<E> implements Runnable {
 
@@ -69,7 +77,11 @@ final class Drain<E> implements Runnable {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final BufferContext<E> context;
-    private final Partition<E, ?> partition;
+    /** Where this drain reports what it settles; {@code partition} is the index they count. */
+    private final PartitionCounters counters;
+    private final int partition;
+    /** Told once, after the drain finished and its {@code drainCompleted} went out: frees the partition. */
+    private final Consumer<Drain<E>> onFinished;
     private final WriteTable<E> table;
     private final BatchSize batchSize;
     private final long timeoutNanos;
@@ -82,37 +94,40 @@ final class Drain<E> implements Runnable {
 
     // Guarded by this.
     private Phase phase = Phase.PENDING;
-    private Thread runner;
+    private @Nullable Thread runner;
     private long startNanos;
     /** When the runner started the step it is in now (preparing, or a call): for the timeout. */
     private long stepStartNanos;
-    private List<E> elements;
+    /** {@code null} until the table has been read. */
+    private @Nullable List<E> elements;
     private int size;
     private int nextFrom;
     private final Deque<Chunk> work = new ArrayDeque<>();
-    private Chunk current;
+    private @Nullable Chunk current;
     private long callId;
     private boolean interruptedByWatchdog;
     private boolean overran;
     private int delivered;
     private int failed;
     private long retryingSinceMillis;
-    private Throwable retryCause;
-    private Scheduler.Cancellable resumeTimer;
+    private @Nullable Throwable retryCause;
+    private Scheduler.@Nullable Cancellable resumeTimer;
     /** Set by a closing buffer: no retry pause may end after it ({@code System.nanoTime()}). */
     private long closeDeadlineNanos = NO_DEADLINE;
     /** A giveUp() that came while the table was being read: the runner hands it over once it has it. */
-    private Throwable giveUpCause;
+    private @Nullable Throwable giveUpCause;
     /** Set once the partition has heard that the drain finished (events emitted, partition freed): waiters return then. */
     private boolean reported;
     /** When the drain last became PENDING or READY: how long the executor has had it. */
     private long waitingSinceNanos;
-    private BufferListener.FailureReason giveUpReason;
+    private BufferListener.@Nullable FailureReason giveUpReason;
 
-    Drain(BufferContext<E> context, Partition<E, ?> partition, WriteTable<E> table, BufferOptions options,
-            boolean deliver) {
+    Drain(BufferContext<E> context, PartitionCounters counters, WriteTable<E> table, BufferOptions options,
+            boolean deliver, Consumer<Drain<E>> onFinished) {
         this.context = context;
-        this.partition = partition;
+        this.counters = counters;
+        this.partition = counters.partition();
+        this.onFinished = onFinished;
         this.table = table;
         this.batchSize = options.processingBatchSize();
         this.timeoutNanos = options.processingTimeout().toNanos();
@@ -168,7 +183,7 @@ final class Drain<E> implements Runnable {
         List<E> drained = table.drain();
         long abandoned = table.abandoned();
         if (abandoned > 0) {
-            partition.writesAbandoned(abandoned);
+            counters.writesAbandoned(abandoned);
         }
         Throwable handOver;
         BufferListener.FailureReason reason;
@@ -181,7 +196,7 @@ final class Drain<E> implements Runnable {
             notifyAll();
         }
         if (handOver != null && !drained.isEmpty()) {
-            partition.drainStarted(size);
+            counters.drainStarted(size);
             giveUp(handOver, reason, false);
             return false;
         }
@@ -189,7 +204,7 @@ final class Drain<E> implements Runnable {
             complete();
             return false;
         }
-        partition.drainStarted(size);
+        counters.drainStarted(size);
         if (!deliver) {
             giveUp(new IllegalStateException("a processor call of this partition never returned"),
                     BufferListener.FailureReason.SHUTDOWN, false);
@@ -250,7 +265,7 @@ final class Drain<E> implements Runnable {
             Scheduler.Cancellable watchdog = context.schedule(Duration.ofNanos(timeoutNanos), () -> callTimedOut(id));
             synchronized (this) {
                 if (phase == Phase.FINISHED) {
-                    cancelQuietly(watchdog);
+                    context.cancelQuietly(watchdog, partition);
                     return;
                 }
                 long now = System.nanoTime();
@@ -275,7 +290,7 @@ final class Drain<E> implements Runnable {
     }
 
     /** The chunk to offer next, left at the head of {@code work}; {@code null} when none is left. Holds the monitor. */
-    private Chunk nextChunk() {
+    private @Nullable Chunk nextChunk() {
         if (work.isEmpty() && nextFrom < size) {
             int to = batchSize.isTable() ? size : (int) Math.min(size, (long) nextFrom + batchSize.size());
             work.addFirst(new Chunk(nextFrom, to));
@@ -289,9 +304,9 @@ final class Drain<E> implements Runnable {
      * later, split, or handed to the failure handler. {@code false} when the drain was given up
      * meanwhile.
      */
-    private boolean offer(Chunk chunk, Scheduler.Cancellable watchdog) {
+    private boolean offer(Chunk chunk, Scheduler.@Nullable Cancellable watchdog) {
         Throwable failure = call(batchOf(chunk));
-        cancelQuietly(watchdog);
+        context.cancelQuietly(watchdog, partition);
         boolean late;
         boolean tookTooLong;
         synchronized (this) {
@@ -312,7 +327,7 @@ final class Drain<E> implements Runnable {
             if (failure == null) {
                 context.log().log(System.Logger.Level.WARNING, "Buffer ''{0}'' partition {1}: a processor call "
                         + "returned normally after the close budget had handed its {2} element(s) to the failure "
-                        + "handler; they went both ways", context.name(), partition.index(), chunk.size());
+                        + "handler; they went both ways", context.name(), partition, chunk.size());
             }
             return false;
         }
@@ -324,16 +339,16 @@ final class Drain<E> implements Runnable {
         return true;
     }
 
-    private Throwable call(List<E> batch) {
+    private @Nullable Throwable call(List<E> batch) {
         BufferListener listeners = context.listeners();
-        listeners.processingCallStarting(context.name(), partition.index(), BufferListener.Callee.PROCESSOR);
+        listeners.processingCallStarting(context.name(), partition, BufferListener.Callee.PROCESSOR);
         try {
             context.processor().process(batch);
             return null;
         } catch (Throwable failure) {
             return failure;
         } finally {
-            listeners.processingCallEnded(context.name(), partition.index(), BufferListener.Callee.PROCESSOR);
+            listeners.processingCallEnded(context.name(), partition, BufferListener.Callee.PROCESSOR);
         }
     }
 
@@ -376,11 +391,16 @@ final class Drain<E> implements Runnable {
                 }
             }
             if (inTime && beforeClose) {
-                partition.retrying(chunk.size(), chunk.attempts, cause, Duration.ofNanos(pause));
+                counters.retrying(chunk.size(), chunk.attempts, cause, Duration.ofNanos(pause));
                 return;
             }
             if (!beforeClose) {
-                fail(chunk, cause, BufferListener.FailureReason.SHUTDOWN);
+                // The same cause as a hand-over at the end of the budget, whichever comes first; the
+                // processor's failure stays readable as its cause.
+                TimeoutException budget = new TimeoutException("Buffer '" + context.name() + "' partition " + partition
+                        + " was closing and its close budget would run out before the next retry of these elements");
+                budget.initCause(cause);
+                fail(chunk, budget, BufferListener.FailureReason.SHUTDOWN);
                 return;
             }
         } else if (!retryable && chunk.size() > 1) {
@@ -415,7 +435,7 @@ final class Drain<E> implements Runnable {
             retryCause = null;
         }
         settled(0, chunk.size());
-        context.failures().report(partition.index(), lost, cause, reason);
+        context.failures().report(partition, lost, cause, reason);
     }
 
     private void settled(int deliveredNow, int failedNow) {
@@ -427,7 +447,7 @@ final class Drain<E> implements Runnable {
                 retryCause = null;
             }
         }
-        partition.settled(deliveredNow, failedNow);
+        counters.settled(deliveredNow, failedNow);
     }
 
     // ---- timers ----------------------------------------------------------------------------
@@ -457,7 +477,7 @@ final class Drain<E> implements Runnable {
                 return;
             }
         }
-        cancelQuietly(timer); // taken over meanwhile
+        context.cancelQuietly(timer, partition); // taken over meanwhile
     }
 
     /** Ends a retry pause: the drain goes back to the executor. */
@@ -470,7 +490,7 @@ final class Drain<E> implements Runnable {
             waitingSinceNanos = System.nanoTime();
             enter(Phase.READY);
         }
-        context.submit(this, partition.index());
+        context.submit(this, partition);
     }
 
     // ---- ending -----------------------------------------------------------------------------
@@ -514,14 +534,14 @@ final class Drain<E> implements Runnable {
             run(); // reads the table and, finding giveUpCause, hands it over
             return false;
         }
-        cancelQuietly(timer);
+        context.cancelQuietly(timer, partition);
         if (elements == null) { // the runner's own code failed before it could read the table
             context.log().log(System.Logger.Level.ERROR, "Buffer ''{0}'' partition {1}: a drain failed before "
                     + "its table could be read ({2}); its elements are unaccounted for", context.name(),
-                    partition.index(), cause);
+                    partition, cause);
         } else if (!rest.isEmpty()) {
-            partition.settled(0, rest.size());
-            context.failures().report(partition.index(), rest, cause, reason);
+            counters.settled(0, rest.size());
+            context.failures().report(partition, rest, cause, reason);
         }
         finished();
         return calling;
@@ -577,24 +597,14 @@ final class Drain<E> implements Runnable {
             anyOverran = overran;
         }
         try {
-            partition.drainFinished(this, total, lost, anyOverran, Duration.ofNanos(System.nanoTime() - startNanos));
+            // Listeners first, then the partition is freed: one partition's events never interleave.
+            counters.drainCompleted(total, lost, anyOverran, Duration.ofNanos(System.nanoTime() - startNanos));
+            onFinished.accept(this);
         } finally {
             synchronized (this) {
                 reported = true;
                 notifyAll();
             }
-        }
-    }
-
-    /** Cancels a timer of the scheduler's; whatever that user code throws is no reason to stop. */
-    private void cancelQuietly(Scheduler.Cancellable timer) {
-        if (timer == null) {
-            return;
-        }
-        try {
-            timer.cancel();
-        } catch (Throwable ignored) {
-            context.log().log(System.Logger.Level.DEBUG, "Buffer ''{0}'': cancelling a timer threw {1}", context.name(), ignored);
         }
     }
 
@@ -606,7 +616,7 @@ final class Drain<E> implements Runnable {
 
     private TimeoutException timeoutException(Throwable processorFailure) {
         TimeoutException timedOut = new TimeoutException("A processor call of buffer '" + context.name()
-                + "' partition " + partition.index() + " ran past processingTimeout "
+                + "' partition " + partition + " ran past processingTimeout "
                 + Duration.ofNanos(timeoutNanos) + " and then failed");
         timedOut.initCause(processorFailure);
         return timedOut;
@@ -712,7 +722,7 @@ final class Drain<E> implements Runnable {
                         Chunk next = work.peekFirst();
                         long pauseLeft = next == null ? 0 : next.notBeforeNanos - now;
                         if (pauseLeft <= 0) {
-                            cancelQuietly(resumeTimer); // the scheduler's code, under this monitor: it only cancels
+                            context.cancelQuietly(resumeTimer, partition); // the scheduler's code, under this monitor: it only cancels
                             resumeTimer = null;
                             enter(Phase.READY);
                             takeOver = true;
@@ -776,7 +786,7 @@ final class Drain<E> implements Runnable {
         return retryingSinceMillis;
     }
 
-    synchronized Throwable retryCause() {
+    synchronized @Nullable Throwable retryCause() {
         return retryCause;
     }
 

@@ -4,6 +4,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Logs what went wrong with a buffer's deliveries without flooding the log, and without losing
  * count: each kind of event (retried, dead-lettered, lost) gets at most one line per ten seconds
@@ -48,7 +50,7 @@ final class FailureLog {
     }
 
     /** Counts {@code count} elements of {@code partition}; writes a line if one is due. */
-    void count(Kind kind, int partition, long count, String why, Throwable cause) {
+    void count(Kind kind, int partition, long count, String why, @Nullable Throwable cause) {
         Tally tally = tallies[kind.ordinal()];
         tally.sinceLine.addAndGet(partition, count);
         tally.total.addAndGet(count);
@@ -66,7 +68,7 @@ final class FailureLog {
         }
     }
 
-    private void write(Kind kind, Tally tally, String why, Throwable cause) {
+    private void write(Kind kind, Tally tally, String why, @Nullable Throwable cause) {
         StringBuilder partitions = new StringBuilder();
         long sum = 0;
         for (int p = 0; p < tally.sinceLine.length(); p++) {

@@ -2,6 +2,8 @@ package io.tidefall;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where the elements a drain could not deliver go: to the failure handler, to the listeners, and
  * to the log, in that one place. Never throws: whatever the failure handler throws is logged,
@@ -12,11 +14,11 @@ import java.util.List;
 final class FailureReporter<E> {
 
     private final String buffer;
-    private final BatchFailureHandler<E> handler;
+    private final @Nullable BatchFailureHandler<E> handler;
     private final BufferListener listeners;
     private final FailureLog log;
 
-    FailureReporter(String buffer, BatchFailureHandler<E> handler, BufferListener listeners, FailureLog log) {
+    FailureReporter(String buffer, @Nullable BatchFailureHandler<E> handler, BufferListener listeners, FailureLog log) {
         this.buffer = buffer;
         this.handler = handler;
         this.listeners = listeners;

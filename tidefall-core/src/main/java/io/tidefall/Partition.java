@@ -1,10 +1,12 @@
 package io.tidefall;
 
-import java.time.Duration;
-import java.time.Instant;
+import static io.tidefall.PartitionTimer.perform;
+
+import io.tidefall.PartitionTimer.Arming;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * One lane of a buffer: owns its tables (allocate, swap, hand off to a drain), its timers and its
@@ -18,23 +20,27 @@ import java.util.function.LongFunction;
  *       finds a fresh one when it reads {@code table} again: the seal happens after the store of
  *       the fresh table, and the writer's observation of the seal happens after the seal.
  *   <li>{@code lock} serialises the control plane: ticks, drain checks, flushes, option updates
- *       and close. It guards {@code inFlight}, the timers, {@code running} and {@code stopped}.
- *       Writers take it only to ask for a drain when they fill the table. No user code and no
- *       executor hand-off runs under it: a swap picks the drain under the lock and submits it
- *       after releasing it, so an executor that blocks or runs the drain in the caller cannot
- *       block the partition's control plane.
+ *       and close. It guards {@code inFlight}, {@code running} and {@code stopped}, and the two
+ *       {@link PartitionTimer}s share it. Writers take it only to ask for a drain when they fill
+ *       the table. No user code and no executor hand-off runs under it: a swap picks the drain
+ *       under the lock and submits it after releasing it, and a timer is planned under the lock
+ *       and armed after releasing it, so an executor or scheduler that blocks or runs the task in
+ *       the caller cannot block the partition's control plane.
  *   <li>At most one drain per partition is in flight, from its swap until its
  *       {@code drainCompleted} has been emitted, so the processor sees a partition's tables one at
  *       a time, in swap order, and the partition holds at most two tables: the write table and
  *       the one in flight. A drain whose processor call is stuck stays in flight: nothing newer
  *       drains until the call returns.
- *   <li>The counters are written by drain threads and read by anyone, each on its own.
+ *   <li>The counters ({@link PartitionCounters}) are written by drain threads and read by
+ *       anyone, each on its own. A drain reports to them, and to the partition only once, when it
+ *       has finished ({@code drainFinished}).
  * </ul>
  */
 final class Partition<E, W extends WriteTable<E>> {
 
     private final BufferContext<E> context;
     private final int index;
+    private final PartitionCounters counters;
     /** Makes a fresh table, sized for about as many elements as the one it replaces held. */
     private final LongFunction<W> tables;
     private final Object lock = new Object();
@@ -43,27 +49,22 @@ final class Partition<E, W extends WriteTable<E>> {
     /** A full writer asked for a drain while one was in flight: drain again as soon as it ends. */
     private volatile boolean drainRequested;
 
+    private final PartitionTimer tickTimer;
+    private final PartitionTimer checkTimer;
+
     // Guarded by lock.
-    private Drain<E> inFlight;
-    private final Timer tickTimer = new Timer(this::tick);
-    private final Timer checkTimer = new Timer(this::check);
+    private @Nullable Drain<E> inFlight;
     private boolean running;
     private boolean stopped;
-
-    private final AtomicLong drained = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong drains = new AtomicLong();
-    private final AtomicLong retried = new AtomicLong();
-    private final AtomicLong abandoned = new AtomicLong();
-    private volatile Instant lastDrainAt;
-    private volatile Duration lastDrainDuration;
 
     Partition(BufferContext<E> context, int index, LongFunction<W> tables) {
         this.context = context;
         this.index = index;
+        this.counters = new PartitionCounters(context, index);
         this.tables = tables;
         this.table = tables.apply(0);
+        this.tickTimer = new PartitionTimer(context, index, lock, this::tick);
+        this.checkTimer = new PartitionTimer(context, index, lock, this::check);
     }
 
     /** The write table now; writers retry here when the one they had turns out sealed. */
@@ -173,93 +174,13 @@ final class Partition<E, W extends WriteTable<E>> {
         return checkTimer.plan(options.hasDrainThreshold() ? options.drainCheckInterval() : null);
     }
 
-    private void perform(Arming arming) {
-        if (arming != null) {
-            arming.perform();
-        }
-    }
-
-    /**
-     * One of the partition's two timers. Whether and when it fires is decided under {@code lock};
-     * the scheduler (user code, which may block or throw) is called after the lock is released,
-     * and its answer is kept only if no later decision replaced this one meanwhile.
-     */
-    private final class Timer {
-        private final Runnable task;
-        // Guarded by lock.
-        private long generation;
-        private Scheduler.Cancellable scheduled;
-
-        Timer(Runnable task) {
-            this.task = task;
-        }
-
-        /** Forgets the current arming and plans a new one ({@code delay} null: none). Caller holds {@code lock}. */
-        Arming plan(Duration delay) {
-            Scheduler.Cancellable previous = scheduled;
-            scheduled = null;
-            return new Arming(this, ++generation, delay, previous);
-        }
-
-        /** Whether no timer is armed (the last arming was refused, or none was asked for). Caller holds {@code lock}. */
-        boolean idle() {
-            return scheduled == null;
-        }
-    }
-
-    /** A timer decision to carry out without the lock. */
-    private final class Arming {
-        private final Timer timer;
-        private final long generation;
-        private final Duration delay;
-        private final Scheduler.Cancellable previous;
-
-        Arming(Timer timer, long generation, Duration delay, Scheduler.Cancellable previous) {
-            this.timer = timer;
-            this.generation = generation;
-            this.delay = delay;
-            this.previous = previous;
-        }
-
-        void perform() {
-            if (previous != null) {
-                cancelQuietly(previous);
-            }
-            if (delay == null) {
-                return;
-            }
-            // Refused (the application is shutting down its scheduler): nothing is armed. The next drain,
-            // flush or full writer re-arms it; close() drains what is left in any case.
-            Scheduler.Cancellable armed = context.schedule(delay, timer.task);
-            boolean current;
-            synchronized (lock) {
-                current = running && timer.generation == generation;
-                if (current) {
-                    timer.scheduled = armed;
-                }
-            }
-            if (!current && armed != null) {
-                cancelQuietly(armed);
-            }
-        }
-    }
-
-    private void cancelQuietly(Scheduler.Cancellable timer) {
-        try {
-            timer.cancel();
-        } catch (Throwable failed) { // the scheduler's code: it must not stop the partition
-            context.log().log(System.Logger.Level.DEBUG, "Buffer ''{0}'' partition {1}: cancelling a timer threw {2}",
-                    context.name(), index, failed);
-        }
-    }
-
     // ---- control plane: swaps -------------------------------------------------------------
 
     /** Installs a fresh table and makes the drain of the retired one. Caller holds {@code lock}; none is in flight. */
     private Drain<E> swap() {
         W retired = table;
         // Both allocations before anything changes: if either throws, the partition is as it was.
-        Drain<E> drain = new Drain<>(context, this, retired, context.options().get(), true);
+        Drain<E> drain = drainOf(retired, true);
         W fresh = tables.apply(retired.size());
         table = fresh;
         inFlight = drain;
@@ -267,8 +188,13 @@ final class Partition<E, W extends WriteTable<E>> {
         return drain;
     }
 
+    /** The drain of {@code retired}, under the options in force now; it reports to this partition's counters. */
+    private Drain<E> drainOf(W retired, boolean deliver) {
+        return new Drain<>(context, counters, retired, context.options().get(), deliver, this::drainFinished);
+    }
+
     /** Hands a drain that a swap made to the executor; called without {@code lock}. */
-    private void submit(Drain<E> drain) {
+    private void submit(@Nullable Drain<E> drain) {
         if (drain != null) {
             context.submit(drain, index);
         }
@@ -306,8 +232,8 @@ final class Partition<E, W extends WriteTable<E>> {
      * {@link Drain#awaitProgress()}).
      */
     FlushResult flush() {
-        long deliveredBefore = drained.get();
-        long failedBefore = failed.get();
+        long deliveredBefore = counters.delivered();
+        long failedBefore = counters.failed();
         Drain<E> previous;
         synchronized (lock) {
             previous = inFlight;
@@ -331,7 +257,7 @@ final class Partition<E, W extends WriteTable<E>> {
             }
             blocked = mine != null && !mine.awaitProgress() ? mine : null;
         }
-        return new FlushResult(drained.get() - deliveredBefore, failed.get() - failedBefore,
+        return new FlushResult(counters.delivered() - deliveredBefore, counters.failed() - failedBefore,
                 blocked == null ? 0 : blocked.unsettled());
     }
 
@@ -378,7 +304,7 @@ final class Partition<E, W extends WriteTable<E>> {
                 stuck = previous.giveUp(budgetSpent(), BufferListener.FailureReason.SHUTDOWN, true);
             }
         }
-        Drain<E> last = new Drain<>(context, this, retired, context.options().get(), !stuck);
+        Drain<E> last = drainOf(retired, !stuck);
         last.closeBy(deadlineNanos);
         synchronized (lock) {
             inFlight = last;
@@ -397,43 +323,12 @@ final class Partition<E, W extends WriteTable<E>> {
 
     // ---- called by drains -----------------------------------------------------------------
 
-    void drainStarted(int size) {
-        context.listeners().drainStarted(context.name(), index, size);
-    }
-
-    void settled(long deliveredNow, long failedNow) {
-        if (deliveredNow > 0) {
-            drained.addAndGet(deliveredNow);
-        }
-        if (failedNow > 0) {
-            failed.addAndGet(failedNow);
-        }
-    }
-
-    void retrying(int size, int attempt, Throwable cause, Duration backoff) {
-        retried.addAndGet(size);
-        context.failures().retrying(index, size, attempt, cause);
-        context.listeners().chunkRetrying(context.name(), index, size, attempt, cause, backoff);
-    }
-
-    void writesAbandoned(long count) {
-        abandoned.addAndGet(count);
-        context.log().log(System.Logger.Level.WARNING, "Buffer ''{0}'' partition {1}: the drain skipped {2} write(s) "
-                + "whose writers threw, or were told so, before their write was complete", context.name(), index, count);
-        context.listeners().writesAbandoned(context.name(), index, count);
-    }
-
     /**
-     * A drain ended: tells listeners first, then frees the partition (and starts the drain a full
-     * writer asked for), so that one partition's events never interleave.
+     * A drain ended, and has told listeners so ({@link PartitionCounters#drainCompleted}): frees the
+     * partition (and starts the drain a full writer asked for), so that one partition's events
+     * never interleave.
      */
-    void drainFinished(Drain<E> drain, int size, int lost, boolean timedOut, Duration took) {
-        if (size > 0) {
-            drains.incrementAndGet();
-            lastDrainDuration = took;
-            lastDrainAt = Instant.now();
-            context.listeners().drainCompleted(context.name(), index, size, lost, timedOut, took);
-        }
+    private void drainFinished(Drain<E> drain) {
         Drain<E> next = null;
         Arming tick = null;
         synchronized (lock) {
@@ -451,9 +346,9 @@ final class Partition<E, W extends WriteTable<E>> {
         submit(next);
     }
 
-    void countDropped(long count, String reason) {
-        dropped.addAndGet(count);
-        context.listeners().elementsDropped(context.name(), index, count, reason);
+    /** A writer dropped {@code count} elements (the overflow policy DROP). */
+    void dropped(long count, String reason) {
+        counters.dropped(count, reason);
     }
 
     PartitionStats stats() {
@@ -461,11 +356,9 @@ final class Partition<E, W extends WriteTable<E>> {
         synchronized (lock) {
             drain = inFlight;
         }
-        boolean stuck = drain != null && drain.isStuck();
-        long since = drain == null ? 0 : drain.retryingSinceMillis();
-        Throwable cause = drain == null ? null : drain.retryCause();
-        return new PartitionStats(index, size(), drain != null, stuck, drained.get(), failed.get(), dropped.get(),
-                drains.get(), lastDrainAt, lastDrainDuration, since == 0 ? null : Instant.ofEpochMilli(since), cause,
-                retried.get(), abandoned.get());
+        if (drain == null) {
+            return counters.stats(size(), false, false, 0, null);
+        }
+        return counters.stats(size(), true, drain.isStuck(), drain.retryingSinceMillis(), drain.retryCause());
     }
 }

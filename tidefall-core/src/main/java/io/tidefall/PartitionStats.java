@@ -3,6 +3,8 @@ package io.tidefall;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of one partition, for dashboards and the Actuator endpoint. Each field is read on its
  * own, so a snapshot taken while the partition works may mix two moments.
@@ -36,10 +38,10 @@ public record PartitionStats(
         long failed,
         long dropped,
         long drains,
-        Instant lastDrainAt,
-        Duration lastDrainDuration,
-        Instant retryingSince,
-        Throwable retryCause,
+        @Nullable Instant lastDrainAt,
+        @Nullable Duration lastDrainDuration,
+        @Nullable Instant retryingSince,
+        @Nullable Throwable retryCause,
         long retried,
         long abandoned) {
 

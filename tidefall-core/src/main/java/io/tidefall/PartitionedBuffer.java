@@ -14,6 +14,8 @@ import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The engine shared by every buffer type: partitions, routing, options, lifecycle. A buffer type
  * adds its write methods and supplies its table; it never touches swaps, drains or timers.
@@ -31,10 +33,10 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     private enum State { NEW, RUNNING, CLOSED }
 
     private final String name;
-    private final Function<? super Object, ?> partitionKey;
+    /** {@code null}: each element (a queue's item, a map's key) is its own routing key. */
+    private final @Nullable Function<? super Object, ?> partitionKey;
     private final Partition<E, W>[] partitions;
     private final BufferContext<E> context;
-    private final FailureReporter<E> failures;
     private final List<Runnable> ownedResources = new ArrayList<>();
     private final Listeners listeners;
 
@@ -49,9 +51,9 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     private volatile long capacity;
 
     @SuppressWarnings("unchecked")
-    PartitionedBuffer(BufferBuilder<E, ?> builder, Function<?, ?> partitionKey, Arrangement<E> arrangement,
+    PartitionedBuffer(BufferBuilder<E, ?> builder, @Nullable Function<?, ?> partitionKey, Arrangement<E> arrangement,
             LongFunction<W> tables) {
-        builder.requireProcessor();
+        BatchProcessor<? super E> processor = builder.requireProcessor();
         this.name = builder.name;
         this.partitionKey = (Function<? super Object, ?>) partitionKey;
         this.options = builder.options;
@@ -60,10 +62,10 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         this.listeners = new Listeners(log);
         builder.listeners.forEach(listeners::add);
         // A failure handler or processor of a supertype only reads the elements, so it can take a List<E>.
-        this.failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler, listeners,
-                new FailureLog(log, name, builder.partitions));
+        FailureReporter<E> failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler,
+                listeners, new FailureLog(log, name, builder.partitions));
         Threads threads = new Threads(name, builder.threadFactory);
-        this.context = new BufferContext<>(name, (BatchProcessor<E>) builder.processor, arrangement, builder.retryPolicy,
+        this.context = new BufferContext<>(name, (BatchProcessor<E>) processor, arrangement, builder.retryPolicy,
                 failures, listeners,
                 builder.executor != null ? builder.executor : ownedExecutor(threads),
                 builder.scheduler != null ? builder.scheduler : ownedScheduler(threads),
@@ -111,11 +113,6 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         return capacity;
     }
 
-    /** A write filled its partition's table: the partition drains at once instead of at its tick. */
-    final void filled(Partition<E, W> partition) {
-        partition.requestDrain();
-    }
-
     /** What {@link #onFull} returns when the write was dropped. */
     static final long DROPPED = Long.MIN_VALUE;
     /** What a writer passes to {@link #onFull} the first time: it has not waited yet. */
@@ -136,7 +133,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         }
         switch (now.overflow()) {
             case DROP -> {
-                partition.countDropped(1, "overflow");
+                partition.dropped(1, "overflow");
                 return DROPPED;
             }
             case FAIL -> throw full(partition, "is full (capacity " + capacityNow + ", overflow FAIL)");
@@ -305,7 +302,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
                         + "the budget {1} (its failure handler does not return?); close() returns without it", name, budget);
             }
         }
-        failures.close();
+        context.failures().close();
         ownedResources.forEach(Runnable::run);
         if (interrupted) {
             Thread.currentThread().interrupt();

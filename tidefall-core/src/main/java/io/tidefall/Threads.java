@@ -3,6 +3,8 @@ package io.tidefall;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Every thread a buffer starts itself, made in one place: final drains at close, drains an
  * executor refused, and the threads of the default executor and scheduler. They come from the
@@ -13,10 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Threads {
 
     private final String buffer;
-    private final ThreadFactory factory;
+    /** The builder's, or {@code null}: daemon platform threads. */
+    private final @Nullable ThreadFactory factory;
     private final AtomicInteger count = new AtomicInteger();
 
-    Threads(String buffer, ThreadFactory factory) {
+    Threads(String buffer, @Nullable ThreadFactory factory) {
         this.buffer = buffer;
         this.factory = factory;
     }

@@ -5,6 +5,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A buffer that coalesces writes by key: within one interval, many writes to a key become one
  * {@link Entry} for the processor. {@link #put} is last-write-wins; {@link #putNewer} keeps the
@@ -57,7 +59,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
                 return;
             }
             if (result == WriteTable.FILLED) {
-                filled(partition);
+                partition.requestDrain(); // the table is full: drain it now, not at the tick
                 return;
             }
             if (result == WriteTable.SEALED) {
@@ -96,7 +98,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
         for (;;) {
             int result = partition.table().putNewer(key, value, version, capacity());
             if (result == WriteTable.FILLED) {
-                filled(partition);
+                partition.requestDrain(); // the table is full: drain it now, not at the tick
                 return true;
             }
             if (result >= WriteTable.UNCHANGED) {
@@ -143,13 +145,13 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     }
 
     /** The value buffered for {@code key} in the current write table, or {@code null}. */
-    public V get(K key) {
+    public @Nullable V get(K key) {
         Objects.requireNonNull(key, "key must not be null");
         return partitionFor(key).table().get(key);
     }
 
-    public V getOrDefault(K key, V defaultValue) {
-        V value = get(key);
+    public @Nullable V getOrDefault(K key, @Nullable V defaultValue) {
+        @Nullable V value = get(key);
         return value != null ? value : defaultValue;
     }
 
@@ -180,7 +182,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     /** Builds a {@link TidefallHashMap}; the buffer starts only when {@link #start()} is called. */
     public static final class Builder<K, V> extends BufferBuilder<Entry<K, V>, Builder<K, V>> {
 
-        private Function<? super K, ?> partitionKey;
+        private @Nullable Function<? super K, ?> partitionKey;
 
         private Builder(String name) {
             super(name);

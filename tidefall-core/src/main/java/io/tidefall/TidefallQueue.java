@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.Objects;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A buffer that keeps every item: the processor receives each pushed item exactly once, in the
  * order it was pushed within its partition (or sorted by the {@linkplain Builder#ordering
@@ -31,7 +33,7 @@ import java.util.function.Function;
 public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> {
 
     /** Computes each item's sort key on the writer's thread; {@code null}: none. */
-    private final Function<? super T, ? extends Comparable<?>> sortKey;
+    private final @Nullable Function<? super T, ? extends Comparable<?>> sortKey;
 
     private TidefallQueue(Builder<T> builder) {
         super(builder, builder.partitionKey, arrangementOf(builder), expectedSize -> new QueueTable<>());
@@ -149,7 +151,7 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
                 return;
             }
             if (result == WriteTable.FILLED) {
-                filled(partition);
+                partition.requestDrain(); // the table is full: drain it now, not at the tick
                 return;
             }
             if (result == WriteTable.SEALED) {
@@ -163,9 +165,9 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
     /** Builds a {@link TidefallQueue}; the buffer starts only when {@link #start()} is called. */
     public static final class Builder<T> extends BufferBuilder<T, Builder<T>> {
 
-        private Function<? super T, ?> partitionKey;
-        private Comparator<? super T> ordering;
-        private Function<? super T, ? extends Comparable<?>> sortKey;
+        private @Nullable Function<? super T, ?> partitionKey;
+        private @Nullable Comparator<? super T> ordering;
+        private @Nullable Function<? super T, ? extends Comparable<?>> sortKey;
 
         private Builder(String name) {
             super(name);

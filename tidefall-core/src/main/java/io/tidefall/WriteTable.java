@@ -29,23 +29,30 @@ interface WriteTable<E> {
     long size();
 
     /**
-     * Refuses every further write: the writer sees the refusal and retries on the partition's fresh
-     * table. A table whose writers run user code while they write (a key's {@code hashCode} and
-     * {@code equals}) waits for those under way, but at most {@code patienceNanos}: a write still
-     * under way then is abandoned, and throws when it ends, so that nothing it did is promised.
+     * Refuses every further write: from its return on, a writer sees the refusal and retries on
+     * the partition's fresh table. Writes already under way are decided too: each one is either
+     * accepted (it will be in {@link #drain()}) or refused. Whether it is <em>complete</em> is for
+     * {@code seal} or {@code drain} to wait for, whichever the table's shape makes cheaper: a
+     * queue table seals with one atomic addition and its drain waits for the stores it counted; a
+     * map table's seal waits for the writers inside the map. A table whose writers run user code
+     * while they write (a key's {@code hashCode} and {@code equals}) waits for them at most
+     * {@code patienceNanos}: a write still under way then is abandoned, and throws when it ends, so
+     * that nothing it did is promised.
      *
      * @return whether every write under way finished in time
      */
     boolean seal(long patienceNanos);
 
-    /** {@link #seal(long)} with all the patience in the world; for tables whose writers run no user code. */
+    /** {@link #seal(long)} with no limit on the wait (the engine seals only fresh tables so). */
     default void seal() {
         seal(Long.MAX_VALUE);
     }
 
     /**
-     * The sealed contents in push order, as a list the engine hands out and never reuses. Writes
-     * accepted before the seal are all in it, except those whose writer threw or was abandoned.
+     * The sealed contents in push order, as a list the engine hands out and never reuses; called
+     * once, after {@link #seal(long)}. Returns once every write the seal accepted is complete and
+     * visible to the caller. Writes accepted before the seal are all in it, except those whose
+     * writer threw or was abandoned.
      */
     List<E> drain();
 

@@ -48,6 +48,8 @@ class ChaosTest {
     private static final int DEFAULT_TOTAL_SECONDS = 6;
     private static final int WRITERS = 4;
     private static final int MAX_PER_WRITER = 1 << 20;
+    /** Each writer writes at least this many, so that every case has something to deliver however late its writers start. */
+    private static final int MIN_PER_WRITER = 1_000;
     private static final int ELEMENTS = WRITERS * MAX_PER_WRITER;
     private static final Duration TIMEOUT = Duration.ofMillis(100);
     private static final Duration CLOSE_BUDGET = Duration.ofSeconds(3);
@@ -469,7 +471,8 @@ class ChaosTest {
             int writer = w;
             writers.add(threads.submit(() -> {
                 int i = 0;
-                for (; i < MAX_PER_WRITER && System.nanoTime() < deadline; i++) {
+                // At least MIN_PER_WRITER each, even if a loaded machine started this writer after the deadline.
+                for (; i < MAX_PER_WRITER && (i < MIN_PER_WRITER || System.nanoTime() < deadline); i++) {
                     int id = writer * MAX_PER_WRITER + i;
                     try {
                         write.write(id);

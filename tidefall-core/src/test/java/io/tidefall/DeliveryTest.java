@@ -119,8 +119,8 @@ class DeliveryTest {
 
     @Test
     void pastItsDeliveryTimeoutAChunkGoesToTheFailureHandlerWithTheLastFailure() {
-        TidefallQueue<Integer> queue = queue(fastRetries().withDeliveryTimeout(Duration.ofMillis(300)))
-                .processor(database).build();
+        TidefallQueue<Integer> queue = queue(fastRetries().withDeliveryTimeout(Duration.ofMillis(300))
+                .withProcessingInterval(Duration.ofMillis(20))).processor(database).build();
         queue.start();
         queue.pushAll(List.of(1, 2, 3));
 
@@ -228,6 +228,23 @@ class DeliveryTest {
                 .hasMessageContaining("close budget"));
         assertThat(refused.get()).as("it kept trying until the budget ran out").isGreaterThan(1);
         assertThat(stored.received).isEmpty();
+    }
+
+    @Test
+    void aRetryThatWouldComePastTheCloseBudgetIsHandedOverWithTheBudgetAsItsCause() {
+        TidefallQueue<Integer> queue = queue(fastRetries().withProcessingBatchSize(100)
+                .withRetryBackoff(Duration.ofSeconds(2)).withRetryBackoffMax(Duration.ofSeconds(4)))
+                .processor(database).build();
+        queue.start();
+        IntStream.range(0, 10).forEach(queue::push);
+
+        queue.close(Duration.ofMillis(300)); // the first call fails at once; its retry would come well past the budget
+
+        assertThat(deadLetters).hasSize(1);
+        assertThat(deadLetters.get(0).elements()).containsExactlyElementsOf(IntStream.range(0, 10).boxed().toList());
+        assertThat(deadLetters.get(0).cause()).isInstanceOf(TimeoutException.class).hasMessageContaining("close budget")
+                .hasRootCauseInstanceOf(java.net.ConnectException.class);
+        assertThat(refused.get()).isEqualTo(1);
     }
 
     @Test

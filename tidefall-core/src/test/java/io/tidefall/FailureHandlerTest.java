@@ -7,7 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -194,5 +198,54 @@ class FailureHandlerTest {
         assertThat(handlerFailures).singleElement().satisfies(e -> assertThat(e).hasMessage("dead-letter queue down too"));
         assertThat(processed.all()).containsExactly(2);
         queue.close();
+    }
+
+    @Test
+    void theTimeoutOfACallThatHasEndedDoesNotInterruptTheFailureHandler() throws Exception {
+        // A scheduler that does not cancel (or cancels too late): the watchdog of the failed call fires
+        // while the runner is in the failure handler for that call's chunk. An interrupt there would fail
+        // the handler (a file channel closes on interrupt), and lose the chunk.
+        Scheduler ignoresCancel = (delay, task) -> {
+            clock.schedule(delay, task);
+            return () -> { };
+        };
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean handlerInterrupted = new AtomicBoolean();
+        ExecutorService drains = Executors.newCachedThreadPool();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofSeconds(1)).withProcessingRetries(0))
+                .scheduler(ignoresCancel)
+                .executor(drains)
+                .processor(batch -> {
+                    throw new IllegalStateException("database down");
+                })
+                .failureHandler(failed -> {
+                    inHandler.countDown();
+                    try {
+                        if (!release.await(20, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("the test never released the handler");
+                        }
+                    } catch (InterruptedException e) {
+                        handlerInterrupted.set(true);
+                        throw new IllegalStateException("the failure handler was interrupted", e);
+                    }
+                    deadLetters.add(failed);
+                })
+                .build();
+        queue.start();
+        queue.push(1);
+        clock.advance(Duration.ofSeconds(5)); // the tick: the call fails at once, the handler is called
+        assertThat(inHandler.await(10, TimeUnit.SECONDS)).as("the failure handler was called").isTrue();
+
+        clock.advance(Duration.ofSeconds(2)); // past the ended call's timeout: its watchdog fires now, on this thread
+        release.countDown();
+
+        await().until(() -> handlerInterrupted.get() || !deadLetters.isEmpty());
+        assertThat(handlerInterrupted).as("the failure handler was interrupted").isFalse();
+        assertThat(deadLetters).extracting(FailedBatch::elements).containsExactly(List.of(1));
+        queue.close();
+        drains.shutdownNow();
     }
 }

@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -192,5 +199,195 @@ class FailureIsolationTest {
                 .containsExactly("drain 0 size 1", "failed 0 size 1 SHUTDOWN", "completed 0 size 1 failed 1",
                         "drain 0 size 1", "failed 0 size 1 SHUTDOWN", "completed 0 size 1 failed 1");
         never.countDown();
+    }
+
+    @Test
+    void aThrowableInATickDoesNotStopTheTimer() {
+        // What escapes a tick goes to the scheduler, which keeps it (as a ScheduledExecutorService keeps
+        // it in the task's future) and runs nothing of that task again: only the tick itself re-arms.
+        List<Throwable> escaped = new CopyOnWriteArrayList<>();
+        Scheduler keepsWhatEscapes = (delay, task) -> clock.schedule(delay, () -> {
+            try {
+                task.run();
+            } catch (Throwable failure) {
+                escaped.add(failure);
+            }
+        });
+        AtomicBoolean outOfThreads = new AtomicBoolean(true);
+        ThreadFactory threadFactory = task -> {
+            if (outOfThreads.getAndSet(false)) {
+                throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource limits reached");
+            }
+            Thread thread = new Thread(task);
+            thread.setDaemon(true);
+            return thread;
+        };
+        Batches<Integer> processed = new Batches<>();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(50)))
+                .scheduler(keepsWhatEscapes)
+                .executor(task -> {
+                    throw new RejectedExecutionException("saturated"); // the engine then starts a thread of its own
+                })
+                .threadFactory(threadFactory)
+                .processor(processed)
+                .build();
+        queue.start();
+        queue.push(1);
+
+        clock.advance(Duration.ofSeconds(5)); // the tick's drain is refused, and the thread for it cannot be made
+        assertThat(escaped).as("the tick threw").singleElement().isInstanceOf(OutOfMemoryError.class);
+
+        await().untilAsserted(() -> {
+            clock.advance(Duration.ofSeconds(5)); // later ticks start the stranded drain on a thread of its own
+            assertThat(processed.all()).containsExactly(1);
+        });
+        queue.push(2);
+        await().untilAsserted(() -> {
+            clock.advance(Duration.ofSeconds(5));
+            assertThat(processed.all()).as("the timer still drains").containsExactly(1, 2);
+        });
+        queue.close();
+    }
+
+    @Test
+    void aListenerThatThrowsAnErrorWhenADrainCompletesDoesNotStopThePartition() {
+        Batches<Integer> processed = new Batches<>();
+        AtomicBoolean first = new AtomicBoolean(true);
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .executor(Runnable::run)
+                .scheduler(clock)
+                .listener(new BufferListener() {
+                    @Override
+                    public void drainCompleted(String buffer, int partition, int size, int failed, boolean timedOut,
+                            Duration duration) {
+                        if (first.getAndSet(false)) {
+                            throw new AssertionError("listener bug"); // an Error, as OutOfMemoryError and StackOverflowError are
+                        }
+                    }
+                })
+                .processor(processed)
+                .build();
+        queue.start();
+        queue.push(1);
+        clock.advance(Duration.ofSeconds(5));
+        queue.push(2);
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(processed.all()).as("the next tick drained the partition").containsExactly(1, 2);
+        assertThat(queue.stats(0).draining()).isFalse();
+        queue.close();
+    }
+
+    @Test
+    void aThrowingOrderingSendsTheWholeTableToTheFailureHandlerAndThePartitionCarriesOn() {
+        IllegalArgumentException comparatorBug = new IllegalArgumentException("Comparison method violates its general contract!");
+        AtomicBoolean throwing = new AtomicBoolean(true);
+        List<FailedBatch<Integer>> deadLetters = new CopyOnWriteArrayList<>();
+        Batches<Integer> processed = new Batches<>();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(200)))
+                .scheduler(clock)
+                .ordering(Comparator.comparingInt((Integer e) -> {
+                    if (throwing.get()) {
+                        throw comparatorBug;
+                    }
+                    return -e;
+                }))
+                .failureHandler(deadLetters::add)
+                .processor(processed)
+                .build();
+        queue.start();
+        IntStream.range(0, 5).forEach(queue::push);
+
+        assertThat(queue.flush()).as("the table went to the failure handler, none of it pending").isEqualTo(new FlushResult(0, 5, 0));
+        assertThat(deadLetters).singleElement().satisfies(failed -> {
+            assertThat(failed.elements()).containsExactly(0, 1, 2, 3, 4);
+            assertThat(failed.cause()).isSameAs(comparatorBug);
+        });
+
+        throwing.set(false);
+        IntStream.range(5, 8).forEach(queue::push);
+        assertThat(queue.flush()).isEqualTo(new FlushResult(3, 0, 0));
+        assertThat(processed.all()).as("the partition carries on, sorted").containsExactly(7, 6, 5);
+        queue.close();
+    }
+
+    @Test
+    void aDrainAFullWriterAskedForStartsAfterTheEventsOfTheOneBefore() throws Exception {
+        CountDownLatch inFirstCall = new CountDownLatch(1);
+        CountDownLatch releaseFirstCall = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        Batches<Integer> processed = new Batches<>();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withCapacity(3))
+                .executor(Runnable::run) // a drain runs on the thread that asked for it: the order is the engine's alone
+                .scheduler(clock)
+                .listener(listener)
+                .processor(batch -> {
+                    if (first.getAndSet(false)) {
+                        inFirstCall.countDown();
+                        releaseFirstCall.await();
+                    }
+                    processed.process(batch);
+                })
+                .build();
+        queue.start();
+        // The write that fills the first table drains it on its own thread, and waits there in the processor.
+        CallOnOwnThread filler = CallOnOwnThread.start("writer", () -> IntStream.range(0, 3).forEach(queue::push));
+        assertThat(inFirstCall.await(10, TimeUnit.SECONDS)).isTrue();
+        IntStream.range(3, 6).forEach(queue::push); // fills the second table: its drain must wait for the first
+        assertThat(listener.drainEvents()).containsExactly("drain 0 size 3");
+
+        releaseFirstCall.countDown();
+        filler.join();
+
+        assertThat(processed.all()).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(listener.drainEvents()).as("one drain's events, then the next one's").containsExactly(
+                "drain 0 size 3", "completed 0 size 3 failed 0",
+                "drain 0 size 3", "completed 0 size 3 failed 0");
+        queue.close();
+    }
+
+    @Test
+    void aTableWhoseSortOutlastsTheCloseBudgetGoesToTheFailureHandlerWhole() {
+        List<FailedBatch<Integer>> deadLetters = new CopyOnWriteArrayList<>();
+        Batches<Integer> processed = new Batches<>();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(200)))
+                .ordering(Comparator.comparingInt((Integer e) -> {
+                    busyFor(Duration.ofNanos(100_000)); // a slow comparator: two per comparison, about 9,000 comparisons
+                    return e;
+                }))
+                .failureHandler(deadLetters::add)
+                .processor(processed)
+                .build();
+        queue.start();
+        List<Integer> shuffled = new ArrayList<>(IntStream.range(0, 1_000).boxed().toList());
+        Collections.shuffle(shuffled, new Random(42)); // no runs for the sort to find: n log n comparisons
+        shuffled.forEach(queue::push);
+
+        assertThat(queue.flush()).as("flush returns while the table is being sorted, and says what is still pending")
+                .isEqualTo(new FlushResult(0, 0, 1_000));
+        queue.close(Duration.ofMillis(500)); // the sort takes seconds: the budget ends first
+
+        assertThat(deadLetters).as("the whole table was handed over, once").singleElement().satisfies(failed -> {
+            assertThat(failed.elements()).hasSize(1_000).doesNotHaveDuplicates();
+            assertThat(failed.cause()).isInstanceOf(TimeoutException.class).hasMessageContaining("close budget");
+        });
+        assertThat(processed.all()).isEmpty();
+    }
+
+    /** Slow work, not a wait for something: runs for at least {@code duration}. */
+    private static void busyFor(Duration duration) {
+        long end = System.nanoTime() + duration.toNanos();
+        for (long left = duration.toNanos(); left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
     }
 }

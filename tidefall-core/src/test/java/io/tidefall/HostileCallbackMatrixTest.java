@@ -26,6 +26,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,6 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the table {@code docs/GUARANTEES.md} shows.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Execution(ExecutionMode.CONCURRENT) // each cell has its own buffer, threads and records; most of a cell is waiting
 class HostileCallbackMatrixTest {
 
     enum Callee { PROCESSOR, FAILURE_HANDLER, LISTENER, ORDERING, PARTITION_KEY, KEY_HASH_EQUALS, EXECUTOR, SCHEDULER }

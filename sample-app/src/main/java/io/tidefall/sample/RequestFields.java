@@ -2,6 +2,8 @@ package io.tidefall.sample;
 
 import tools.jackson.databind.JsonNode;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Reads required fields out of a JSON request body, failing with a message that names the field.
  * The service validates every element of a request before buffering any of it.
@@ -39,7 +41,7 @@ final class RequestFields {
         return value.longValue();
     }
 
-    static JsonNode object(JsonNode node, String what) {
+    static JsonNode object(@Nullable JsonNode node, String what) {
         if (node == null || !node.isObject()) {
             throw new InvalidRequestException(what + " must be a JSON object, not " + (node == null ? "nothing" : node));
         }

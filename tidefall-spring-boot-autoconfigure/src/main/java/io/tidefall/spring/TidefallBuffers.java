@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 import io.tidefall.Buffer;
 import io.tidefall.FlushResult;
 import io.tidefall.TidefallHashMap;
@@ -59,7 +61,7 @@ public final class TidefallBuffers {
     }
 
     /** The buffer named {@code name}, or {@code null} when there is none. */
-    public Buffer find(String name) {
+    public @Nullable Buffer find(String name) {
         Objects.requireNonNull(name, "name must not be null");
         return byName().get(name);
     }

@@ -3,8 +3,10 @@ package io.tidefall.spring.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -21,9 +23,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import io.tidefall.BatchSize;
 import io.tidefall.Buffer;
 import io.tidefall.BufferOptions;
+import io.tidefall.InvalidOptionException;
 import io.tidefall.PartitionStats;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
+import io.tidefall.spring.BufferOption;
 import io.tidefall.spring.TidefallBuffers;
 import io.tidefall.spring.deadletter.DeadLetters;
 import io.tidefall.spring.deadletter.ReplayResult;
@@ -40,9 +44,7 @@ import io.tidefall.spring.deadletter.ReplayResult;
 public class TidefallEndpoint {
 
     /** The options an update may name, as request fields. */
-    static final List<String> FIELDS = List.of("processingInterval", "processingTimeout", "processingBatchSize",
-            "drainThreshold", "drainCheckInterval", "capacity", "overflow", "maxBlock", "processingRetries", "retryBackoff",
-            "retryBackoffMax", "deliveryTimeout");
+    static final List<String> FIELDS = Arrays.stream(BufferOption.values()).map(BufferOption::field).toList();
 
     static final String NO_OPTION = "The request names no option to change: send any of " + String.join(", ", FIELDS) + ".";
 
@@ -92,6 +94,7 @@ public class TidefallEndpoint {
             @Nullable String drainCheckInterval, @Nullable String capacity, @Nullable String overflow,
             @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff,
             @Nullable String retryBackoffMax, @Nullable String deliveryTimeout) {
+        // In the order of BufferOption, as the parameters are; BufferOptionCatalogueTests checks both.
         return updateOptions(name, () -> OptionsUpdate.parse(processingInterval, processingTimeout, processingBatchSize,
                 drainThreshold, drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff,
                 retryBackoffMax, deliveryTimeout));
@@ -113,6 +116,9 @@ public class TidefallEndpoint {
                 throw new IllegalArgumentException(NO_OPTION);
             }
             buffer.updateOptions(update);
+        } catch (InvalidOptionException invalid) {
+            String message = OptionsUpdate.message(invalid);
+            throw new InvalidEndpointRequestException(message, message);
         } catch (IllegalArgumentException invalid) {
             throw new InvalidEndpointRequestException(invalid.getMessage(), invalid.getMessage());
         }
@@ -229,27 +235,40 @@ public class TidefallEndpoint {
     }
 
     /**
-     * A buffer's runtime options, in the forms a write accepts back: durations as {@code 250ms} or
-     * {@code 5s}, the batch size as a number or {@code "table"}, an unset threshold or capacity as
-     * {@code "off"}.
+     * A buffer's runtime options by field name, in the forms a write accepts back: durations as
+     * {@code 250ms} or {@code 5s}, the batch size as a number or {@code "table"}, an unset threshold
+     * or capacity as {@code "off"}, the overflow policy in lower case.
      */
-    public record OptionsDescriptor(String processingInterval, String processingTimeout, Object processingBatchSize,
-            Object drainThreshold, String drainCheckInterval, Object capacity, String overflow, String maxBlock,
-            int processingRetries, String retryBackoff, String retryBackoffMax, String deliveryTimeout)
-            implements OperationResponseBody {
+    public static final class OptionsDescriptor extends LinkedHashMap<String, Object> implements OperationResponseBody {
+
+        private static final long serialVersionUID = 1L;
+
+        private OptionsDescriptor() {
+        }
 
         static OptionsDescriptor of(BufferOptions options) {
-            BatchSize batchSize = options.processingBatchSize();
-            return new OptionsDescriptor(Durations.format(options.processingInterval()),
-                    Durations.format(options.processingTimeout()),
-                    batchSize.isTable() ? "table" : batchSize.size(),
-                    options.hasDrainThreshold() ? options.drainThreshold() : "off",
-                    Durations.format(options.drainCheckInterval()),
-                    options.hasCapacity() ? options.capacity() : "off",
-                    options.overflow().name().toLowerCase(java.util.Locale.ROOT),
-                    Durations.format(options.maxBlock()), options.processingRetries(),
-                    Durations.format(options.retryBackoff()), Durations.format(options.retryBackoffMax()),
-                    Durations.format(options.deliveryTimeout()));
+            OptionsDescriptor descriptor = new OptionsDescriptor();
+            for (BufferOption option : BufferOption.values()) {
+                descriptor.put(option.field(), shown(option.read(options)));
+            }
+            return descriptor;
+        }
+
+        /** A value as {@link BufferOption#parse} reads it back. */
+        static Object shown(@Nullable Object value) {
+            if (value == null) {
+                return "off";
+            }
+            if (value instanceof Duration duration) {
+                return Durations.format(duration);
+            }
+            if (value instanceof BatchSize batchSize) {
+                return batchSize.isTable() ? "table" : batchSize.size();
+            }
+            if (value instanceof Enum<?> constant) {
+                return constant.name().toLowerCase(Locale.ROOT);
+            }
+            return value;
         }
     }
 

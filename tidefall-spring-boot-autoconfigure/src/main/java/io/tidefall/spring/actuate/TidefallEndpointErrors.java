@@ -3,6 +3,8 @@ package io.tidefall.spring.actuate;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -24,10 +26,10 @@ public class TidefallEndpointErrors {
     /** Spring MVC's request attribute holding the path pattern that matched (HandlerMapping's constant). */
     private static final String MATCHING_PATTERN = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
 
-    private final Supplier<String> endpointPath;
+    private final Supplier<@Nullable String> endpointPath;
 
     /** @param endpointPath the path of the {@code tidefall} endpoint, such as {@code /actuator/tidefall} */
-    public TidefallEndpointErrors(Supplier<String> endpointPath) {
+    public TidefallEndpointErrors(Supplier<@Nullable String> endpointPath) {
         this.endpointPath = endpointPath;
     }
 

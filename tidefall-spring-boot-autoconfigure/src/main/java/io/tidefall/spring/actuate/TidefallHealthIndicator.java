@@ -4,11 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -76,7 +77,7 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
     }
 
     @Override
-    public HealthContributor getContributor(String name) {
+    public @Nullable HealthContributor getContributor(String name) {
         Buffer buffer = this.buffers.find(name);
         return buffer != null ? indicator(buffer) : null;
     }
@@ -115,7 +116,7 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
         Map<Integer, String> draining = new LinkedHashMap<>();
         Map<Integer, String> stuckProcessors = new LinkedHashMap<>();
         Map<Integer, Map<String, Object>> retrying = new LinkedHashMap<>();
-        Instant retryingTooLongSince = null;
+        @Nullable Instant retryingTooLongSince = null;
         for (int partition = 0; partition < buffer.partitions(); partition++) {
             PartitionStats stats = buffer.stats(partition);
             if (stats.stuck()) {

@@ -14,6 +14,8 @@ import org.springframework.boot.actuate.endpoint.invoke.OperationParameter;
 import org.springframework.boot.actuate.endpoint.invoke.OperationParameters;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
+import io.tidefall.InvalidOptionException;
+
 /**
  * Rejects a write to the {@code tidefall} endpoint that carries a field the operation does not
  * take, with 400 and a message naming it. Actuator maps body fields (and query parameters) to
@@ -48,7 +50,7 @@ public final class TidefallRequestFieldsAdvisor implements OperationInvokerAdvis
                 return invoker.invoke(context);
             }
             String message = (unknown.size() == 1 ? "Unknown field " : "Unknown fields ")
-                    + unknown.stream().map(OptionsUpdate::quoted).collect(Collectors.joining(", "))
+                    + unknown.stream().map(InvalidOptionException::show).collect(Collectors.joining(", "))
                     + (fields.isEmpty() ? ": this operation takes no fields." : ": the fields are " + String.join(", ", fields) + ".")
                     + " Nothing was changed.";
             return new WebEndpointResponse<>(Map.of("status", WebEndpointResponse.STATUS_BAD_REQUEST, "error", "Bad Request",

@@ -2,6 +2,8 @@ package io.tidefall.spring.autoconfigure;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import io.tidefall.BatchProcessor;
 
 /**
@@ -13,8 +15,8 @@ import io.tidefall.BatchProcessor;
 final class DeferredProcessor implements BatchProcessor<Object> {
 
     private final String buffer;
-    private volatile BatchProcessor<Object> target;
-    private volatile String description;
+    private volatile @Nullable BatchProcessor<Object> target;
+    private volatile @Nullable String description;
 
     DeferredProcessor(String buffer) {
         this.buffer = buffer;

@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -57,7 +59,7 @@ final class MethodProcessor implements BatchProcessor<Object> {
         }
     }
 
-    private Object invoke(Object target, List<Object> batch) throws Exception {
+    private @Nullable Object invoke(Object target, List<Object> batch) throws Exception {
         try {
             return this.method.invoke(target, batch);
         } catch (InvocationTargetException failed) {

@@ -1,7 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
 import java.time.Duration;
-import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -21,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
@@ -46,6 +46,7 @@ import io.tidefall.spring.retry.DataAccessRetryPolicy;
 @Conditional(OnTidefallEnabledCondition.class)
 @EnableConfigurationProperties(TidefallProperties.class)
 @Import(TidefallBufferRegistrar.class)
+@ImportRuntimeHints(TidefallRuntimeHints.class)
 public final class TidefallAutoConfiguration {
 
     /** Spring Boot's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
@@ -77,10 +78,9 @@ public final class TidefallAutoConfiguration {
     }
 
     @Bean
-    TidefallProcessors tidefallProcessors(ConfigurableListableBeanFactory beanFactory, Environment environment,
-            TidefallProperties properties, TidefallBufferFactory factory, TidefallBuffers buffers) {
-        List<BufferDefinition> definitions = BufferDefinition.resolveAll(properties, environment::getProperty);
-        return new TidefallProcessors(beanFactory, definitions, factory, buffers);
+    TidefallProcessors tidefallProcessors(ConfigurableListableBeanFactory beanFactory, BufferDefinitions definitions,
+            TidefallBufferFactory factory, TidefallBuffers buffers) {
+        return new TidefallProcessors(beanFactory, definitions.all(), factory, buffers);
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -73,13 +75,13 @@ class TidefallBufferFactory implements DisposableBean {
     private final Map<String, DeferredProcessor> processors = new ConcurrentHashMap<>();
     private final List<Buffer> created = new ArrayList<>();
 
-    private SpringTaskScheduler scheduler;
+    private @Nullable SpringTaskScheduler scheduler;
     /** Takes the timers the application's scheduler refuses during shutdown; {@code null} until then. */
-    private ScheduledThreadPoolExecutor fallback;
+    private @Nullable ScheduledThreadPoolExecutor fallback;
 
     /** Shuts down the scheduler this factory built, or {@code null} when it built none. */
-    private Runnable ownSchedulerShutdown;
-    private Executor executor;
+    private @Nullable Runnable ownSchedulerShutdown;
+    private @Nullable Executor executor;
     private boolean executorResolved;
 
     /**
@@ -103,7 +105,7 @@ class TidefallBufferFactory implements DisposableBean {
     /** Builds the buffer bean of {@code definition}; it is started later, by the lifecycle. */
     synchronized Buffer create(BufferDefinition definition) {
         DeferredProcessor processor = processor(definition.name());
-        BufferBuilder<?, ?> builder = (definition.type() == BufferDefinition.Type.HASH_MAP)
+        BufferBuilder<?, ?> builder = (definition.type() == BufferType.HASH_MAP)
                 ? TidefallHashMap.builder(definition.name()) : TidefallQueue.builder(definition.name());
         builder.processor(processor).options(definition.options()).scheduler(ticks());
         BatchFailureHandler<Object> failureHandler = failureHandler(definition);
@@ -174,7 +176,7 @@ class TidefallBufferFactory implements DisposableBean {
         return this.scheduler;
     }
 
-    synchronized Executor executor() {
+    synchronized @Nullable Executor executor() {
         if (!this.executorResolved) {
             this.executor = resolveExecutor();
             this.executorResolved = true;
@@ -228,7 +230,7 @@ class TidefallBufferFactory implements DisposableBean {
      * {@code null}. They are asked on a registrar of this factory's that is never started, so the
      * tasks they add there do not run twice.
      */
-    private TaskScheduler schedulingConfigurerScheduler() {
+    private @Nullable TaskScheduler schedulingConfigurerScheduler() {
         List<SchedulingConfigurer> configurers = this.beanFactory.getBeanProvider(SchedulingConfigurer.class).orderedStream().toList();
         if (configurers.isEmpty()) {
             return null;
@@ -259,7 +261,7 @@ class TidefallBufferFactory implements DisposableBean {
         return own;
     }
 
-    private Executor resolveExecutor() {
+    private @Nullable Executor resolveExecutor() {
         String named = this.properties.getExecutor();
         if (named != null) {
             return named(named, Executor.class, "tidefall.executor",

@@ -1,5 +1,7 @@
 package io.tidefall.spring.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Tidefall is configured in a way it cannot start with. The message names the buffer (when one is
  * concerned), the property and its value, and says what to do;
@@ -9,7 +11,7 @@ public class TidefallConfigurationException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String buffer;
+    private final @Nullable String buffer;
     private final String description;
     private final String action;
 
@@ -18,7 +20,7 @@ public class TidefallConfigurationException extends RuntimeException {
      * @param description what is wrong, naming the property and the value
      * @param action what to do about it
      */
-    public TidefallConfigurationException(String buffer, String description, String action) {
+    public TidefallConfigurationException(@Nullable String buffer, String description, String action) {
         super(description + " " + action);
         this.buffer = buffer;
         this.description = description;
@@ -26,7 +28,7 @@ public class TidefallConfigurationException extends RuntimeException {
     }
 
     /** The buffer concerned, or {@code null} for a setting of all buffers. */
-    public String getBuffer() {
+    public @Nullable String getBuffer() {
         return this.buffer;
     }
 

@@ -133,7 +133,7 @@ class TidefallProcessors implements SmartInitializingSingleton {
                             + " to a bean that does, or annotate a method of '" + name + "' with @TidefallProcessor(\""
                             + definition.name() + "\") and remove " + property + ".");
         }
-        if (definition.type() == BufferDefinition.Type.HASH_MAP) {
+        if (definition.type() == BufferType.HASH_MAP) {
             Class<?> element = ResolvableType.forClass(BatchProcessor.class, this.beanFactory.getType(name)).getGeneric(0).resolve();
             if (element != null && !element.isAssignableFrom(TidefallHashMap.Entry.class)) {
                 throw new TidefallConfigurationException(definition.name(),
@@ -162,7 +162,7 @@ class TidefallProcessors implements SmartInitializingSingleton {
             throw shape(definition, annotated, "returns " + returned.getSimpleName() + ", but must return void or a CompletionStage",
                     "Return void, or a CompletionStage (such as the CompletableFuture of an @Async method) that completes when the batch is stored.");
         }
-        if (definition.type() == BufferDefinition.Type.HASH_MAP) {
+        if (definition.type() == BufferType.HASH_MAP) {
             Class<?> element = ResolvableType.forMethodParameter(method, 0).getGeneric(0).resolve();
             if (element != null && element != Object.class && !element.isAssignableFrom(TidefallHashMap.Entry.class)) {
                 throw shape(definition, annotated, "takes a List<" + element.getSimpleName()
@@ -173,7 +173,7 @@ class TidefallProcessors implements SmartInitializingSingleton {
     }
 
     private static String elementName(BufferDefinition definition) {
-        return definition.type() == BufferDefinition.Type.HASH_MAP ? "TidefallHashMap.Entry<K, V>" : "YourItem";
+        return definition.type() == BufferType.HASH_MAP ? "TidefallHashMap.Entry<K, V>" : "YourItem";
     }
 
     private static TidefallConfigurationException shape(BufferDefinition definition, AnnotatedMethod method, String problem,

@@ -5,8 +5,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+
+import io.tidefall.OverflowPolicy;
+import io.tidefall.spring.BufferOption;
 
 /**
  * Configuration of Tidefall buffers: {@code tidefall.defaults.*} applies to every buffer that does
@@ -15,6 +20,9 @@ import org.springframework.util.unit.DataSize;
  * <p>Every option is a nullable wrapper so that an unset one can be told apart from a set one: a
  * buffer takes each option from its own entry, then from {@code defaults}, then from the engine's
  * defaults. Unknown keys fail the startup, so a misspelt option is never silently ignored.
+ *
+ * <p>The runtime options ({@link io.tidefall.BufferOptions}) are listed once, in {@link BufferOption};
+ * {@code BufferOptionCatalogueTests} checks that {@link Options} has a property for each.
  */
 @ConfigurationProperties(prefix = "tidefall", ignoreUnknownFields = false)
 public class TidefallProperties {
@@ -26,19 +34,19 @@ public class TidefallProperties {
      * Name of the TaskScheduler bean that runs ticks, drain checks and timeouts. By default, the
      * application's scheduler, or one the starter builds for itself.
      */
-    private String scheduler;
+    private @Nullable String scheduler;
 
     /**
      * Name of the Executor bean that runs drains. By default, the application's task executor
      * (the one @Async uses), or a small pool of each buffer's own.
      */
-    private String executor;
+    private @Nullable String executor;
 
     /** Options applied to every buffer that does not set them itself. */
     private final Options defaults = new Options();
 
     /** Buffers to create, by name; each becomes a bean of that name. */
-    private Map<String, Buffer> buffers = new LinkedHashMap<>();
+    private Map<String, BufferProperties> buffers = new LinkedHashMap<>();
 
     /** Durable store for the elements buffers could not deliver. */
     private final DeadLetter deadLetter = new DeadLetter();
@@ -51,19 +59,19 @@ public class TidefallProperties {
         this.enabled = enabled;
     }
 
-    public String getScheduler() {
+    public @Nullable String getScheduler() {
         return this.scheduler;
     }
 
-    public void setScheduler(String scheduler) {
+    public void setScheduler(@Nullable String scheduler) {
         this.scheduler = scheduler;
     }
 
-    public String getExecutor() {
+    public @Nullable String getExecutor() {
         return this.executor;
     }
 
-    public void setExecutor(String executor) {
+    public void setExecutor(@Nullable String executor) {
         this.executor = executor;
     }
 
@@ -71,11 +79,11 @@ public class TidefallProperties {
         return this.defaults;
     }
 
-    public Map<String, Buffer> getBuffers() {
+    public Map<String, BufferProperties> getBuffers() {
         return this.buffers;
     }
 
-    public void setBuffers(Map<String, Buffer> buffers) {
+    public void setBuffers(Map<String, BufferProperties> buffers) {
         this.buffers = buffers;
     }
 
@@ -90,7 +98,7 @@ public class TidefallProperties {
     public static class DeadLetter {
 
         /** Directory of the dead-letter store, with one folder per buffer. Setting it turns the store on. */
-        private Path directory;
+        private @Nullable Path directory;
 
         /** Largest size of the stored files together; a batch that does not fit is refused and logged. */
         private DataSize maxSize = DataSize.ofMegabytes(256);
@@ -98,11 +106,11 @@ public class TidefallProperties {
         /** Whether to push the stored elements back into their buffers when the application starts. */
         private boolean replayOnStart;
 
-        public Path getDirectory() {
+        public @Nullable Path getDirectory() {
             return this.directory;
         }
 
-        public void setDirectory(Path directory) {
+        public void setDirectory(@Nullable Path directory) {
             this.directory = directory;
         }
 
@@ -127,195 +135,220 @@ public class TidefallProperties {
     public static class Options {
 
         /** Number of independent partitions. Engine default: the number of available processors. */
-        private Integer partitions;
+        private @Nullable Integer partitions;
 
         /** How often each partition swaps its write table and drains the retired one. */
-        private Duration processingInterval;
+        private @Nullable Duration processingInterval;
 
         /** Longest time one retired table may take to drain before it is interrupted. */
-        private Duration processingTimeout;
+        private @Nullable Duration processingTimeout;
 
         /** Elements per processor call: a positive number, or 'table' for the whole retired table. */
-        private String processingBatchSize;
+        private @Nullable String processingBatchSize;
 
         /** Write-table size that triggers an early drain. Unset turns early drains off. */
-        private Long drainThreshold;
+        private @Nullable Long drainThreshold;
 
         /** How often each partition compares its size with the drain threshold. */
-        private Duration drainCheckInterval;
+        private @Nullable Duration drainCheckInterval;
 
         /** Most elements one partition's write table holds. Unset means unbounded. */
-        private Long capacity;
+        private @Nullable Long capacity;
 
         /** What a write does when its partition is at capacity: 'block', 'drop' or 'fail'. */
-        private String overflow;
+        private @Nullable OverflowPolicy overflow;
 
         /** How long a write waits for room in a full partition when overflow is 'block'. */
-        private Duration maxBlock;
+        private @Nullable Duration maxBlock;
 
         /**
          * Most times a failed chunk is offered to the processor again. By default, as often as
          * fits within the delivery timeout.
          */
-        private Integer processingRetries;
+        private @Nullable Integer processingRetries;
 
         /** Pause before the first retry of a failed chunk; each further pause doubles, up to retry-backoff-max. */
-        private Duration retryBackoff;
+        private @Nullable Duration retryBackoff;
 
         /** Longest pause between two retries of a failed chunk. */
-        private Duration retryBackoffMax;
+        private @Nullable Duration retryBackoffMax;
 
         /**
          * How long a failed chunk is retried, from its first attempt, before its elements go to
          * the failure handler (the dead-letter store, when there is one).
          */
-        private Duration deliveryTimeout;
+        private @Nullable Duration deliveryTimeout;
 
         /**
          * Name of the BatchFailureHandler bean that receives the elements a drain lost, to
          * dead-letter them. By default, the dead-letter store when tidefall.dead-letter.directory is
          * set; else they are logged and counted.
          */
-        private String failureHandler;
+        private @Nullable String failureHandler;
 
-        public Integer getPartitions() {
+        /**
+         * The runtime option as bound: in the type {@link BufferOption#apply} takes, or as text
+         * for {@link BufferOption#parse} (the batch size); {@code null} when unset. A switch over
+         * every constant, so that a new option does not compile until it has its property.
+         */
+        @Nullable Object option(BufferOption option) {
+            return switch (option) {
+                case PROCESSING_INTERVAL -> this.processingInterval;
+                case PROCESSING_TIMEOUT -> this.processingTimeout;
+                case PROCESSING_BATCH_SIZE -> this.processingBatchSize;
+                case DRAIN_THRESHOLD -> this.drainThreshold;
+                case DRAIN_CHECK_INTERVAL -> this.drainCheckInterval;
+                case CAPACITY -> this.capacity;
+                case OVERFLOW -> this.overflow;
+                case MAX_BLOCK -> this.maxBlock;
+                case PROCESSING_RETRIES -> this.processingRetries;
+                case RETRY_BACKOFF -> this.retryBackoff;
+                case RETRY_BACKOFF_MAX -> this.retryBackoffMax;
+                case DELIVERY_TIMEOUT -> this.deliveryTimeout;
+            };
+        }
+
+        public @Nullable Integer getPartitions() {
             return this.partitions;
         }
 
-        public void setPartitions(Integer partitions) {
+        public void setPartitions(@Nullable Integer partitions) {
             this.partitions = partitions;
         }
 
-        public Duration getProcessingInterval() {
+        public @Nullable Duration getProcessingInterval() {
             return this.processingInterval;
         }
 
-        public void setProcessingInterval(Duration processingInterval) {
+        public void setProcessingInterval(@Nullable Duration processingInterval) {
             this.processingInterval = processingInterval;
         }
 
-        public Duration getProcessingTimeout() {
+        public @Nullable Duration getProcessingTimeout() {
             return this.processingTimeout;
         }
 
-        public void setProcessingTimeout(Duration processingTimeout) {
+        public void setProcessingTimeout(@Nullable Duration processingTimeout) {
             this.processingTimeout = processingTimeout;
         }
 
-        public String getProcessingBatchSize() {
+        public @Nullable String getProcessingBatchSize() {
             return this.processingBatchSize;
         }
 
-        public void setProcessingBatchSize(String processingBatchSize) {
+        public void setProcessingBatchSize(@Nullable String processingBatchSize) {
             this.processingBatchSize = processingBatchSize;
         }
 
-        public Long getDrainThreshold() {
+        public @Nullable Long getDrainThreshold() {
             return this.drainThreshold;
         }
 
-        public void setDrainThreshold(Long drainThreshold) {
+        public void setDrainThreshold(@Nullable Long drainThreshold) {
             this.drainThreshold = drainThreshold;
         }
 
-        public Duration getDrainCheckInterval() {
+        public @Nullable Duration getDrainCheckInterval() {
             return this.drainCheckInterval;
         }
 
-        public void setDrainCheckInterval(Duration drainCheckInterval) {
+        public void setDrainCheckInterval(@Nullable Duration drainCheckInterval) {
             this.drainCheckInterval = drainCheckInterval;
         }
 
-        public Long getCapacity() {
+        public @Nullable Long getCapacity() {
             return this.capacity;
         }
 
-        public void setCapacity(Long capacity) {
+        public void setCapacity(@Nullable Long capacity) {
             this.capacity = capacity;
         }
 
-        public String getOverflow() {
+        public @Nullable OverflowPolicy getOverflow() {
             return this.overflow;
         }
 
-        public void setOverflow(String overflow) {
+        public void setOverflow(@Nullable OverflowPolicy overflow) {
             this.overflow = overflow;
         }
 
-        public Duration getMaxBlock() {
+        public @Nullable Duration getMaxBlock() {
             return this.maxBlock;
         }
 
-        public void setMaxBlock(Duration maxBlock) {
+        public void setMaxBlock(@Nullable Duration maxBlock) {
             this.maxBlock = maxBlock;
         }
 
-        public Integer getProcessingRetries() {
+        public @Nullable Integer getProcessingRetries() {
             return this.processingRetries;
         }
 
-        public void setProcessingRetries(Integer processingRetries) {
+        public void setProcessingRetries(@Nullable Integer processingRetries) {
             this.processingRetries = processingRetries;
         }
 
-        public Duration getRetryBackoff() {
+        public @Nullable Duration getRetryBackoff() {
             return this.retryBackoff;
         }
 
-        public void setRetryBackoff(Duration retryBackoff) {
+        public void setRetryBackoff(@Nullable Duration retryBackoff) {
             this.retryBackoff = retryBackoff;
         }
 
-        public Duration getRetryBackoffMax() {
+        public @Nullable Duration getRetryBackoffMax() {
             return this.retryBackoffMax;
         }
 
-        public void setRetryBackoffMax(Duration retryBackoffMax) {
+        public void setRetryBackoffMax(@Nullable Duration retryBackoffMax) {
             this.retryBackoffMax = retryBackoffMax;
         }
 
-        public Duration getDeliveryTimeout() {
+        public @Nullable Duration getDeliveryTimeout() {
             return this.deliveryTimeout;
         }
 
-        public void setDeliveryTimeout(Duration deliveryTimeout) {
+        public void setDeliveryTimeout(@Nullable Duration deliveryTimeout) {
             this.deliveryTimeout = deliveryTimeout;
         }
 
-        public String getFailureHandler() {
+        public @Nullable String getFailureHandler() {
             return this.failureHandler;
         }
 
-        public void setFailureHandler(String failureHandler) {
+        public void setFailureHandler(@Nullable String failureHandler) {
             this.failureHandler = failureHandler;
         }
     }
 
     /** One configured buffer: its type, its processor and any option it overrides. */
-    public static class Buffer extends Options {
+    public static class BufferProperties extends Options {
 
-        /** Type of the buffer: 'queue' keeps every item, 'hash-map' coalesces writes by key. */
-        private String type = "queue";
+        /**
+         * Type of the buffer: 'queue' keeps every item, 'hash-map' coalesces writes by key. Unset
+         * means 'queue'.
+         */
+        private @Nullable BufferType type;
 
         /**
          * Name of the BatchProcessor bean that receives the drained batches. Alternatively,
          * annotate one bean method with @TidefallProcessor("<name>").
          */
-        private String processor;
+        private @Nullable String processor;
 
-        public String getType() {
+        public @Nullable BufferType getType() {
             return this.type;
         }
 
-        public void setType(String type) {
+        public void setType(@Nullable BufferType type) {
             this.type = type;
         }
 
-        public String getProcessor() {
+        public @Nullable String getProcessor() {
             return this.processor;
         }
 
-        public void setProcessor(String processor) {
+        public void setProcessor(@Nullable String processor) {
             this.processor = processor;
         }
     }

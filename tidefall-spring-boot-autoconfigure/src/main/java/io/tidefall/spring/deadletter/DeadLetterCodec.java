@@ -2,6 +2,8 @@ package io.tidefall.spring.deadletter;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.ClassUtils;
 
 import io.tidefall.TidefallHashMap;
@@ -88,7 +90,7 @@ final class DeadLetterCodec {
      * One stored element: {@code item} for a queue, or {@code key}, {@code value} and
      * {@code version} for a hash map.
      */
-    record DeadLetter(Object item, Object key, Object value, long version) {
+    record DeadLetter(@Nullable Object item, @Nullable Object key, @Nullable Object value, long version) {
 
         boolean isEntry() {
             return this.key != null;

@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -399,7 +401,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
         }
     }
 
-    private static String describe(Throwable cause) {
+    private static String describe(@Nullable Throwable cause) {
         if (cause == null) {
             return "unknown";
         }

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.jspecify.annotations.Nullable;
+
 import io.tidefall.BufferListener;
 
 /**
@@ -33,7 +35,7 @@ import io.tidefall.BufferListener;
 public class TidefallObservations implements BufferListener {
 
     private final ObservationRegistry registry;
-    private final TidefallProcessingObservationConvention convention;
+    private final @Nullable TidefallProcessingObservationConvention convention;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     /** The scope open around the processor or failure handler call in progress, per partition. */
     private final Map<String, Observation.Scope> scopes = new ConcurrentHashMap<>();
@@ -42,7 +44,7 @@ public class TidefallObservations implements BufferListener {
      * @param registry the application's observation registry
      * @param convention replaces the default names and key values, or {@code null}
      */
-    public TidefallObservations(ObservationRegistry registry, TidefallProcessingObservationConvention convention) {
+    public TidefallObservations(ObservationRegistry registry, @Nullable TidefallProcessingObservationConvention convention) {
         this.registry = registry;
         this.convention = convention;
     }

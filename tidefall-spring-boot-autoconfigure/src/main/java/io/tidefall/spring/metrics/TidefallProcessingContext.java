@@ -2,6 +2,8 @@ package io.tidefall.spring.metrics;
 
 import io.micrometer.observation.Observation;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What an observation of one drain knows: the buffer and partition, how many elements the retired
  * table held, and, once it has ended, how many were lost and why.
@@ -27,7 +29,7 @@ public class TidefallProcessingContext extends Observation.Context {
     private final int partition;
     private final int size;
     private volatile int failed;
-    private volatile Outcome outcome;
+    private volatile @Nullable Outcome outcome;
 
     public TidefallProcessingContext(String buffer, int partition, int size) {
         this.buffer = buffer;
@@ -54,7 +56,7 @@ public class TidefallProcessingContext extends Observation.Context {
     }
 
     /** How the drain ended, or {@code null} while it runs. */
-    public Outcome getOutcome() {
+    public @Nullable Outcome getOutcome() {
         return this.outcome;
     }
 

@@ -6,6 +6,8 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.dao.RecoverableDataAccessException;
@@ -76,7 +78,7 @@ public final class DataAccessRetryPolicy implements RetryPolicy {
     }
 
     /** {@code true} retry, {@code false} do not, {@code null} when this exception says nothing. */
-    private static Boolean classify(Throwable failure) {
+    private static @Nullable Boolean classify(Throwable failure) {
         if (failure instanceof TransientDataAccessException || failure instanceof RecoverableDataAccessException
                 || failure instanceof DataAccessResourceFailureException || failure instanceof CannotCreateTransactionException
                 || failure instanceof TransactionSystemException || failure instanceof TransactionTimedOutException) {
@@ -97,7 +99,7 @@ public final class DataAccessRetryPolicy implements RetryPolicy {
         return null;
     }
 
-    private static Boolean classify(SQLException failure) {
+    private static @Nullable Boolean classify(SQLException failure) {
         if (failure instanceof SQLTransientException || failure instanceof SQLRecoverableException
                 || failure instanceof SQLNonTransientConnectionException) {
             return true;

@@ -54,12 +54,12 @@ class TidefallEndpointTests {
         assertThat(buffers.get("events").type()).isEqualTo("queue");
         assertThat(buffers.get("events").bufferSize()).isEqualTo(2);
         assertThat(buffers.get("events").partitions()).isEqualTo(2);
-        assertThat(buffers.get("events").options().processingInterval()).isEqualTo("1h");
-        assertThat(buffers.get("events").options().processingBatchSize()).isEqualTo(10);
-        assertThat(buffers.get("events").options().drainThreshold()).isEqualTo("off");
+        assertThat(buffers.get("events").options().get("processingInterval")).isEqualTo("1h");
+        assertThat(buffers.get("events").options().get("processingBatchSize")).isEqualTo(10);
+        assertThat(buffers.get("events").options().get("drainThreshold")).isEqualTo("off");
         assertThat(buffers.get("presence").type()).isEqualTo("hash-map");
-        assertThat(buffers.get("presence").options().processingBatchSize()).isEqualTo("table");
-        assertThat(buffers.get("presence").options().drainThreshold()).isEqualTo(100L);
+        assertThat(buffers.get("presence").options().get("processingBatchSize")).isEqualTo("table");
+        assertThat(buffers.get("presence").options().get("drainThreshold")).isEqualTo(100L);
     }
 
     @Test
@@ -103,10 +103,10 @@ class TidefallEndpointTests {
         assertThat(this.events.options().processingBatchSize()).isEqualTo(BatchSize.TABLE);
         assertThat(this.events.options().drainThreshold()).isEqualTo(5000L);
         assertThat(this.events.options().drainCheckInterval()).isEqualTo(BufferOptions.DEFAULT_DRAIN_CHECK_INTERVAL);
-        assertThat(options.processingInterval()).isEqualTo("250ms");
-        assertThat(options.processingTimeout()).isEqualTo("30s");
-        assertThat(options.processingBatchSize()).isEqualTo("table");
-        assertThat(options.drainThreshold()).isEqualTo(5000L);
+        assertThat(options.get("processingInterval")).isEqualTo("250ms");
+        assertThat(options.get("processingTimeout")).isEqualTo("30s");
+        assertThat(options.get("processingBatchSize")).isEqualTo("table");
+        assertThat(options.get("drainThreshold")).isEqualTo(5000L);
     }
 
     @Test
@@ -122,8 +122,8 @@ class TidefallEndpointTests {
                 "50ms", "3", "0ms", "2s", "30s");
         assertThat(this.events.options().retryBackoffMax()).isEqualTo(Duration.ofSeconds(2));
         assertThat(this.events.options().deliveryTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(options.retryBackoffMax()).isEqualTo("2s");
-        assertThat(options.deliveryTimeout()).isEqualTo("30s");
+        assertThat(options.get("retryBackoffMax")).isEqualTo("2s");
+        assertThat(options.get("deliveryTimeout")).isEqualTo("30s");
         assertThat(this.events.options().capacity()).isEqualTo(1000L);
         assertThat(this.events.options().overflow()).isEqualTo(OverflowPolicy.DROP);
         assertThat(this.events.options().maxBlock()).isEqualTo(Duration.ofMillis(50));
@@ -131,8 +131,8 @@ class TidefallEndpointTests {
         assertThat(this.events.options().retryBackoff()).isEqualTo(Duration.ZERO);
         assertThat(this.events.options().processingBatchSize()).isEqualTo(BatchSize.of(500));
         assertThat(this.events.options().drainCheckInterval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(options.capacity()).isEqualTo(1000L);
-        assertThat(options.overflow()).isEqualTo("drop");
+        assertThat(options.get("capacity")).isEqualTo(1000L);
+        assertThat(options.get("overflow")).isEqualTo("drop");
         this.endpoint.updateOptions("events", null, null, null, null, null, "off", null, null, null, null, null, null);
         assertThat(this.events.options().hasCapacity()).isFalse();
     }

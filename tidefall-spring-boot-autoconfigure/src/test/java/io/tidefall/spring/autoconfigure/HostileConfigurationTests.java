@@ -170,6 +170,24 @@ class HostileConfigurationTests {
         assertThat(started).as("buffers started with%n%s", yaml).isEmpty();
     }
 
+    /**
+     * With no buffer to name, a default that is none of an enum's values is left to Spring Boot's
+     * binder, whose failure analysis names the property and the value and lists the accepted
+     * values.
+     */
+    @Test
+    void anInvalidEnumDefaultWithoutBuffersShouldFailNamingTheAcceptedValues() {
+        this.runner.withInitializer(context -> context.getEnvironment().getPropertySources()
+                        .addFirst(load("tidefall:\n  defaults:\n    overflow: sideways\n")))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = analyze(context.getStartupFailure());
+                    assertThat(analysis).isNotNull();
+                    assertThat(analysis.getDescription()).contains("tidefall.defaults.overflow").contains("sideways");
+                    assertThat(analysis.getAction()).contains("BLOCK").contains("DROP").contains("FAIL");
+                });
+    }
+
     @Test
     void validYamlShouldStartTheBufferSoTheStartWatcherCanFail() {
         List<String> started = new CopyOnWriteArrayList<>();

@@ -8,6 +8,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -86,6 +88,20 @@ class TidefallAutoConfigurationTests {
                     assertThat(context.getBean("presence")).isInstanceOf(TidefallHashMap.class);
                     assertThat(context.getBean(TidefallBuffers.class).names()).containsExactly("events", "presence");
                     assertThat(context.getBean("events", Buffer.class).isRunning()).isTrue();
+                });
+    }
+
+    /** The type and the overflow policy are enums, read as Spring Boot reads every enum: in any case, separators ignored. */
+    @ParameterizedTest
+    @CsvSource({ "hash-map, drop", "hash_map, Drop", "HASH_MAP, DROP", "hashMap, dRoP", "hashmap, ' drop '", "Hash Map, d-r-o-p" })
+    void typeAndOverflowShouldAcceptSpringBootsSpellingsOfAnEnum(String hashMap, String drop) {
+        this.runner.withUserConfiguration(MapRecorderConfiguration.class)
+                .withPropertyValues("tidefall.buffers.presence.type=" + hashMap, "tidefall.buffers.presence.processor=mapRecorder",
+                        "tidefall.buffers.presence.overflow=" + drop)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean("presence")).isInstanceOf(TidefallHashMap.class);
+                    assertThat(context.getBean("presence", Buffer.class).options().overflow()).isEqualTo(OverflowPolicy.DROP);
                 });
     }
 

@@ -2,6 +2,8 @@ package io.tidefall.spring.autoconfigure.health;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import io.tidefall.spring.actuate.TidefallHealthIndicator;
@@ -21,7 +23,7 @@ public class TidefallHealthProperties {
         return this.retryingThreshold;
     }
 
-    public void setRetryingThreshold(Duration retryingThreshold) {
+    public void setRetryingThreshold(@Nullable Duration retryingThreshold) {
         if (retryingThreshold == null || retryingThreshold.isNegative()) {
             throw new IllegalArgumentException("retrying-threshold must be zero or a positive duration, but was " + retryingThreshold);
         }

@@ -1,0 +1,99 @@
+package io.tidefall;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one partition's drains and writers have done, counted for {@link PartitionStats} and told
+ * to listeners (and, for abandoned writes, the log) as it happens. The partition owns it and hands
+ * it to each of its drains, which report here rather than to the partition.
+ *
+ * <p>Concurrency: each counter is written by drain threads (and, for drops, writers) and read by
+ * anyone, each on its own: a {@link #stats} snapshot is not atomic across counters.
+ */
+final class PartitionCounters {
+
+    private final BufferContext<?> context;
+    private final int partition;
+
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong drains = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
+    private volatile @Nullable Instant lastDrainAt;
+    private volatile @Nullable Duration lastDrainDuration;
+
+    PartitionCounters(BufferContext<?> context, int partition) {
+        this.context = context;
+        this.partition = partition;
+    }
+
+    /** The partition counted here. */
+    int partition() {
+        return partition;
+    }
+
+    /** Elements delivered so far. */
+    long delivered() {
+        return delivered.get();
+    }
+
+    /** Elements failed so far (handed to the failure handler, or lost). */
+    long failed() {
+        return failed.get();
+    }
+
+    void drainStarted(int size) {
+        context.listeners().drainStarted(context.name(), partition, size);
+    }
+
+    void settled(long deliveredNow, long failedNow) {
+        if (deliveredNow > 0) {
+            delivered.addAndGet(deliveredNow);
+        }
+        if (failedNow > 0) {
+            failed.addAndGet(failedNow);
+        }
+    }
+
+    void retrying(int size, int attempt, Throwable cause, Duration backoff) {
+        retried.addAndGet(size);
+        context.failures().retrying(partition, size, attempt, cause);
+        context.listeners().chunkRetrying(context.name(), partition, size, attempt, cause, backoff);
+    }
+
+    void writesAbandoned(long count) {
+        abandoned.addAndGet(count);
+        context.log().log(System.Logger.Level.WARNING, "Buffer ''{0}'' partition {1}: the drain skipped {2} write(s) "
+                + "whose writers threw, or were told so, before their write was complete", context.name(), partition, count);
+        context.listeners().writesAbandoned(context.name(), partition, count);
+    }
+
+    /** A drain of {@code size} elements ended ({@code size} 0: the table was empty, nothing to tell). */
+    void drainCompleted(int size, int lost, boolean timedOut, Duration took) {
+        if (size > 0) {
+            drains.incrementAndGet();
+            lastDrainDuration = took;
+            lastDrainAt = Instant.now();
+            context.listeners().drainCompleted(context.name(), partition, size, lost, timedOut, took);
+        }
+    }
+
+    void dropped(long count, String reason) {
+        dropped.addAndGet(count);
+        context.listeners().elementsDropped(context.name(), partition, count, reason);
+    }
+
+    /** These counters, with what the partition knows of its table and its drain in flight. */
+    PartitionStats stats(long size, boolean draining, boolean stuck, long retryingSinceMillis, @Nullable Throwable retryCause) {
+        return new PartitionStats(partition, size, draining, stuck, delivered.get(), failed.get(), dropped.get(),
+                drains.get(), lastDrainAt, lastDrainDuration,
+                retryingSinceMillis == 0 ? null : Instant.ofEpochMilli(retryingSinceMillis), retryCause,
+                retried.get(), abandoned.get());
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the {@code tidefall} Actuator endpoint.
+ */
+@NullMarked
+package io.tidefall.spring.autoconfigure.endpoint;
+
+import org.jspecify.annotations.NullMarked;

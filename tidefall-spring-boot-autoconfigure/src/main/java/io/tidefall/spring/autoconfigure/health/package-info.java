@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the Tidefall health indicator.
+ */
+@NullMarked
+package io.tidefall.spring.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of Tidefall's Micrometer meters and observations.
+ */
+@NullMarked
+package io.tidefall.spring.autoconfigure.metrics;
+
+import org.jspecify.annotations.NullMarked;
