@@ -29,9 +29,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp benchmarks.jar io.tidefall.bench.Suite [quick|full] [--threads 1,2] [--intervals 1ms,5s]
  *      [--rounds N] [--heap 4g] [--include REGEX] [--prof SPEC]... [--no-drain] [--logs DIR]
  *
- * quick: 1 ms interval, 2 x 1 s warm-up, 3 x 1 s measurement, queue drain only, 1 round.
+ * quick: 1 ms interval, 2 x 1 s warm-up, 3 x 1 s measurement, queue drain only, 1 round;
+ *        Paired 4 x 1 s warm-up, 6 x 1 s measurement, also at 5 s for put, push, push-shared, push-limit.
  * full:  1 ms and 5 s intervals, 3 x 1 s warm-up, 5 x 1 s measurement, queue and map drains,
- *        3 rounds.
+ *        3 rounds; Paired 4 x 1 s warm-up, 16 x 1 s measurement.
  * </pre>
  *
  * <p>A round runs every write benchmark once, each in a fork of its own. On a shared two-core VM
