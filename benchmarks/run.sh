@@ -4,7 +4,7 @@
 # into docs/images/write-path-paired.svg (--charts DIR to write it elsewhere).
 #
 #   benchmarks/run.sh            quick mode: 1 ms interval, 1 and 2 threads, queue drain; Paired also at 5 s
-#                                for push, put and the JCTools limit (about 8 minutes)
+#                                for push, put, push-shared and the JCTools limit (about 8 minutes)
 #   benchmarks/run.sh full       1 ms and 5 s intervals, longer iterations, queue and map drains, 8 GB heap,
 #                                3 rounds (medians; each ratio taken within a round)
 #   benchmarks/run.sh quick --threads 1 --include 'QueueWrite'      any Suite option after the mode

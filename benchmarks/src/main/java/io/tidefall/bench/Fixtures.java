@@ -1,6 +1,7 @@
 package io.tidefall.bench;
 
 import io.tidefall.BatchSize;
+import io.tidefall.BufferBuilder;
 import io.tidefall.BufferOptions;
 import io.tidefall.TidefallHashMap;
 import java.time.Duration;
@@ -62,6 +63,16 @@ final class Fixtures {
                     ? entry.key() : element);
         }
         sink = hash;
+    }
+
+    /**
+     * {@code builder} with the partition count users get: the builder's default (one per processor),
+     * unless the system property {@code bench.partitions} says otherwise (for a fork, through JMH's
+     * {@code -jvmArgsAppend -Dbench.partitions=1}), to see what routing over several partitions costs.
+     */
+    static <B extends BufferBuilder<?, B>> B partitioned(B builder) {
+        Integer partitions = Integer.getInteger("bench.partitions");
+        return partitions == null ? builder : builder.partitions(partitions);
     }
 
     /** The options every write benchmark's buffer runs with: swaps every {@code interval}, chunks of {@code batch}. */

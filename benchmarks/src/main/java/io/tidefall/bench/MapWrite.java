@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class MapWrite {
 
-    /** Each thread's own key sequence and version counter. */
+    /** Each thread's own key sequence (also the distinct items of the queue benchmarks) and version counter. */
     @State(Scope.Thread)
     public static class Keys {
         private static final AtomicLong SEEDS = new AtomicLong(42);
@@ -61,12 +61,11 @@ public class MapWrite {
             map = map(interval, batch, this::process);
         }
 
-        /** A started one-partition map that swaps every {@code interval}, in chunks of {@code batch}. */
+        /** A started map as users build it (the default partition count, one per processor) that swaps every {@code interval}, in chunks of {@code batch}. */
         static TidefallHashMap<Integer, Object> map(String interval, String batch,
                                                     BatchProcessor<TidefallHashMap.Entry<Integer, Object>> processor) {
-            TidefallHashMap<Integer, Object> map = TidefallHashMap.<Integer, Object>builder("bench-map")
+            TidefallHashMap<Integer, Object> map = Fixtures.partitioned(TidefallHashMap.<Integer, Object>builder("bench-map"))
                     .processor(processor)
-                    .partitions(1)
                     .options(Fixtures.options(interval, batch))
                     .build();
             map.start();

@@ -42,6 +42,7 @@ public class Paired {
     static final int PUT_NEWER = 1;
     static final int PUSH = 2;
     static final int PUSH_OWN_PARTITION = 3;
+    static final int PUSH_SHARED = 4;
 
     /**
      * Routing keys of the two partitions of {@link Turns#lanes}: the engine routes a key by its
@@ -58,9 +59,14 @@ public class Paired {
          * {@code push-limit} (vs JCTools' {@code MpscUnboundedXaddArrayQueue.offer} in a {@link Holder}: the fastest
          * multi-producer queue on the JVM, a limit rather than a ceiling, as it has no swap protocol a buffer needs),
          * {@code push-own-partition} (a queue of two partitions, each writer thread routing to its own, vs one
-         * {@code ConcurrentLinkedQueue} per thread: writers of different partitions must not slow each other).
+         * {@code ConcurrentLinkedQueue} per thread: writers of different partitions must not slow each other),
+         * {@code push-shared} (the shape of earlier runs, shown beside {@code push}: one partition, one shared item).
+         *
+         * <p>Every buffer has the builder's default partition count (one per processor), and every write
+         * a distinct element (a key of {@link MapWrite.Keys}, which the queues push as items), routed by its
+         * own hash, as users write; only {@code push-shared} and {@code push-own-partition} differ, as said.
          */
-        @Param({"put", "putNewer", "push", "put-peer", "push-peer", "push-limit", "push-own-partition"})
+        @Param({"put", "putNewer", "push", "put-peer", "push-peer", "push-limit", "push-own-partition", "push-shared"})
         String write;
 
         @Param({"1ms", "5s"})
@@ -93,14 +99,17 @@ public class Paired {
                 case "putNewer" -> PUT_NEWER;
                 case "push", "push-peer", "push-limit" -> PUSH;
                 case "push-own-partition" -> PUSH_OWN_PARTITION;
+                case "push-shared" -> PUSH_SHARED;
                 default -> throw new IllegalArgumentException("write must be put, putNewer, push, put-peer, push-peer,"
-                        + " push-limit or push-own-partition, but was " + write);
+                        + " push-limit, push-own-partition or push-shared, but was " + write);
             };
             peer = write.endsWith("-peer");
             limit = write.equals("push-limit");
-            boolean queueWrite = kind == PUSH;
+            boolean queueWrite = kind == PUSH || kind == PUSH_SHARED;
             if (kind == PUSH_OWN_PARTITION) {
                 startLanes();
+            } else if (tidefallTurn && kind == PUSH_SHARED) {
+                queue = QueueWrite.Tidefall.queueOfOnePartition(interval, "1000");
             } else if (tidefallTurn && queueWrite) {
                 queue = QueueWrite.Tidefall.queue(interval, "1000");
             } else if (tidefallTurn) {
@@ -253,18 +262,27 @@ public class Paired {
                     counts.other++;
                 }
             }
-            default -> {
+            case PUSH_SHARED -> {
                 if (turns.tidefallTurn) {
                     turns.queue.push(Fixtures.ITEM);
                     counts.tidefall++;
-                } else if (turns.limit) {
-                    turns.limitQueues.table.offer(Fixtures.ITEM);
-                    counts.other++;
-                } else if (turns.peer) {
-                    turns.queuePeer.enqueue(Fixtures.ITEM);
-                    counts.other++;
                 } else {
                     turns.queues.table.offer(Fixtures.ITEM);
+                    counts.other++;
+                }
+            }
+            default -> {
+                if (turns.tidefallTurn) {
+                    turns.queue.push(keys.next());
+                    counts.tidefall++;
+                } else if (turns.limit) {
+                    turns.limitQueues.table.offer(keys.next());
+                    counts.other++;
+                } else if (turns.peer) {
+                    turns.queuePeer.enqueue(keys.next());
+                    counts.other++;
+                } else {
+                    turns.queues.table.offer(keys.next());
                     counts.other++;
                 }
             }

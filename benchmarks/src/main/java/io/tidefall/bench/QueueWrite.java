@@ -43,11 +43,21 @@ public class QueueWrite {
             queue = queue(interval, batch);
         }
 
-        /** A started one-partition queue with a no-op processor that swaps every {@code interval}, in chunks of {@code batch}. */
+        /**
+         * A started queue as users build it (the default partition count, one per processor) with a
+         * no-op processor that swaps every {@code interval}, in chunks of {@code batch}.
+         */
         static TidefallQueue<Object> queue(String interval, String batch) {
-            TidefallQueue<Object> queue = TidefallQueue.builder("bench-queue")
-                    .processor(elements -> { })
-                    .partitions(1)
+            return started(Fixtures.partitioned(TidefallQueue.builder("bench-queue")), interval, batch);
+        }
+
+        /** {@link #queue} with one partition: what the shared-item rows write into. */
+        static TidefallQueue<Object> queueOfOnePartition(String interval, String batch) {
+            return started(TidefallQueue.builder("bench-queue").partitions(1), interval, batch);
+        }
+
+        private static TidefallQueue<Object> started(TidefallQueue.Builder<Object> builder, String interval, String batch) {
+            TidefallQueue<Object> queue = builder.processor(elements -> { })
                     .options(Fixtures.options(interval, batch))
                     .build();
             queue.start();
@@ -105,9 +115,10 @@ public class QueueWrite {
         }
     }
 
+    /** Distinct items, each routed to a partition by its own hash, as users push. */
     @Benchmark
-    public void tidefallPush(Tidefall s) {
-        s.queue.push(Fixtures.ITEM);
+    public void tidefallPush(Tidefall s, MapWrite.Keys items) {
+        s.queue.push(items.next());
     }
 
     /** Reported per element, so it compares with {@code push} and {@code offer}. */
@@ -118,12 +129,12 @@ public class QueueWrite {
     }
 
     @Benchmark
-    public boolean ceilingClqOffer(Ceiling s) {
-        return s.holder.table.offer(Fixtures.ITEM);
+    public boolean ceilingClqOffer(Ceiling s, MapWrite.Keys items) {
+        return s.holder.table.offer(items.next());
     }
 
     @Benchmark
-    public void peerEnqueue(Peer s) {
-        s.trigger.enqueue(Fixtures.ITEM);
+    public void peerEnqueue(Peer s, MapWrite.Keys items) {
+        s.trigger.enqueue(items.next());
     }
 }

@@ -29,9 +29,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp benchmarks.jar io.tidefall.bench.Suite [quick|full] [--threads 1,2] [--intervals 1ms,5s]
  *      [--rounds N] [--heap 4g] [--include REGEX] [--prof SPEC]... [--no-drain] [--logs DIR]
  *
- * quick: 1 ms interval, 2 x 1 s warm-up, 3 x 1 s measurement, queue drain only, 1 round.
+ * quick: 1 ms interval, 2 x 1 s warm-up, 3 x 1 s measurement, queue drain only, 1 round;
+ *        Paired 4 x 1 s warm-up, 6 x 1 s measurement, also at 5 s for put, push, push-shared, push-limit.
  * full:  1 ms and 5 s intervals, 3 x 1 s warm-up, 5 x 1 s measurement, queue and map drains,
- *        3 rounds.
+ *        3 rounds; Paired 4 x 1 s warm-up, 16 x 1 s measurement.
  * </pre>
  *
  * <p>A round runs every write benchmark once, each in a fork of its own. On a shared two-core VM
@@ -131,7 +132,7 @@ public final class Suite {
             List<String[]> pairedRuns = new ArrayList<>();
             pairedRuns.add(new String[] {intervals, null});
             if (quick && !intervals.contains("5s")) {
-                pairedRuns.add(new String[] {"5s", "put,push,push-limit"});
+                pairedRuns.add(new String[] {"5s", "put,push,push-limit,push-shared"});
             }
             for (int t : threads) {
               for (String[] pairedRun : pairedRuns) {
@@ -140,7 +141,9 @@ public final class Suite {
                         .include("io\\.tidefall\\.bench\\.Paired\\.")
                         .threads(t)
                         .param("interval", pairedRun[0].split(","))
-                        .warmupIterations(quick ? 2 : 4)
+                        // Two warm-up turns per subject in both modes: with one, a subject's first measured
+                        // turn can still be compiling (seen at a third of its later turns).
+                        .warmupIterations(4)
                         .measurementIterations(quick ? 6 : 16) // even: each subject gets half
                         .output(log);
                 if (pairedRun[1] != null) {
@@ -160,7 +163,7 @@ public final class Suite {
         }
         if (drain && include == null) {
             ChainedOptionsBuilder options = base(quick, heap, profilers)
-                    .include("io\\.tidefall\\.bench\\.Drain\\.")
+                    .include("io\\.tidefall\\.bench\\.DrainThroughput\\.")
                     .threads(1)
                     .output(logs + "/jmh-drain.log");
             System.err.println("Running the drain benchmark; JMH output: " + logs + "/jmh-drain.log");
@@ -193,6 +196,7 @@ public final class Suite {
                 case "put-peer" -> "put / buffer-trigger";
                 case "push-peer" -> "push / buffer-trigger";
                 case "push-limit" -> "push / JCTools MPSC (limit)";
+                case "push-shared" -> "push, 1 partition, 1 item / CLQ.offer";
                 default -> "push, own partition / CLQ each";
             };
             if (parts[0].endsWith("-peer")) {
@@ -235,7 +239,7 @@ public final class Suite {
         for (RunResult run : results) {
             String method = run.getParams().getBenchmark().replace("io.tidefall.bench.", "");
             String interval = run.getParams().getParam("interval");
-            if (method.startsWith("Drain.")) {
+            if (method.startsWith("DrainThroughput.")) {
                 interval = run.getParams().getParam("type") + " " + run.getParams().getParam("processor")
                         + " batch=" + run.getParams().getParam("batch");
             }
@@ -292,7 +296,7 @@ public final class Suite {
             printPaired(out, paired, misses);
         }
         for (Map.Entry<String, List<Result<?>>> e : primary.entrySet()) {
-            if (!e.getKey().startsWith("Drain.")) {
+            if (!e.getKey().startsWith("DrainThroughput.")) {
                 continue;
             }
             String[] parts = e.getKey().split("\\|");
@@ -337,6 +341,7 @@ public final class Suite {
                 case "put-peer" -> { label = "map    put vs buffer-trigger"; target = threads == 1 ? 1.0 : 1.5; }
                 case "push-peer" -> { label = "queue  push vs buffer-trigger"; target = 1.5; }
                 case "push-limit" -> { label = "queue  push vs JCTools MPSC (limit)"; target = 0; }
+                case "push-shared" -> { label = "queue  push 1 part. 1 item vs CLQ"; target = 0; }
                 default -> { label = "queue  push own partition vs CLQ each"; target = 0; }
             }
             boolean miss = ratio < target;

@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Threads;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-public class Drain {
+public class DrainThroughput {
 
     static final int ELEMENTS = 1_000_000;
 
