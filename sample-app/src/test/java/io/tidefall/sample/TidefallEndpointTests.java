@@ -45,7 +45,7 @@ class TidefallEndpointTests {
                 .jsonPath("$.buffers.events.bufferSize").isNumber()
                 .jsonPath("$.buffers.events.options.processingInterval").isEqualTo("500ms")
                 .jsonPath("$.buffers.events.options.processingBatchSize").isEqualTo(500)
-                .jsonPath("$.buffers.events.options.drainThreshold").isEqualTo(5000)
+                .jsonPath("$.buffers.events.options.drainThreshold").isEqualTo(1000)
                 .jsonPath("$.buffers.presence.type").isEqualTo("hash-map")
                 .jsonPath("$.buffers.presence.options.processingInterval").isEqualTo("1s")
                 .jsonPath("$.buffers.presence.options.processingBatchSize").isEqualTo("table");

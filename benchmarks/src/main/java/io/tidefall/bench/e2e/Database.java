@@ -28,7 +28,9 @@ final class Database {
     /**
      * What one database has executed so far. Every write of the sample runs in an explicit
      * transaction, so transactions are the {@code BEGIN}s (the extension does not see every
-     * {@code COMMIT} the JDBC driver sends); statements count every execution it sees.
+     * {@code COMMIT} the JDBC driver sends); statements count every execution it sees. Rows are
+     * those the page views' and the presence writes stored, whether as {@code insert} or, as the
+     * sample writes both idempotently, {@code merge}.
      */
     record Counts(long transactions, long statements, long insertedRows, long upsertedRows) {
 
@@ -46,8 +48,8 @@ final class Database {
     Counts counts(String database) {
         String row = query("postgres", "select coalesce(sum(calls) filter (where query ~* '^\\s*begin'), 0),"
                 + " coalesce(sum(calls), 0),"
-                + " coalesce(sum(rows) filter (where query ~* '^\\s*insert'), 0),"
-                + " coalesce(sum(rows) filter (where query ~* '^\\s*merge'), 0)"
+                + " coalesce(sum(rows) filter (where query ~* '^\\s*(insert|merge)\\s+into\\s+page_views'), 0),"
+                + " coalesce(sum(rows) filter (where query ~* '^\\s*(insert|merge)\\s+into\\s+user_presence'), 0)"
                 + " from pg_stat_statements s join pg_database d on d.oid = s.dbid"
                 + " where d.datname = '" + database + "'").get(0);
         String[] f = row.split("\t");
