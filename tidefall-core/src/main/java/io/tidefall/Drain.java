@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -463,13 +462,9 @@ final class Drain<E> implements Runnable {
     }
 
     private void scheduleResume(long pauseNanos) {
-        Scheduler.Cancellable timer = context.schedule(Duration.ofNanos(pauseNanos), this::resume);
+        Scheduler.@Nullable Cancellable timer = context.schedule(Duration.ofNanos(pauseNanos), this::resume);
         if (timer == null) { // no timer could be had, not even a thread of the buffer's own: try once more for one
-            context.threads().start("retry", () -> {
-                sleepUninterruptibly(pauseNanos);
-                resume();
-            });
-            return;
+            timer = context.threads().later("retry", Duration.ofNanos(pauseNanos), this::resume);
         }
         synchronized (this) {
             if (phase == Phase.BACKING_OFF) {
@@ -788,13 +783,5 @@ final class Drain<E> implements Runnable {
 
     synchronized @Nullable Throwable retryCause() {
         return retryCause;
-    }
-
-    /** A retry pause on a thread of its own, for a drain no scheduler will resume. */
-    private static void sleepUninterruptibly(long nanos) {
-        long end = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0; left = end - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-        }
     }
 }
