@@ -13,9 +13,11 @@ import io.tidefall.Scheduler;
  * Runs a buffer's timers on a Spring {@link TaskScheduler}, and on {@code fallback} once that one
  * refuses them. The application's schedulers refuse new tasks as soon as the context starts
  * closing (Spring 6.1+), while the web server's graceful shutdown still lets requests write to
- * the buffers: their ticks go on, on the fallback, until the buffers close. The fallback refuses in
- * turn once it is shut down (after the buffers have closed), with a {@code RejectedExecutionException},
- * which the engine expects: it then stops arming timers and its waiters enforce timeouts themselves.
+ * the buffers: their ticks go on, on the fallback, until the buffers close. One shared fallback
+ * thread serves every buffer here, where the engine's own answer to a refusal would be a thread
+ * per timer. Should the fallback refuse too (it is shut down after the buffers have closed), the
+ * {@code RejectedExecutionException} reaches the engine, which then keeps the timer on a thread of
+ * its own.
  */
 final class SpringTaskScheduler implements Scheduler {
 
