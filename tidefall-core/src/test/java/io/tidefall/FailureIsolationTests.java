@@ -140,7 +140,9 @@ class FailureIsolationTests {
         Batches<Integer> processed = new Batches<>();
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
                 .partitions(1)
-                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(1)))
+                // Long enough that the second, quick call never overruns it on a loaded machine (at 1 ms
+                // a time slice did, and its completion was reported timed out); the first waits it out.
+                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(250)))
                 .scheduler(clock)
                 .executor(threads)
                 .listener(listener)
