@@ -37,6 +37,14 @@ class RoutingTests {
     }
 
     @Test
+    void keysWhoseHashesDifferOnlyInHighBitsStillSpreadEvenly() {
+        // i << 20 leaves the low 20 bits zero: a spread that keeps only low bits sends all to one partition.
+        int[] counts = new int[8];
+        IntStream.range(0, 4096).map(i -> i << 20).forEach(key -> counts[Hashing.partitionOf(key, 8)]++);
+        assertThat(IntStream.of(counts).boxed()).allSatisfy(count -> assertThat(count).isBetween(448, 576));
+    }
+
+    @Test
     void itemsRouteByThemselvesByDefault() {
         TidefallQueue<Integer> queue = queue(4);
         // 100 distinct items, each pushed 4 times: each item's copies land together, and the items use every partition.
