@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,11 +44,13 @@ public class Paired {
     static final int PUSH = 2;
     static final int PUSH_OWN_PARTITION = 3;
     static final int PUSH_SHARED = 4;
+    static final int PUSH_ROUTED = 5;
+    static final int PUT_ROUTED = 6;
 
     /**
      * Routing keys of the two partitions of {@link Turns#lanes}: the engine routes a key by its
-     * hash ({@code Hashing.partitionOf}: a murmur3 finalizer, then a multiply-shift onto the partition
-     * count), computed the same way here so that each writer thread gets a partition of its own.
+     * hash ({@link Routing#partitionOf}, the engine's own routing), so that each writer thread gets a
+     * partition of its own.
      */
     static final Object[] LANE_KEYS = laneKeys();
 
@@ -60,13 +63,18 @@ public class Paired {
          * multi-producer queue on the JVM, a limit rather than a ceiling, as it has no swap protocol a buffer needs),
          * {@code push-own-partition} (a queue of two partitions, each writer thread routing to its own, vs one
          * {@code ConcurrentLinkedQueue} per thread: writers of different partitions must not slow each other),
-         * {@code push-shared} (the shape of earlier runs, shown beside {@code push}: one partition, one shared item).
+         * {@code push-shared} (the shape of earlier runs, shown beside {@code push}: one partition, one shared item),
+         * {@code push-routed} and {@code put-routed} (the bare structure routed as the engine routes: one
+         * {@code ConcurrentLinkedQueue} or {@code ConcurrentHashMap} per partition of a default buffer, each write
+         * sent to the one its element's or key's hash picks; what the routing the specification asks for costs
+         * a bare structure, shown beside {@code push} and {@code put}).
          *
          * <p>Every buffer has the builder's default partition count (one per processor), and every write
          * a distinct element (a key of {@link MapWrite.Keys}, which the queues push as items), routed by its
          * own hash, as users write; only {@code push-shared} and {@code push-own-partition} differ, as said.
          */
-        @Param({"put", "putNewer", "push", "put-peer", "push-peer", "push-limit", "push-own-partition", "push-shared"})
+        @Param({"put", "putNewer", "push", "put-peer", "push-peer", "push-limit", "push-own-partition", "push-shared",
+                "push-routed", "put-routed"})
         String write;
 
         @Param({"1ms", "5s"})
@@ -88,6 +96,9 @@ public class Paired {
         /** push-own-partition: one queue of two partitions; the other turn, one bare queue per lane. */
         TidefallQueue<Object> lanes;
         Holder<ConcurrentLinkedQueue<Object>>[] laneQueues;
+        /** push-routed and put-routed, the other turn: one bare structure per partition of a default buffer. */
+        Holder<ConcurrentLinkedQueue<Object>>[] routedQueues;
+        Holder<ConcurrentHashMap<Integer, Object>>[] routedMaps;
         BufferTrigger<Object> queuePeer;
         BufferTrigger<Integer> mapPeer;
 
@@ -100,14 +111,20 @@ public class Paired {
                 case "push", "push-peer", "push-limit" -> PUSH;
                 case "push-own-partition" -> PUSH_OWN_PARTITION;
                 case "push-shared" -> PUSH_SHARED;
+                case "push-routed" -> PUSH_ROUTED;
+                case "put-routed" -> PUT_ROUTED;
                 default -> throw new IllegalArgumentException("write must be put, putNewer, push, put-peer, push-peer,"
-                        + " push-limit, push-own-partition or push-shared, but was " + write);
+                        + " push-limit, push-own-partition, push-shared, push-routed or put-routed, but was " + write);
             };
             peer = write.endsWith("-peer");
             limit = write.equals("push-limit");
-            boolean queueWrite = kind == PUSH || kind == PUSH_SHARED;
+            boolean queueWrite = kind == PUSH || kind == PUSH_SHARED || kind == PUSH_ROUTED;
             if (kind == PUSH_OWN_PARTITION) {
                 startLanes();
+            } else if (!tidefallTurn && kind == PUSH_ROUTED) {
+                routedQueues = perPartition(() -> new Holder<>(ConcurrentLinkedQueue::new, interval));
+            } else if (!tidefallTurn && kind == PUT_ROUTED) {
+                routedMaps = perPartition(() -> new Holder<>(ConcurrentHashMap::new, interval));
             } else if (tidefallTurn && kind == PUSH_SHARED) {
                 queue = QueueWrite.Tidefall.queueOfOnePartition(interval, "1000");
             } else if (tidefallTurn && queueWrite) {
@@ -125,6 +142,15 @@ public class Paired {
             } else {
                 maps = new Holder<>(ConcurrentHashMap::new, interval);
             }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <T> Holder<T>[] perPartition(Supplier<Holder<T>> holders) {
+            Holder<T>[] all = new Holder[Routing.partitions()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = holders.get();
+            }
+            return all;
         }
 
         @SuppressWarnings("unchecked")
@@ -155,6 +181,15 @@ public class Paired {
             if (limitQueues != null) {
                 limitQueues.close();
             }
+            for (Holder<?>[] routed : new Holder<?>[][] {routedQueues, routedMaps}) {
+                if (routed != null) {
+                    for (Holder<?> holder : routed) {
+                        holder.close();
+                    }
+                }
+            }
+            routedQueues = null;
+            routedMaps = null;
             lanes = null;
             laneQueues = null;
             limitQueues = null;
@@ -214,13 +249,7 @@ public class Paired {
     private static Object[] laneKeys() {
         Object[] keys = new Object[2];
         for (int k = 0; keys[0] == null || keys[1] == null; k++) {
-            int h = Integer.hashCode(k);
-            h ^= h >>> 16;
-            h *= 0x85EBCA6B;
-            h ^= h >>> 13;
-            h *= 0xC2B2AE35;
-            h ^= h >>> 16;
-            int partition = (int) (((h & 0xFFFFFFFFL) * 2) >>> 32);
+            int partition = Routing.partitionOf(k, 2);
             if (keys[partition] == null) {
                 keys[partition] = k;
             }
@@ -259,6 +288,28 @@ public class Paired {
                     counts.tidefall++;
                 } else {
                     turns.laneQueues[lane.index].table.offer(Fixtures.ITEM);
+                    counts.other++;
+                }
+            }
+            case PUSH_ROUTED -> {
+                Object item = keys.next();
+                if (turns.tidefallTurn) {
+                    turns.queue.push(item);
+                    counts.tidefall++;
+                } else {
+                    Holder<ConcurrentLinkedQueue<Object>>[] queues = turns.routedQueues;
+                    queues[Routing.partitionOf(item, queues.length)].table.offer(item);
+                    counts.other++;
+                }
+            }
+            case PUT_ROUTED -> {
+                Integer key = keys.next();
+                if (turns.tidefallTurn) {
+                    turns.map.put(key, Fixtures.VALUE);
+                    counts.tidefall++;
+                } else {
+                    Holder<ConcurrentHashMap<Integer, Object>>[] maps = turns.routedMaps;
+                    maps[Routing.partitionOf(key, maps.length)].table.put(key, Fixtures.VALUE);
                     counts.other++;
                 }
             }

@@ -30,7 +30,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *      [--rounds N] [--heap 4g] [--include REGEX] [--prof SPEC]... [--no-drain] [--logs DIR]
  *
  * quick: 1 ms interval, 2 x 1 s warm-up, 3 x 1 s measurement, queue drain only, 1 round;
- *        Paired 4 x 1 s warm-up, 6 x 1 s measurement, also at 5 s for put, push, push-shared, push-limit.
+ *        Paired 4 x 1 s warm-up, 6 x 1 s measurement, also at 5 s for put, push, push-shared, push-limit
+ *        and the routed ceilings.
  * full:  1 ms and 5 s intervals, 3 x 1 s warm-up, 5 x 1 s measurement, queue and map drains,
  *        3 rounds; Paired 4 x 1 s warm-up, 16 x 1 s measurement.
  * </pre>
@@ -132,7 +133,7 @@ public final class Suite {
             List<String[]> pairedRuns = new ArrayList<>();
             pairedRuns.add(new String[] {intervals, null});
             if (quick && !intervals.contains("5s")) {
-                pairedRuns.add(new String[] {"5s", "put,push,push-limit,push-shared"});
+                pairedRuns.add(new String[] {"5s", "put,push,push-limit,push-shared,push-routed,put-routed"});
             }
             for (int t : threads) {
               for (String[] pairedRun : pairedRuns) {
@@ -197,6 +198,8 @@ public final class Suite {
                 case "push-peer" -> "push / buffer-trigger";
                 case "push-limit" -> "push / JCTools MPSC (limit)";
                 case "push-shared" -> "push, 1 partition, 1 item / CLQ.offer";
+                case "push-routed" -> "push / CLQ per partition, routed";
+                case "put-routed" -> "put / CHM per partition, routed";
                 default -> "push, own partition / CLQ each";
             };
             if (parts[0].endsWith("-peer")) {
@@ -342,6 +345,8 @@ public final class Suite {
                 case "push-peer" -> { label = "queue  push vs buffer-trigger"; target = 1.5; }
                 case "push-limit" -> { label = "queue  push vs JCTools MPSC (limit)"; target = 0; }
                 case "push-shared" -> { label = "queue  push 1 part. 1 item vs CLQ"; target = 0; }
+                case "push-routed" -> { label = "queue  push vs CLQ per part., routed"; target = 0; }
+                case "put-routed" -> { label = "map    put vs CHM per part., routed"; target = 0; }
                 default -> { label = "queue  push own partition vs CLQ each"; target = 0; }
             }
             boolean miss = ratio < target;
