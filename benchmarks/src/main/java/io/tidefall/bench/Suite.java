@@ -259,8 +259,9 @@ public final class Suite {
                               Map<String, List<Result<?>>> alloc, List<Integer> threads, String[] intervals, int rounds,
                               Map<String, double[]> paired) {
         out.println();
-        out.println("Tidefall benchmarks: one partition; no-op processor unless marked; ratios are of numbers from"
-                + " the same round.");
+        out.println("Tidefall benchmarks: buffers of the default partition count (" + Routing.partitions()
+                + " here), distinct elements routed by their own hash, unless marked; no-op processor unless marked;"
+                + " ratios are of numbers from the same round.");
         if (rounds == 1) {
             out.println("Error is JMH's 99.9% confidence half-width. B/op is gc.alloc.rate.norm.");
         } else {
