@@ -9,45 +9,63 @@ import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The write table of a {@link TidefallHashMap}: a {@code ConcurrentHashMap} from each key to a
- * {@link Cell} of its own, behind a {@link WriterGuard}, so that a write either lands before the
- * seal or is refused and retried on the partition's fresh table.
+ * {@link Cell} of its own, so that a write either lands before the drain reads it or is refused
+ * and retried on the partition's fresh table.
  *
  * <p>Why a cell per key: a buffer's keys are written again and again within one interval (that is
  * what it coalesces), and overwriting a present key of a {@code ConcurrentHashMap} takes the bin's
  * monitor (two atomic operations) around a volatile store. Here the map is only read to find the
- * key's cell, and the overwrite is one atomic exchange ({@code put}) or compare-and-set
- * ({@code putNewer}) on the cell; the map itself is written, and a bin locked, only when a key is
- * new to the table. The drain unwraps the cells after the seal.
+ * key's cell, and overwriting a buffered value is one compare-and-set on the cell, with no guard;
+ * the map itself is written, and a bin locked, only when a key is new to the table.
  *
  * <p>What a cell holds: the value of a plain {@code put} (bare, version 0: last-write-wins costs
- * no allocation for a present key), a {@link Versioned} after a {@code putNewer}, or
- * {@link #VACANT} after a {@code delete}. {@code Versioned} and {@code VACANT} are private to this
- * class, so a user's value can never be mistaken for either. A deleted key keeps its cell:
- * removing it from the map would lose a write racing the delete that already holds the cell.
+ * no allocation for a present key), a {@link Versioned} after a {@code putNewer}, {@link #VACANT}
+ * after a {@code delete}, or {@link #FROZEN} once the drain has read it. {@code Versioned},
+ * {@code VACANT} and {@code FROZEN} are private to this class, so a user's value can never be
+ * mistaken for one of them. A deleted key keeps its cell: removing it from the map would lose a
+ * write racing the delete that already holds the cell.
+ *
+ * <p>Two kinds of write, and why they differ:
+ * <ul>
+ *   <li><b>Overwrites</b> (a value replaced by a value) change no count: they need no guard. The
+ *       seal does not wait for them; the drain's read decides them instead. It takes each cell's
+ *       content by an exchange with {@code FROZEN} ({@link Cell#freeze}), and every write to a cell
+ *       is a compare-and-set that refuses a frozen one. So an overwrite either came before the
+ *       drain's exchange (the drained list holds its value, or a later write's that replaced it)
+ *       or fails and retries on the fresh table: never both, never neither.
+ *   <li><b>Key-count changes</b> (a key new to the table, a write into a vacant cell, a delete)
+ *       happen inside the {@link WriterGuard}: the drained list's size is the table's key count
+ *       after the seal, which must not move once the seal has returned, and no cell may appear in
+ *       the map after it.
+ * </ul>
  *
  * <p>Shared state, who writes it, and happens-before:
  * <ul>
- *   <li>{@code map}: a key's cell is added by the first writer of the key ({@code putIfAbsent}:
- *       one cell per key wins, a writer that lost writes into the winner's); never removed or
- *       replaced, so whoever holds a key's cell holds the only one.
- *   <li>{@code Cell.stored}: every writer of the key, inside the guard only, by one atomic access
- *       that returns what it replaced: {@code put} an exchange, {@code putNewer} a compare-and-set
- *       (it decides from what it replaces, and retries when another writer came first),
- *       {@code delete} an exchange to {@code VACANT}. Writes to one key are thus totally ordered,
- *       the last one wins, and each change of a cell to or from {@code VACANT} is seen by exactly
- *       one writer.
+ *   <li>{@code map}: a key's cell is added by the first writer of the key ({@code putIfAbsent},
+ *       inside the guard: one cell per key wins, a writer that lost writes into the winner's);
+ *       never removed or replaced, so whoever holds a key's cell holds the only one.
+ *   <li>{@code Cell.stored}: every writer of the key, by compare-and-set (a value to a value
+ *       without the guard; to or from {@code VACANT} only inside it), and the drain, once, by the
+ *       exchange to {@code FROZEN}. Writes to one key are thus totally ordered, the last one before
+ *       the freeze wins, and each change to or from {@code VACANT} is made by exactly one writer.
  *   <li>{@code vacant}: cells holding {@code VACANT}, changed by that one writer (+1 by a delete,
  *       -1 by a write into a vacant cell). The table's size is the map's minus {@code vacant}:
  *       approximate while writers run (each writer may be between its change and its count),
- *       exact after the seal.
- *   <li>The drain: every write happens before its writer's exit from the guard, which happens
- *       before the seal returns (see {@link WriterGuard}); the drain reads the map, the cells and
- *       {@code vacant} after the seal, so it sees every write that was not refused, and nothing
- *       changes them any more. The exception: writers a seal abandoned (it gave up waiting) may
- *       still be writing, so then the drain copies what it finds at once (see {@link #drain()}).
+ *       exact after the seal, since only writes inside the guard change either count.
+ *   <li>The drain: every guarded write happens before its writer's exit from the guard, which
+ *       happens before the seal returns (see {@link WriterGuard}), so the size the drain reads
+ *       after the seal is final. The cells it reads when the drained list is first read (each by
+ *       its exchange, which sees every compare-and-set before it). The exception: writers a seal
+ *       abandoned (it gave up waiting) may still add keys, so then the drain reads at once
+ *       what it finds (see {@link #drain()}).
  * </ul>
+ * A drained list that is never read never freezes its cells; overwrites keep landing in it, as
+ * they would have had it been read later. Nothing is lost by that: the list holds every write
+ * that returned before it was first read, whenever that is, and no write after.
  */
 final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
 
@@ -56,6 +74,12 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
 
     /** What a cell holds after its key was deleted: no entry. */
     private static final Object VACANT = new Object();
+
+    /** What a cell holds once the drain has read it: a write that finds it retries on the partition's fresh table. */
+    private static final Object FROZEN = new Object();
+
+    /** What an unguarded overwrite returns when the cell is vacant: the write must take the guard. Not a write result. */
+    private static final int GUARDED = Integer.MIN_VALUE;
 
     private static final VarHandle STORED;
     private static final VarHandle VACANT_CELLS;
@@ -96,12 +120,18 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      *     {@link #SEALED} or {@link #FULL}
      */
     int put(K key, V value, long capacity) {
+        Cell cell = map.get(key);
+        if (cell != null) {
+            int overwritten = overwrite(cell, value);
+            if (overwritten != GUARDED) {
+                return overwritten;
+            }
+        }
         int slot = guard.enter();
         if (slot < 0) {
             return SEALED;
         }
         try {
-            Cell cell = map.get(key);
             if (cell == null) {
                 if (full(capacity)) {
                     return FULL;
@@ -111,12 +141,43 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                     return added(capacity);
                 }
             }
-            if (cell.stored == VACANT && full(capacity)) {
-                return FULL; // writing into a vacant cell adds a key
+            for (;;) { // inside the guard: the cell may be vacant, and writing it adds the key back
+                Object stored = cell.stored;
+                if (stored == FROZEN) {
+                    return SEALED; // only for a writer the seal gave up on; leave() throws
+                }
+                if (stored == VACANT && full(capacity)) {
+                    return FULL;
+                }
+                if (STORED.compareAndSet(cell, stored, value)) {
+                    return stored == VACANT ? revived(capacity) : WRITTEN;
+                }
             }
-            return STORED.getAndSet(cell, value) == VACANT ? revived(capacity) : WRITTEN;
         } finally {
             leave(slot);
+        }
+    }
+
+    /**
+     * A {@code put} into a cell that holds a value, without the guard: one compare-and-set.
+     *
+     * @return {@link #WRITTEN}, {@link #SEALED} when the drain has read the cell, or
+     *     {@link #GUARDED} when the cell is vacant (writing it would add a key, which only a write
+     *     inside the guard may do)
+     */
+    private static int overwrite(Cell cell, Object value) {
+        for (;;) {
+            Object stored = cell.stored;
+            if (stored == VACANT) {
+                return GUARDED;
+            }
+            if (stored == FROZEN) {
+                return SEALED;
+            }
+            if (STORED.compareAndSet(cell, stored, value)) {
+                return WRITTEN;
+            }
+            // another writer of this key came first: its value is the one this write replaces
         }
     }
 
@@ -128,12 +189,18 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      *     same or newer), {@link #SEALED} or {@link #FULL}
      */
     int putNewer(K key, V value, long version, long capacity) {
+        Cell cell = map.get(key);
+        if (cell != null) {
+            int overwritten = overwriteNewer(cell, value, version);
+            if (overwritten != GUARDED) {
+                return overwritten;
+            }
+        }
         int slot = guard.enter();
         if (slot < 0) {
             return SEALED;
         }
         try {
-            Cell cell = map.get(key);
             if (cell == null) {
                 if (full(capacity)) {
                     return FULL;
@@ -145,22 +212,20 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
             }
             for (;;) {
                 Object stored = cell.stored;
+                if (stored == FROZEN) {
+                    return SEALED; // only for a writer the seal gave up on; leave() throws
+                }
                 Versioned candidate;
                 if (stored == VACANT) {
                     if (full(capacity)) {
                         return FULL;
                     }
                     candidate = new Versioned(value, version, 0);
-                } else if (stored instanceof Versioned previous) {
-                    if (version <= previous.version) {
-                        return UNCHANGED;
-                    }
-                    candidate = new Versioned(value, version, previous.updates + 1);
                 } else {
-                    if (version <= 0) {
+                    candidate = newer(stored, value, version);
+                    if (candidate == null) {
                         return UNCHANGED;
                     }
-                    candidate = new Versioned(value, version, 1);
                 }
                 if (STORED.compareAndSet(cell, stored, candidate)) {
                     return stored == VACANT ? revived(capacity) : WRITTEN;
@@ -172,6 +237,35 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         }
     }
 
+    /** {@link #overwrite} for {@code putNewer}: {@link #WRITTEN}, {@link #UNCHANGED}, {@link #SEALED} or {@link #GUARDED}. */
+    private static int overwriteNewer(Cell cell, Object value, long version) {
+        for (;;) {
+            Object stored = cell.stored;
+            if (stored == VACANT) {
+                return GUARDED;
+            }
+            if (stored == FROZEN) {
+                return SEALED;
+            }
+            Versioned candidate = newer(stored, value, version);
+            if (candidate == null) {
+                return UNCHANGED;
+            }
+            if (STORED.compareAndSet(cell, stored, candidate)) {
+                return WRITTEN;
+            }
+            // another writer of this key came first: decide again against what it stored
+        }
+    }
+
+    /** What replaces the value {@code stored} (neither vacant nor frozen), or {@code null} if {@code version} is not newer. */
+    private static @Nullable Versioned newer(Object stored, Object value, long version) {
+        if (stored instanceof Versioned previous) {
+            return version <= previous.version ? null : new Versioned(value, version, previous.updates + 1);
+        }
+        return version <= 0 ? null : new Versioned(value, version, 1);
+    }
+
     /** {@link #WRITTEN} when the key was buffered and is gone, {@link #UNCHANGED} when absent, or {@link #SEALED}. */
     int remove(K key) {
         int slot = guard.enter();
@@ -180,11 +274,22 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         }
         try {
             Cell cell = map.get(key);
-            if (cell == null || cell.stored == VACANT || STORED.getAndSet(cell, VACANT) == VACANT) {
+            if (cell == null) {
                 return UNCHANGED;
             }
-            VACANT_CELLS.getAndAdd(this, 1L);
-            return WRITTEN;
+            for (;;) {
+                Object stored = cell.stored;
+                if (stored == VACANT) {
+                    return UNCHANGED;
+                }
+                if (stored == FROZEN) {
+                    return SEALED; // only for a writer the seal gave up on; leave() throws
+                }
+                if (STORED.compareAndSet(cell, stored, VACANT)) {
+                    VACANT_CELLS.getAndAdd(this, 1L);
+                    return WRITTEN;
+                }
+            }
         } finally {
             leave(slot);
         }
@@ -228,10 +333,13 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
 
     /** The buffered value, or {@code null}. Reads need no guard: a read cannot be lost. */
     @SuppressWarnings("unchecked")
-    V get(K key) {
+    @Nullable V get(K key) {
         Cell cell = map.get(key);
         Object stored = cell == null ? VACANT : cell.stored;
-        return stored == VACANT ? null : stored instanceof Versioned versioned ? (V) versioned.value : (V) stored;
+        if (stored == VACANT || stored == FROZEN) {
+            return null; // a frozen cell is in a drained table: its value is no longer in the write table
+        }
+        return stored instanceof Versioned versioned ? (V) versioned.value : (V) stored;
     }
 
     @Override
@@ -272,7 +380,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         if (abandoned > 0) {
             List<TidefallHashMap.Entry<K, V>> found = new ArrayList<>();
             map.forEach((key, cell) -> {
-                Object stored = cell.stored;
+                Object stored = cell.freeze();
                 if (stored != VACANT) {
                     found.add(entry(key, stored));
                 }
@@ -326,7 +434,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                 Object[] stored = new Object[size];
                 int[] count = {0};
                 map.forEach((key, cell) -> {
-                    Object held = cell.stored;
+                    Object held = cell.freeze();
                     if (held != VACANT) {
                         keys[count[0]] = key;
                         stored[count[0]++] = held;
@@ -378,6 +486,17 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
             // A plain store: the map's putIfAbsent publishes the cell (with release semantics)
             // before any other thread can find it, so no fence of its own is needed here.
             STORED.set(this, first);
+        }
+
+        /**
+         * Takes what the cell holds for the drained list and leaves {@link #FROZEN}: every write
+         * to the cell is a compare-and-set that refuses a frozen cell, so each one either came
+         * before this exchange (and is what it returns, or was replaced by what it returns) or
+         * fails and retries on the partition's fresh table. Called once per cell, by the one
+         * thread that fills the drained list.
+         */
+        Object freeze() {
+            return STORED.getAndSet(this, FROZEN);
         }
     }
 

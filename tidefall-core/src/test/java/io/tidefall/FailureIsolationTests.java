@@ -182,6 +182,35 @@ class FailureIsolationTests {
     }
 
     @Test
+    void anOverwriteWhoseKeysEqualsHangsPastTheTimeoutNeitherHoldsTheDrainNorFailsAndIsDeliveredAfter() throws Exception {
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        TidefallHashMap<HeldKey, String> map = TidefallHashMap.<HeldKey, String>builder("presence")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofMillis(100)))
+                .processor(entries -> entries.forEach(entry -> delivered.add(entry.value())))
+                .build();
+        map.start();
+        map.put(HeldKey.plain(), "before");
+        HeldKey held = HeldKey.held();
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<?> late = writer.submit(() -> map.put(held, "late"));
+            held.awaitWriterInEquals();
+
+            assertThat(map.flush()).as("the drain goes ahead while the overwrite is held").isEqualTo(new FlushResult(1, 0, 0));
+            assertThat(delivered).containsExactly("before");
+
+            held.release();
+            late.get(10, TimeUnit.SECONDS); // returns normally: refused by the drained table, written into the fresh one
+            assertThat(map.flush()).isEqualTo(new FlushResult(1, 0, 0));
+            assertThat(delivered).containsExactly("before", "late");
+        } finally {
+            writer.shutdownNow();
+            map.close();
+        }
+    }
+
+    @Test
     void flushReturnsAtTheTimeoutAndCloseWithinItsBudgetForAProcessorThatIgnoresInterrupts() {
         CountDownLatch never = new CountDownLatch(1);
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")

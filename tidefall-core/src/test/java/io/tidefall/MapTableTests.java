@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The list a sealed map table drains into: it reads the map only when first read, from whichever
- * thread reads first, so it must give every reader the same, complete contents.
+ * thread reads first, so it must give every reader the same, complete contents; and an overwrite,
+ * which takes no guard, must land in that list or be refused, never both and never neither.
  */
 class MapTableTests {
 
@@ -90,6 +91,51 @@ class MapTableTests {
         assertThatThrownBy(() -> drained.get(3)).isInstanceOf(IndexOutOfBoundsException.class)
                 .hasMessageContaining("3").hasMessageContaining("length 3");
         assertThatThrownBy(() -> drained.get(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void anOverwriteHeldUpInItsKeysEqualsPastTheListsFirstReadIsRefusedAndTheListKeepsWhatItRead() throws Exception {
+        Overwrite late = Overwrite.start("late");
+        late.table.seal(TimeUnit.MILLISECONDS.toNanos(50));
+        assertThat(late.table.abandoned()).as("writers the seal gave up on: an overwrite holds no guard").isZero();
+        List<TidefallHashMap.Entry<HeldKey, String>> drained = late.table.drain();
+        assertThat(drained).extracting(TidefallHashMap.Entry::value).containsExactly("before"); // the first read
+
+        assertThat(late.finish()).as("the overwrite, once its equals returns").isEqualTo(WriteTable.SEALED);
+        assertThat(drained).extracting(TidefallHashMap.Entry::value).containsExactly("before");
+    }
+
+    @Test
+    void anOverwriteThatLandsAfterTheSealButBeforeTheListIsFirstReadIsInTheList() throws Exception {
+        Overwrite late = Overwrite.start("late");
+        late.table.seal(TimeUnit.MILLISECONDS.toNanos(50));
+        List<TidefallHashMap.Entry<HeldKey, String>> drained = late.table.drain();
+
+        assertThat(late.finish()).isEqualTo(WriteTable.WRITTEN);
+        assertThat(drained).extracting(TidefallHashMap.Entry::value).containsExactly("late");
+    }
+
+    /** A table holding "before" for a key, and a writer overwriting it through a held instance of the key. */
+    private record Overwrite(MapTable<HeldKey, String> table, HeldKey held, ExecutorService writer, Future<Integer> result) {
+        static Overwrite start(String value) throws InterruptedException {
+            MapTable<HeldKey, String> table = new MapTable<>(0);
+            assertThat(table.put(HeldKey.plain(), "before", Long.MAX_VALUE)).isEqualTo(WriteTable.WRITTEN);
+            HeldKey held = HeldKey.held();
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            Future<Integer> result = writer.submit(() -> table.put(held, value, Long.MAX_VALUE));
+            held.awaitWriterInEquals();
+            return new Overwrite(table, held, writer, result);
+        }
+
+        /** Lets the held writer go on; its write's result. */
+        int finish() throws Exception {
+            held.release();
+            try {
+                return result.get(10, TimeUnit.SECONDS);
+            } finally {
+                writer.shutdownNow();
+            }
+        }
     }
 
     private static List<Integer> range(int n) {
