@@ -144,27 +144,29 @@ class SwapProtocolLincheckTests {
      * {@code CapacityTests} and {@code BoundedMemoryTests} instead.
      */
     @Param(name = "key", gen = IntGen.class, conf = "1:3")
+    @Param(name = "value", gen = IntGen.class, conf = "1:3")
     public static class MapHarness {
         private volatile MapTable<Integer, Integer> table = new MapTable<>(0);
 
+        /** With a value of its own, so that an overwrite (which takes no guard) shows in what a drain returns. */
         @Operation
-        public void put(@Param(name = "key") int key) {
-            while (table.put(key, key, Long.MAX_VALUE) == WriteTable.SEALED) {
+        public void put(@Param(name = "key") int key, @Param(name = "value") int value) {
+            while (table.put(key, value, Long.MAX_VALUE) == WriteTable.SEALED) {
                 Thread.onSpinWait();
             }
         }
 
         @Operation
-        public synchronized List<Integer> drain() {
+        public synchronized List<String> drain() {
             MapTable<Integer, Integer> retired = table;
             table = new MapTable<>(0);
             retired.seal();
-            List<Integer> keys = new ArrayList<>();
+            List<String> entries = new ArrayList<>();
             for (Entry<Integer, Integer> entry : retired.drain()) {
-                keys.add(entry.key());
+                entries.add(entry.key() + "=" + entry.value());
             }
-            keys.sort(null); // a map drains in no particular order
-            return keys;
+            entries.sort(null); // a map drains in no particular order
+            return entries;
         }
     }
 }
