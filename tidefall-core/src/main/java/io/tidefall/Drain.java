@@ -309,11 +309,14 @@ final class Drain<E> implements Runnable {
         boolean late;
         boolean tookTooLong;
         synchronized (this) {
-            if (interruptedByWatchdog) {
+            boolean watchdogFired = interruptedByWatchdog;
+            if (watchdogFired) {
                 interruptedByWatchdog = false;
                 Thread.interrupted(); // the interrupt was meant for the call, not for this thread's next task
             }
-            tookTooLong = System.nanoTime() - stepStartNanos > timeoutNanos;
+            // The watchdog's word counts whatever this clock says: it was armed a moment before the
+            // call's clock started, so it can fire before the call has run a full timeout by it.
+            tookTooLong = watchdogFired || System.nanoTime() - stepStartNanos > timeoutNanos;
             overran |= tookTooLong;
             current = null;
             late = phase == Phase.FINISHED;

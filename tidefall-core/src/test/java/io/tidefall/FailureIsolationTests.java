@@ -211,6 +211,39 @@ class FailureIsolationTests {
     }
 
     @Test
+    void aCallTheWatchdogInterruptsFailsAsATimeoutHoweverLittleTimeItsOwnClockSaw() throws Exception {
+        // The watchdog is armed a moment before the call's own clock starts, so it can fire (here at
+        // once, on the manual clock) before the call has run its full timeout by that clock. Its
+        // interrupt still means "timed out": the reason must not depend on the gap between the two.
+        CountDownLatch calling = new CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofSeconds(30)).withProcessingRetries(0))
+                .scheduler(clock)
+                .executor(threads)
+                .listener(listener)
+                .processor(batch -> {
+                    calling.countDown();
+                    new CountDownLatch(1).await(); // until interrupted
+                })
+                .build();
+        try {
+            queue.start();
+            queue.push(1);
+            clock.advance(Duration.ofSeconds(5)); // the tick: the drain runs on `threads`
+            assertThat(calling.await(10, TimeUnit.SECONDS)).isTrue();
+            clock.advance(Duration.ofSeconds(30)); // the watchdog: interrupts the call, long before 30 s have passed
+
+            await().untilAsserted(() -> assertThat(listener.drainEvents())
+                    .containsExactly("drain 0 size 1", "failed 0 size 1 TIMEOUT", "completed 0 size 1 failed 1 timed out"));
+        } finally {
+            queue.close();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void flushReturnsAtTheTimeoutAndCloseWithinItsBudgetForAProcessorThatIgnoresInterrupts() {
         CountDownLatch never = new CountDownLatch(1);
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
