@@ -122,7 +122,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     int put(K key, V value, long capacity) {
         Cell cell = map.get(key);
         if (cell != null) {
-            int overwritten = overwrite(cell, value);
+            int overwritten = overwrite(cell, value, false, 0);
             if (overwritten != GUARDED) {
                 return overwritten;
             }
@@ -159,13 +159,15 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     }
 
     /**
-     * A {@code put} into a cell that holds a value, without the guard: one compare-and-set.
+     * A write into a cell that holds a value, without the guard: one compare-and-set, of
+     * {@code value} itself ({@code put}) or, when {@code versioned}, of what {@link #newer} makes
+     * of it ({@code putNewer}).
      *
-     * @return {@link #WRITTEN}, {@link #SEALED} when the drain has read the cell, or
-     *     {@link #GUARDED} when the cell is vacant (writing it would add a key, which only a write
-     *     inside the guard may do)
+     * @return {@link #WRITTEN}; {@link #UNCHANGED} when a versioned write is not newer;
+     *     {@link #SEALED} when the drain has read the cell; or {@link #GUARDED} when the cell is
+     *     vacant (writing it would add a key, which only a write inside the guard may do)
      */
-    private static int overwrite(Cell cell, Object value) {
+    private static int overwrite(Cell cell, Object value, boolean versioned, long version) {
         for (;;) {
             Object stored = cell.stored;
             if (stored == VACANT) {
@@ -174,10 +176,14 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
             if (stored == FROZEN) {
                 return SEALED;
             }
-            if (STORED.compareAndSet(cell, stored, value)) {
+            Object candidate = versioned ? newer(stored, value, version) : value;
+            if (candidate == null) {
+                return UNCHANGED;
+            }
+            if (STORED.compareAndSet(cell, stored, candidate)) {
                 return WRITTEN;
             }
-            // another writer of this key came first: its value is the one this write replaces
+            // another writer of this key came first: decide again against what it stored
         }
     }
 
@@ -191,7 +197,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     int putNewer(K key, V value, long version, long capacity) {
         Cell cell = map.get(key);
         if (cell != null) {
-            int overwritten = overwriteNewer(cell, value, version);
+            int overwritten = overwrite(cell, value, true, version);
             if (overwritten != GUARDED) {
                 return overwritten;
             }
@@ -234,27 +240,6 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
             }
         } finally {
             leave(slot);
-        }
-    }
-
-    /** {@link #overwrite} for {@code putNewer}: {@link #WRITTEN}, {@link #UNCHANGED}, {@link #SEALED} or {@link #GUARDED}. */
-    private static int overwriteNewer(Cell cell, Object value, long version) {
-        for (;;) {
-            Object stored = cell.stored;
-            if (stored == VACANT) {
-                return GUARDED;
-            }
-            if (stored == FROZEN) {
-                return SEALED;
-            }
-            Versioned candidate = newer(stored, value, version);
-            if (candidate == null) {
-                return UNCHANGED;
-            }
-            if (STORED.compareAndSet(cell, stored, candidate)) {
-                return WRITTEN;
-            }
-            // another writer of this key came first: decide again against what it stored
         }
     }
 

@@ -37,16 +37,18 @@ public class RoutingCost {
         @Param({"1ms", "5s"})
         String interval;
 
+        /** {@code one}: a single structure, nothing routed; {@code routed}: one per partition of a default buffer. */
+        @Param({"one", "routed"})
+        String shape;
+
         Holder<T>[] holders;
 
         abstract Supplier<T> tables();
 
-        abstract int count();
-
         @Setup(Level.Iteration)
         @SuppressWarnings("unchecked")
         public void start() {
-            holders = new Holder[count()];
+            holders = new Holder[shape.equals("one") ? 1 : Routing.partitions()];
             for (int i = 0; i < holders.length; i++) {
                 holders[i] = new Holder<>(tables(), interval);
             }
@@ -66,70 +68,43 @@ public class RoutingCost {
     }
 
     @State(Scope.Benchmark)
-    public static class OneClq extends Tables<ConcurrentLinkedQueue<Object>> {
-        @Override Supplier<ConcurrentLinkedQueue<Object>> tables() { return ConcurrentLinkedQueue::new; }
-        @Override int count() { return 1; }
+    public static class Clq extends Tables<ConcurrentLinkedQueue<Object>> {
+        @Override
+        Supplier<ConcurrentLinkedQueue<Object>> tables() {
+            return ConcurrentLinkedQueue::new;
+        }
     }
 
     @State(Scope.Benchmark)
-    public static class RoutedClq extends OneClq {
-        @Override int count() { return Routing.partitions(); }
+    public static class Mpsc extends Tables<Queue<Object>> {
+        @Override
+        Supplier<Queue<Object>> tables() {
+            return () -> new MpscUnboundedXaddArrayQueue<>(1024);
+        }
     }
 
     @State(Scope.Benchmark)
-    public static class OneMpsc extends Tables<Queue<Object>> {
-        @Override Supplier<Queue<Object>> tables() { return () -> new MpscUnboundedXaddArrayQueue<>(1024); }
-        @Override int count() { return 1; }
-    }
-
-    @State(Scope.Benchmark)
-    public static class RoutedMpsc extends OneMpsc {
-        @Override int count() { return Routing.partitions(); }
-    }
-
-    @State(Scope.Benchmark)
-    public static class OneChm extends Tables<ConcurrentHashMap<Integer, Object>> {
-        @Override Supplier<ConcurrentHashMap<Integer, Object>> tables() { return ConcurrentHashMap::new; }
-        @Override int count() { return 1; }
-    }
-
-    @State(Scope.Benchmark)
-    public static class RoutedChm extends OneChm {
-        @Override int count() { return Routing.partitions(); }
+    public static class Chm extends Tables<ConcurrentHashMap<Integer, Object>> {
+        @Override
+        Supplier<ConcurrentHashMap<Integer, Object>> tables() {
+            return ConcurrentHashMap::new;
+        }
     }
 
     @Benchmark
-    public boolean clqOffer(OneClq s, MapWrite.Keys items) {
+    public boolean clqOffer(Clq s, MapWrite.Keys items) {
         Object item = items.next();
         return s.tableOf(item).offer(item);
     }
 
     @Benchmark
-    public boolean clqOfferRouted(RoutedClq s, MapWrite.Keys items) {
+    public boolean mpscOffer(Mpsc s, MapWrite.Keys items) {
         Object item = items.next();
         return s.tableOf(item).offer(item);
     }
 
     @Benchmark
-    public boolean mpscOffer(OneMpsc s, MapWrite.Keys items) {
-        Object item = items.next();
-        return s.tableOf(item).offer(item);
-    }
-
-    @Benchmark
-    public boolean mpscOfferRouted(RoutedMpsc s, MapWrite.Keys items) {
-        Object item = items.next();
-        return s.tableOf(item).offer(item);
-    }
-
-    @Benchmark
-    public Object chmPut(OneChm s, MapWrite.Keys keys) {
-        Integer key = keys.next();
-        return s.tableOf(key).put(key, Fixtures.VALUE);
-    }
-
-    @Benchmark
-    public Object chmPutRouted(RoutedChm s, MapWrite.Keys keys) {
+    public Object chmPut(Chm s, MapWrite.Keys keys) {
         Integer key = keys.next();
         return s.tableOf(key).put(key, Fixtures.VALUE);
     }
