@@ -32,11 +32,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Two kinds of write, and why they differ:
  * <ul>
  *   <li><b>Overwrites</b> (a value replaced by a value) change no count: they need no guard. The
- *       seal does not wait for them; the drain's read decides them instead. It takes each cell's
- *       content by an exchange with {@code FROZEN} ({@link Cell#freeze}), and every write to a cell
- *       is a compare-and-set that refuses a frozen one. So an overwrite either came before the
- *       drain's exchange (the drained list holds its value, or a later write's that replaced it)
- *       or fails and retries on the fresh table: never both, never neither.
+ *       seal does not wait for them; the drain decides them instead. Once the seal has returned,
+ *       it takes each cell's content by an exchange with {@code FROZEN} ({@link Cell#freeze}), and
+ *       every write to a cell is a compare-and-set that refuses a frozen one. So an overwrite
+ *       either came before the drain's exchange (the drained list holds its value, or a later
+ *       write's that replaced it) or fails and retries on the fresh table: never both, never
+ *       neither. The one exception, a seal that gave up on a writer adding a key, is in
+ *       {@link #overwrite}: such an overwrite throws, as the abandoned writer does.
  *   <li><b>Key-count changes</b> (a key new to the table, a write into a vacant cell, a delete)
  *       happen inside the {@link WriterGuard}: the drained list's size is the table's key count
  *       after the seal, which must not move once the seal has returned, and no cell may appear in
@@ -58,14 +60,11 @@ import org.jspecify.annotations.Nullable;
  *       exact after the seal, since only writes inside the guard change either count.
  *   <li>The drain: every guarded write happens before its writer's exit from the guard, which
  *       happens before the seal returns (see {@link WriterGuard}), so the size the drain reads
- *       after the seal is final. The cells it reads when the drained list is first read (each by
- *       its exchange, which sees every compare-and-set before it). The exception: writers a seal
- *       abandoned (it gave up waiting) may still add keys, so then the drain reads at once
- *       what it finds (see {@link #drain()}).
+ *       after the seal is final. It then freezes every cell (each exchange sees every
+ *       compare-and-set before it) before the list leaves {@link #drain()}: what the processor is
+ *       handed is fixed before any user code sees it. Writers a seal abandoned (it gave up
+ *       waiting) may still add keys, so then the list is as long as what the walk found.
  * </ul>
- * A drained list that is never read never freezes its cells; overwrites keep landing in it, as
- * they would have had it been read later. Nothing is lost by that: the list holds every write
- * that returned before it was first read, whenever that is, and no write after.
  */
 final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
 
@@ -167,7 +166,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      *     {@link #SEALED} when the drain has read the cell; or {@link #GUARDED} when the cell is
      *     vacant (writing it would add a key, which only a write inside the guard may do)
      */
-    private static int overwrite(Cell cell, Object value, boolean versioned, long version) {
+    private int overwrite(Cell cell, Object value, boolean versioned, long version) {
         for (;;) {
             Object stored = cell.stored;
             if (stored == VACANT) {
@@ -181,6 +180,15 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                 return UNCHANGED;
             }
             if (STORED.compareAndSet(cell, stored, candidate)) {
+                // After a seal that gave up on a writer adding a key, the drain copies what it finds
+                // at once, and that writer may add its key's cell after the copy passed: an
+                // overwrite into such a cell would land where no drain looks. The compare-and-set
+                // orders this read after the write; read false, the seal had not given up yet, so
+                // the cell was in the map before the copy began, and the copy freezes it with this
+                // value or a later one in it.
+                if (guard.gaveUp()) {
+                    throw abandonedWrite();
+                }
                 return WRITTEN;
             }
             // another writer of this key came first: decide again against what it stored
@@ -310,10 +318,14 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      */
     private void leave(int slot) {
         if (!guard.exit(slot)) {
-            throw new IllegalStateException("This write took longer than its partition's drain would wait "
-                    + "(processingTimeout: the key's hashCode or equals hung, or the writing thread was paused that long), "
-                    + "so the drain went ahead without it: it may or may not be delivered");
+            throw abandonedWrite();
         }
+    }
+
+    private static IllegalStateException abandonedWrite() {
+        return new IllegalStateException("This write took longer than its partition's drain would wait "
+                + "(processingTimeout: the key's hashCode or equals hung, or the writing thread was paused that long), "
+                + "so the drain went ahead without it: it may or may not be delivered");
     }
 
     /** The buffered value, or {@code null}. Reads need no guard: a read cannot be lost. */
@@ -348,17 +360,21 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     }
 
     /**
-     * The sealed contents as a list that reads the map only when the processor first reads the
-     * list, and makes each {@link TidefallHashMap.Entry} as it is read.
+     * The sealed contents, each cell frozen now: from here on no write lands in this table (an
+     * overwrite finds its cell frozen and retries on the fresh table), so what the processor is
+     * handed is fixed before any user code sees it, read or not. The list makes each
+     * {@link TidefallHashMap.Entry} only when it is read.
      *
-     * <p>Why lazily: the drain runs on another core than the writers, so every node of the table
-     * it walks is a cache miss, about 100 ns each. Walking a busy 1 ms table cost the drain thread
-     * most of a core, which on a two-core machine it took from the writers. A processor that reads
-     * the entries pays that walk once, as it must; the drain itself costs next to nothing.
+     * <p>Why now and not when the processor first reads the list: a list fixed only by its first
+     * read would take overwrites after a processor call that did not read it had ended, and no
+     * call would ever see them. The walk is a cache miss per key (the writers filled the map on
+     * other cores), on the drain's thread, which is the thread that runs the processor: one that
+     * reads its entries pays it either way.
      *
-     * <p>Lazily only when the seal was complete: then nothing changes the table any more, and its
-     * size is exact. Writers a seal abandoned may still change it, so then the entries are copied
-     * now, as found, and the list is as long as what was copied.
+     * <p>When the seal was complete, nothing adds or deletes a key any more and the size is exact,
+     * so the arrays are allocated first and the walk allocates nothing: it cannot fail half way
+     * with some cells frozen and their values nowhere. Writers a seal abandoned may still add keys,
+     * so then the list is as long as what the walk found.
      */
     @Override
     public List<TidefallHashMap.Entry<K, V>> drain() {
@@ -372,7 +388,18 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
             });
             return found;
         }
-        return new Entries<>(map, (int) size());
+        int size = (int) size();
+        Object[] keys = new Object[size];
+        Object[] stored = new Object[size];
+        int[] count = {0};
+        map.forEach((key, cell) -> {
+            Object held = cell.freeze();
+            if (held != VACANT) {
+                keys[count[0]] = key;
+                stored[count[0]++] = held;
+            }
+        });
+        return new Entries<>(keys, stored);
     }
 
     /** What the processor receives for a key and what its cell held (never {@link #VACANT}). */
@@ -388,72 +415,37 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
 
     /**
      * A drained table: random access, each entry made on reading; {@code set} and so sorting work.
-     *
-     * <p>Concurrency: the drain's runner reads it, and so may the thread that times the drain out
-     * (it copies the chunks not started). The first read on any thread copies the map's keys and
-     * what their cells hold (skipping vacant cells) into a {@link Columns} under this list's
-     * monitor, then publishes it by writing {@code columns} (volatile); every later read starts
-     * with one volatile read of it. {@code set} writes the arrays like any unsynchronized list:
-     * the processor owns the list.
+     * Its arrays are filled before it is handed out and written afterwards only by {@code set}, like
+     * any unsynchronized list: the processor owns it. The drain hands it to the processor's thread
+     * (and, after a timeout, to a closing thread) through its own monitor.
      */
     private static final class Entries<K, V> extends AbstractList<TidefallHashMap.Entry<K, V>> implements RandomAccess {
-        private final ConcurrentHashMap<K, Cell> map;
-        private final int size;
-        /** {@code null} until the first read. */
-        private volatile Columns columns;
+        private final Object[] keys;
+        private final Object[] stored;
 
-        /** @param size the live keys of {@code map}, which is sealed: exact */
-        Entries(ConcurrentHashMap<K, Cell> map, int size) {
-            this.map = map;
-            this.size = size;
-        }
-
-        private Columns columns() {
-            Columns filled = columns;
-            return filled != null ? filled : fill();
-        }
-
-        private synchronized Columns fill() {
-            if (columns == null) {
-                Object[] keys = new Object[size];
-                Object[] stored = new Object[size];
-                int[] count = {0};
-                map.forEach((key, cell) -> {
-                    Object held = cell.freeze();
-                    if (held != VACANT) {
-                        keys[count[0]] = key;
-                        stored[count[0]++] = held;
-                    }
-                });
-                columns = new Columns(keys, stored);
-            }
-            return columns;
+        Entries(Object[] keys, Object[] stored) {
+            this.keys = keys;
+            this.stored = stored;
         }
 
         @Override
         public TidefallHashMap.Entry<K, V> get(int index) {
-            Objects.checkIndex(index, size);
-            Columns filled = columns();
-            return entry(filled.keys[index], filled.stored[index]);
+            Objects.checkIndex(index, keys.length);
+            return entry(keys[index], stored[index]);
         }
 
         @Override
         public TidefallHashMap.Entry<K, V> set(int index, TidefallHashMap.Entry<K, V> entry) {
             TidefallHashMap.Entry<K, V> previous = get(index);
-            Columns filled = columns();
-            filled.keys[index] = entry.key();
-            filled.stored[index] = new Replaced(entry);
+            keys[index] = entry.key();
+            stored[index] = new Replaced(entry);
             return previous;
         }
 
         @Override
         public int size() {
-            return size;
+            return keys.length;
         }
-    }
-
-    /** A drained table's keys and what was stored for each, index by index. */
-    private record Columns(Object[] keys, Object[] stored) {
     }
 
     /** An entry the processor stored into a drained list with {@code set}. */

@@ -104,6 +104,11 @@ final class WriterGuard {
         return true;
     }
 
+    /** Whether a seal gave up waiting for writers inside; read by writers that took no guard (see {@code MapTable}). */
+    boolean gaveUp() {
+        return abandoned;
+    }
+
     /** Writers inside now; after a seal that gave up, the ones it abandoned (some may have left since). */
     long inside() {
         long count = 0;

@@ -195,7 +195,7 @@ class FailureIsolationTests {
         java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             java.util.concurrent.Future<?> late = writer.submit(() -> map.put(held, "late"));
-            held.awaitWriterInEquals();
+            held.awaitWriterHeld();
 
             assertThat(map.flush()).as("the drain goes ahead while the overwrite is held").isEqualTo(new FlushResult(1, 0, 0));
             assertThat(delivered).containsExactly("before");
