@@ -119,9 +119,29 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      *     {@link #SEALED} or {@link #FULL}
      */
     int put(K key, V value, long capacity) {
+        return write(key, value, false, 0, capacity);
+    }
+
+    /**
+     * Writes when {@code key} is absent or {@code version} is strictly newer than the buffered
+     * one (a plain {@code put}'s value counts as version 0).
+     *
+     * @return {@link #WRITTEN}, {@link #FILLED}, {@link #UNCHANGED} (the stored version was the
+     *     same or newer), {@link #SEALED} or {@link #FULL}
+     */
+    int putNewer(K key, V value, long version, long capacity) {
+        return write(key, value, true, version, capacity);
+    }
+
+    /**
+     * {@code put}, or when {@code versioned} {@code putNewer}: an overwrite of a buffered value
+     * without the guard ({@link #overwrite}); a key new to the table, or a write into a vacant
+     * cell, inside it, since either adds a key.
+     */
+    private int write(K key, Object value, boolean versioned, long version, long capacity) {
         Cell cell = map.get(key);
         if (cell != null) {
-            int overwritten = overwrite(cell, value, false, 0);
+            int overwritten = overwrite(cell, value, versioned, version);
             if (overwritten != GUARDED) {
                 return overwritten;
             }
@@ -135,7 +155,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                 if (full(capacity)) {
                     return FULL;
                 }
-                cell = map.putIfAbsent(key, new Cell(value));
+                cell = map.putIfAbsent(key, new Cell(first(value, versioned, version)));
                 if (cell == null) {
                     return added(capacity);
                 }
@@ -145,12 +165,22 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                 if (stored == FROZEN) {
                     return SEALED; // only for a writer the seal gave up on; leave() throws
                 }
-                if (stored == VACANT && full(capacity)) {
-                    return FULL;
+                Object candidate;
+                if (stored == VACANT) {
+                    if (full(capacity)) {
+                        return FULL;
+                    }
+                    candidate = first(value, versioned, version);
+                } else {
+                    candidate = versioned ? newer(stored, value, version) : value;
+                    if (candidate == null) {
+                        return UNCHANGED;
+                    }
                 }
-                if (STORED.compareAndSet(cell, stored, value)) {
+                if (STORED.compareAndSet(cell, stored, candidate)) {
                     return stored == VACANT ? revived(capacity) : WRITTEN;
                 }
+                // another writer of this key came first: decide again against what it stored
             }
         } finally {
             leave(slot);
@@ -195,60 +225,9 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         }
     }
 
-    /**
-     * Writes when {@code key} is absent or {@code version} is strictly newer than the buffered
-     * one (a plain {@code put}'s value counts as version 0).
-     *
-     * @return {@link #WRITTEN}, {@link #FILLED}, {@link #UNCHANGED} (the stored version was the
-     *     same or newer), {@link #SEALED} or {@link #FULL}
-     */
-    int putNewer(K key, V value, long version, long capacity) {
-        Cell cell = map.get(key);
-        if (cell != null) {
-            int overwritten = overwrite(cell, value, true, version);
-            if (overwritten != GUARDED) {
-                return overwritten;
-            }
-        }
-        int slot = guard.enter();
-        if (slot < 0) {
-            return SEALED;
-        }
-        try {
-            if (cell == null) {
-                if (full(capacity)) {
-                    return FULL;
-                }
-                cell = map.putIfAbsent(key, new Cell(new Versioned(value, version, 0)));
-                if (cell == null) {
-                    return added(capacity);
-                }
-            }
-            for (;;) {
-                Object stored = cell.stored;
-                if (stored == FROZEN) {
-                    return SEALED; // only for a writer the seal gave up on; leave() throws
-                }
-                Versioned candidate;
-                if (stored == VACANT) {
-                    if (full(capacity)) {
-                        return FULL;
-                    }
-                    candidate = new Versioned(value, version, 0);
-                } else {
-                    candidate = newer(stored, value, version);
-                    if (candidate == null) {
-                        return UNCHANGED;
-                    }
-                }
-                if (STORED.compareAndSet(cell, stored, candidate)) {
-                    return stored == VACANT ? revived(capacity) : WRITTEN;
-                }
-                // another writer of this key came first: decide again against what it stored
-            }
-        } finally {
-            leave(slot);
-        }
+    /** What a write stores for a key that has no value in this table: the value itself, or its first version. */
+    private static Object first(Object value, boolean versioned, long version) {
+        return versioned ? new Versioned(value, version, 0) : value;
     }
 
     /** What replaces the value {@code stored} (neither vacant nor frozen), or {@code null} if {@code version} is not newer. */

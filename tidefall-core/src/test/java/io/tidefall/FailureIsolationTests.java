@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -136,7 +140,7 @@ class FailureIsolationTests {
     @Test
     void aProcessorStuckPastItsTimeoutHoldsOneTableAndNoSecondCallStarts() throws Exception {
         CountDownLatch unstick = new CountDownLatch(1);
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        ExecutorService threads = Executors.newCachedThreadPool();
         Batches<Integer> processed = new Batches<>();
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
                 .partitions(1)
@@ -192,9 +196,9 @@ class FailureIsolationTests {
         map.start();
         map.put(HeldKey.plain(), "before");
         HeldKey held = HeldKey.held();
-        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
         try {
-            java.util.concurrent.Future<?> late = writer.submit(() -> map.put(held, "late"));
+            Future<?> late = writer.submit(() -> map.put(held, "late"));
             held.awaitWriterHeld();
 
             assertThat(map.flush()).as("the drain goes ahead while the overwrite is held").isEqualTo(new FlushResult(1, 0, 0));
@@ -216,7 +220,7 @@ class FailureIsolationTests {
         // once, on the manual clock) before the call has run its full timeout by that clock. Its
         // interrupt still means "timed out": the reason must not depend on the gap between the two.
         CountDownLatch calling = new CountDownLatch(1);
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        ExecutorService threads = Executors.newCachedThreadPool();
         TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("events")
                 .partitions(1)
                 .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofSeconds(30)).withProcessingRetries(0))
@@ -318,7 +322,7 @@ class FailureIsolationTests {
     @Test
     void aSchedulerThatRefusesATickOnceDoesNotStopTheTicks() {
         Duration interval = Duration.ofMillis(50);
-        java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
         java.util.concurrent.atomic.AtomicInteger tickArmings = new java.util.concurrent.atomic.AtomicInteger();
         Scheduler hiccups = (delay, task) -> {
             if (delay.equals(interval) && tickArmings.incrementAndGet() == 2) { // start() arms the first tick; the first tick re-arms
