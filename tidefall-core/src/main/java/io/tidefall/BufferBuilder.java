@@ -28,6 +28,7 @@ public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
     @Nullable Scheduler scheduler;
     RetryPolicy retryPolicy = RetryPolicy.defaults();
     @Nullable ThreadFactory threadFactory;
+    Ticker ticker = Ticker.system();
     final List<BufferListener> listeners = new ArrayList<>();
 
     BufferBuilder(String name) {
@@ -111,6 +112,16 @@ public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
      */
     public B threadFactory(ThreadFactory threadFactory) {
         this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory must not be null");
+        return self();
+    }
+
+    /**
+     * The clock every duration of the buffer is measured on (retry pauses, delivery deadlines,
+     * processor timeouts, close budgets, blocked writers); default {@link Ticker#system()}. Tests
+     * pass a clock they move themselves, together with a scheduler that runs on it.
+     */
+    public B ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
         return self();
     }
 

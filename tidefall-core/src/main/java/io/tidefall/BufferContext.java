@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param executor runs drains
  * @param scheduler runs ticks, drain checks, call timeouts and retry pauses
  * @param threads makes the threads the buffer starts itself
+ * @param ticker the engine's clock: every duration the engine computes with is read from it
  * @param options the options in force now (they change at runtime)
  * @param log the engine's logger
  * @param <E> the element type the processor receives
@@ -34,6 +35,7 @@ record BufferContext<E>(
         Executor executor,
         Scheduler scheduler,
         Threads threads,
+        Ticker ticker,
         Supplier<BufferOptions> options,
         System.Logger log) {
 

@@ -1,9 +1,8 @@
 package io.tidefall;
 
+import io.tidefall.ChunkLedger.Chunk;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -53,41 +52,16 @@ final class Drain<E> implements Runnable {
 
     private enum Phase { PENDING, PREPARING, RUNNING, CALLING, BACKING_OFF, READY, FINISHED }
 
-    /** A range of {@code elements} offered to the processor as one batch, with its retry history. */
-    private static final class Chunk {
-        final int from;
-        final int to;
-        /** When it was first offered ({@code System.nanoTime()}), for the delivery deadline; 0 before. */
-        long firstAttemptNanos;
-        int attempts;
-        /** Not to be offered again before this moment ({@code System.nanoTime()}). */
-        long notBeforeNanos;
-
-        Chunk(int from, int to) {
-            this.from = from;
-            this.to = to;
-        }
-
-        int size() {
-            return to - from;
-        }
-    }
-
-    private static final long NO_DEADLINE = Long.MAX_VALUE;
-
     private final BufferContext<E> context;
+    private final Ticker ticker;
     /** Where this drain reports what it settles; {@code partition} is the index they count. */
     private final PartitionCounters counters;
     private final int partition;
     /** Told once, after the drain finished and its {@code drainCompleted} went out: frees the partition. */
     private final Consumer<Drain<E>> onFinished;
     private final WriteTable<E> table;
-    private final BatchSize batchSize;
+    /** Fixed for the drain: how long one processor call (or the sort) may take before it counts as stuck. */
     private final long timeoutNanos;
-    private final int retries;
-    private final long backoffNanos;
-    private final long backoffMaxNanos;
-    private final long deliveryTimeoutNanos;
     /** {@code false} for the final drain of a partition whose processor is stuck: everything goes to the failure handler. */
     private final boolean deliver;
 
@@ -97,22 +71,16 @@ final class Drain<E> implements Runnable {
     private long startNanos;
     /** When the runner started the step it is in now (preparing, or a call): for the timeout. */
     private long stepStartNanos;
-    /** {@code null} until the table has been read. */
-    private @Nullable List<E> elements;
-    private int size;
-    private int nextFrom;
-    private final Deque<Chunk> work = new ArrayDeque<>();
-    private @Nullable Chunk current;
+    /** Where every element of the table is; loaded once the table has been read. */
+    private final ChunkLedger<E> ledger;
     private long callId;
     private boolean interruptedByWatchdog;
     private boolean overran;
-    private int delivered;
-    private int failed;
     private long retryingSinceMillis;
     private @Nullable Throwable retryCause;
     private Scheduler.@Nullable Cancellable resumeTimer;
-    /** Set by a closing buffer: no retry pause may end after it ({@code System.nanoTime()}). */
-    private long closeDeadlineNanos = NO_DEADLINE;
+    /** Set by a closing buffer: no retry pause may end after it (the ticker's nanoseconds). */
+    private long closeDeadlineNanos = DeliveryDecision.NO_DEADLINE;
     /** A giveUp() that came while the table was being read: the runner hands it over once it has it. */
     private @Nullable Throwable giveUpCause;
     /** Set once the partition has heard that the drain finished (events emitted, partition freed): waiters return then. */
@@ -124,18 +92,15 @@ final class Drain<E> implements Runnable {
     Drain(BufferContext<E> context, PartitionCounters counters, WriteTable<E> table, BufferOptions options,
             boolean deliver, Consumer<Drain<E>> onFinished) {
         this.context = context;
+        this.ticker = context.ticker();
         this.counters = counters;
         this.partition = counters.partition();
         this.onFinished = onFinished;
         this.table = table;
-        this.batchSize = options.processingBatchSize();
+        this.ledger = new ChunkLedger<>(options.processingBatchSize());
         this.timeoutNanos = options.processingTimeout().toNanos();
-        this.retries = options.processingRetries();
-        this.backoffNanos = options.retryBackoff().toNanos();
-        this.backoffMaxNanos = Math.max(backoffNanos, options.retryBackoffMax().toNanos());
-        this.deliveryTimeoutNanos = options.deliveryTimeout().toNanos();
         this.deliver = deliver;
-        this.startNanos = System.nanoTime();
+        this.startNanos = ticker.read();
         this.waitingSinceNanos = startNanos;
     }
 
@@ -152,7 +117,7 @@ final class Drain<E> implements Runnable {
             prepare = phase == Phase.PENDING;
             runner = Thread.currentThread();
             if (prepare) {
-                startNanos = System.nanoTime();
+                startNanos = ticker.read();
                 stepStartNanos = startNanos;
             }
             enter(prepare ? Phase.PREPARING : Phase.RUNNING);
@@ -174,9 +139,9 @@ final class Drain<E> implements Runnable {
     private boolean prepare() {
         long patience;
         synchronized (this) {
-            patience = closeDeadlineNanos == NO_DEADLINE
+            patience = closeDeadlineNanos == DeliveryDecision.NO_DEADLINE
                     ? timeoutNanos
-                    : Math.min(timeoutNanos, Math.max(0, closeDeadlineNanos - System.nanoTime()));
+                    : Math.min(timeoutNanos, Math.max(0, closeDeadlineNanos - ticker.read()));
         }
         table.seal(patience);
         List<E> drained = table.drain();
@@ -187,9 +152,9 @@ final class Drain<E> implements Runnable {
         Throwable handOver;
         BufferListener.FailureReason reason;
         List<E> inPushOrder = context.arrangement().elements(drained);
+        int size = inPushOrder.size();
         synchronized (this) {
-            elements = inPushOrder; // published: from here on giveUp() can hand them over
-            size = inPushOrder.size();
+            ledger.load(inPushOrder); // published: from here on giveUp() can hand them over
             handOver = giveUpCause;
             reason = giveUpReason;
             notifyAll();
@@ -221,7 +186,7 @@ final class Drain<E> implements Runnable {
                 if (phase == Phase.FINISHED) {
                     return false; // a close handed the table over while it was being sorted
                 }
-                elements = ordered;
+                ledger.reorder(ordered);
             }
         }
         synchronized (this) {
@@ -243,11 +208,11 @@ final class Drain<E> implements Runnable {
                 if (phase == Phase.FINISHED) {
                     return; // a close handed over what was left
                 }
-                chunk = nextChunk();
+                chunk = ledger.next();
                 if (chunk == null) {
                     break;
                 }
-                long now = System.nanoTime();
+                long now = ticker.read();
                 if (chunk.notBeforeNanos - now > 0) {
                     pause = chunk.notBeforeNanos - now;
                     runner = null;
@@ -267,9 +232,8 @@ final class Drain<E> implements Runnable {
                     context.cancelQuietly(watchdog, partition);
                     return;
                 }
-                long now = System.nanoTime();
-                work.removeFirst();
-                current = chunk;
+                long now = ticker.read();
+                ledger.take(chunk);
                 if (chunk.firstAttemptNanos == 0) {
                     chunk.firstAttemptNanos = now;
                 }
@@ -286,16 +250,6 @@ final class Drain<E> implements Runnable {
             }
         }
         complete();
-    }
-
-    /** The chunk to offer next, left at the head of {@code work}; {@code null} when none is left. Holds the monitor. */
-    private @Nullable Chunk nextChunk() {
-        if (work.isEmpty() && nextFrom < size) {
-            int to = batchSize.isTable() ? size : (int) Math.min(size, (long) nextFrom + batchSize.size());
-            work.addFirst(new Chunk(nextFrom, to));
-            nextFrom = to;
-        }
-        return work.peekFirst();
     }
 
     /**
@@ -316,9 +270,9 @@ final class Drain<E> implements Runnable {
             }
             // The watchdog's word counts whatever this clock says: it was armed a moment before the
             // call's clock started, so it can fire before the call has run a full timeout by it.
-            tookTooLong = watchdogFired || System.nanoTime() - stepStartNanos > timeoutNanos;
+            tookTooLong = watchdogFired || ticker.read() - stepStartNanos > timeoutNanos;
             overran |= tookTooLong;
-            current = null;
+            ledger.returned();
             late = phase == Phase.FINISHED;
             if (!late) {
                 enter(Phase.RUNNING);
@@ -354,20 +308,11 @@ final class Drain<E> implements Runnable {
         }
     }
 
-    /** The elements of {@code chunk}: the drained list itself in table mode (the processor owns it), else a view. */
-    private List<E> batchOf(Chunk chunk) {
-        List<E> all;
-        synchronized (this) {
-            all = elements;
-        }
-        if (chunk.from == 0 && chunk.to == size && batchSize.isTable()) {
-            return all;
-        }
-        int end = Math.min(chunk.to, all.size()); // in table mode a processor may have shrunk the list it owns
-        return all.subList(Math.min(chunk.from, end), end);
+    private synchronized List<E> batchOf(Chunk chunk) {
+        return ledger.batchOf(chunk);
     }
 
-    /** Decides what becomes of a chunk the processor failed on. */
+    /** Carries out the {@link DeliveryDecision} on a chunk the processor failed on. */
     private void settleFailure(Chunk chunk, Throwable cause, boolean tookTooLong) {
         chunk.attempts++;
         boolean retryable;
@@ -376,58 +321,39 @@ final class Drain<E> implements Runnable {
         } catch (Throwable policyFailed) {
             retryable = false; // see RetryPolicy: a policy that throws calls the failure permanent
         }
-        long now = System.nanoTime();
-        if (retryable && chunk.attempts <= retries) {
-            long pause = backoff(chunk.attempts);
-            boolean inTime = now + pause - chunk.firstAttemptNanos < deliveryTimeoutNanos;
-            boolean beforeClose;
-            synchronized (this) {
-                beforeClose = closeDeadlineNanos == NO_DEADLINE || closeDeadlineNanos - (now + pause) > 0;
-                if (inTime && beforeClose) {
-                    chunk.notBeforeNanos = now + pause;
-                    work.addFirst(chunk);
+        long now = ticker.read();
+        DeliveryDecision decision;
+        synchronized (this) {
+            decision = DeliveryDecision.decide(chunk.attempts, retryable, chunk.size(), chunk.firstAttemptNanos, now,
+                    closeDeadlineNanos, context.options().get(), ThreadLocalRandom.current().nextDouble());
+            switch (decision.action()) {
+                case RETRY -> {
+                    ledger.retryLater(chunk, now + decision.pauseNanos());
                     if (retryingSinceMillis == 0) {
-                        retryingSinceMillis = System.currentTimeMillis();
+                        retryingSinceMillis = ticker.wallMillis();
                     }
                     retryCause = cause;
                 }
+                case SPLIT -> ledger.split(chunk); // only the elements it fails on are given up
+                default -> {
+                }
             }
-            if (inTime && beforeClose) {
-                counters.retrying(chunk.size(), chunk.attempts, cause, Duration.ofNanos(pause));
-                return;
+        }
+        switch (decision.action()) {
+            case RETRY -> counters.retrying(chunk.size(), chunk.attempts, cause, Duration.ofNanos(decision.pauseNanos()));
+            case SPLIT -> {
             }
-            if (!beforeClose) {
+            case FAIL_CLOSING -> {
                 // The same cause as a hand-over at the end of the budget, whichever comes first; the
                 // processor's failure stays readable as its cause.
                 TimeoutException budget = new TimeoutException("Buffer '" + context.name() + "' partition " + partition
                         + " was closing and its close budget would run out before the next retry of these elements");
                 budget.initCause(cause);
                 fail(chunk, budget, BufferListener.FailureReason.SHUTDOWN);
-                return;
             }
-        } else if (!retryable && chunk.size() > 1) {
-            // A permanent failure: split the chunk, so that only the elements it fails on are given up.
-            int middle = chunk.from + chunk.size() / 2;
-            Chunk first = new Chunk(chunk.from, middle);
-            Chunk second = new Chunk(middle, chunk.to);
-            first.firstAttemptNanos = second.firstAttemptNanos = chunk.firstAttemptNanos;
-            synchronized (this) {
-                work.addFirst(second);
-                work.addFirst(first);
-            }
-            return;
+            case FAIL -> fail(chunk, cause,
+                    tookTooLong ? BufferListener.FailureReason.TIMEOUT : BufferListener.FailureReason.EXCEPTION);
         }
-        fail(chunk, cause, tookTooLong ? BufferListener.FailureReason.TIMEOUT : BufferListener.FailureReason.EXCEPTION);
-    }
-
-    /** Exponential, capped, with 20 % jitter either way so that partitions failing together do not retry together. */
-    private long backoff(int attempt) {
-        long pause = backoffNanos;
-        for (int i = 1; i < attempt && pause < backoffMaxNanos; i++) {
-            pause = pause > backoffMaxNanos / 2 ? backoffMaxNanos : pause * 2;
-        }
-        pause = Math.min(pause, backoffMaxNanos);
-        return (long) (pause * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
     }
 
     private void fail(Chunk chunk, Throwable cause, BufferListener.FailureReason reason) {
@@ -442,8 +368,8 @@ final class Drain<E> implements Runnable {
 
     private void settled(int deliveredNow, int failedNow) {
         synchronized (this) {
-            delivered += deliveredNow;
-            failed += failedNow;
+            ledger.delivered(deliveredNow);
+            ledger.failed(failedNow);
             if (deliveredNow > 0) {
                 retryingSinceMillis = 0;
                 retryCause = null;
@@ -485,7 +411,7 @@ final class Drain<E> implements Runnable {
                 return;
             }
             resumeTimer = null;
-            waitingSinceNanos = System.nanoTime();
+            waitingSinceNanos = ticker.read();
             enter(Phase.READY);
         }
         context.submit(this, partition);
@@ -503,12 +429,14 @@ final class Drain<E> implements Runnable {
     boolean giveUp(Throwable cause, BufferListener.FailureReason reason, boolean interrupt) {
         List<E> rest;
         boolean calling;
+        boolean loaded;
         Scheduler.Cancellable timer;
         synchronized (this) {
             if (phase == Phase.FINISHED) {
                 return false;
             }
-            if (elements == null && (phase == Phase.PENDING || Thread.currentThread() != runner)) {
+            loaded = ledger.isLoaded();
+            if (!loaded && (phase == Phase.PENDING || Thread.currentThread() != runner)) {
                 // The table has not been read yet: whoever reads it hands it over at once (see
                 // prepare()); this thread, for a drain no one has started. Reading is bounded by the
                 // seal's patience, which a closing buffer keeps within its budget.
@@ -533,7 +461,7 @@ final class Drain<E> implements Runnable {
             return false;
         }
         context.cancelQuietly(timer, partition);
-        if (elements == null) { // the runner's own code failed before it could read the table
+        if (!loaded) { // the runner's own code failed before it could read the table
             context.log().log(System.Logger.Level.ERROR, "Buffer ''{0}'' partition {1}: a drain failed before "
                     + "its table could be read ({2}); its elements are unaccounted for", context.name(),
                     partition, cause);
@@ -550,21 +478,7 @@ final class Drain<E> implements Runnable {
      * call still under way if asked. Holds the monitor.
      */
     private List<E> unsettled(boolean interruptCall) {
-        List<E> rest = new ArrayList<>();
-        if (elements != null) {
-            if (current != null) {
-                rest.addAll(batchOf(current));
-            }
-            for (Chunk chunk : work) {
-                rest.addAll(batchOf(chunk));
-            }
-            if (nextFrom < size) {
-                rest.addAll(elements.subList(nextFrom, Math.min(size, elements.size())));
-            }
-            failed += rest.size();
-            work.clear();
-            nextFrom = size;
-        }
+        List<E> rest = ledger.takeUnsettled();
         if (interruptCall && runner != null) {
             interruptedByWatchdog = true;
             runner.interrupt();
@@ -590,13 +504,13 @@ final class Drain<E> implements Runnable {
         int lost;
         boolean anyOverran;
         synchronized (this) {
-            total = size;
-            lost = failed;
+            total = ledger.size();
+            lost = ledger.failedCount();
             anyOverran = overran;
         }
         try {
             // Listeners first, then the partition is freed: one partition's events never interleave.
-            counters.drainCompleted(total, lost, anyOverran, Duration.ofNanos(System.nanoTime() - startNanos));
+            counters.drainCompleted(total, lost, anyOverran, Duration.ofNanos(ticker.read() - startNanos));
             onFinished.accept(this);
         } finally {
             synchronized (this) {
@@ -608,7 +522,7 @@ final class Drain<E> implements Runnable {
 
     private void enter(Phase next) { // holds the monitor
         phase = next;
-        stepStartNanos = System.nanoTime(); // a step's user code (processor, handler, listener) is timed from here
+        stepStartNanos = ticker.read(); // a step's user code (processor, handler, listener) is timed from here
         notifyAll();
     }
 
@@ -636,7 +550,7 @@ final class Drain<E> implements Runnable {
      */
     boolean awaitProgress() {
         boolean interrupted = false;
-        long since = System.nanoTime();
+        long since = ticker.read();
         boolean startedOwnThread = false;
         try {
             synchronized (this) {
@@ -651,13 +565,13 @@ final class Drain<E> implements Runnable {
                     if (phase != Phase.PENDING && phase != Phase.READY) {
                         // Preparing, calling the processor or the failure handler, telling listeners: a step
                         // that outlasts the timeout (and its grace) is stuck; its outcome comes when it returns.
-                        long left = stuckAfterNanos() - (System.nanoTime() - stepStartNanos);
+                        long left = stuckAfterNanos() - (ticker.read() - stepStartNanos);
                         if (left <= 0) {
                             return false;
                         }
                         wait = Math.min(wait, left);
                     } else {
-                        if (!startedOwnThread && System.nanoTime() - since >= EXECUTOR_PATIENCE_NANOS) {
+                        if (!startedOwnThread && ticker.read() - since >= EXECUTOR_PATIENCE_NANOS) {
                             context.threads().start("drain", this); // it waits for this monitor, then runs
                             startedOwnThread = true;
                         }
@@ -683,10 +597,10 @@ final class Drain<E> implements Runnable {
      */
     void startIfNeglected() {
         synchronized (this) {
-            if ((phase != Phase.PENDING && phase != Phase.READY) || System.nanoTime() - waitingSinceNanos < timeoutNanos) {
+            if ((phase != Phase.PENDING && phase != Phase.READY) || ticker.read() - waitingSinceNanos < timeoutNanos) {
                 return;
             }
-            waitingSinceNanos = System.nanoTime(); // at most one thread per timeout
+            waitingSinceNanos = ticker.read(); // at most one thread per timeout
         }
         context.threads().start("drain", this);
     }
@@ -706,7 +620,7 @@ final class Drain<E> implements Runnable {
             for (;;) {
                 boolean takeOver = false;
                 synchronized (this) {
-                    long now = System.nanoTime();
+                    long now = ticker.read();
                     if (reported) {
                         return true;
                     }
@@ -717,7 +631,7 @@ final class Drain<E> implements Runnable {
                     if (phase == Phase.PENDING || phase == Phase.READY) {
                         takeOver = true;
                     } else if (phase == Phase.BACKING_OFF) {
-                        Chunk next = work.peekFirst();
+                        Chunk next = ledger.next();
                         long pauseLeft = next == null ? 0 : next.notBeforeNanos - now;
                         if (pauseLeft <= 0) {
                             context.cancelQuietly(resumeTimer, partition); // the scheduler's code, under this monitor: it only cancels
@@ -762,7 +676,7 @@ final class Drain<E> implements Runnable {
     /** Whether a call (or the ordering) has run past the timeout and not returned. */
     synchronized boolean isStuck() {
         return phase != Phase.PENDING && phase != Phase.READY && phase != Phase.BACKING_OFF && !reported
-                && System.nanoTime() - stepStartNanos > stuckAfterNanos();
+                && ticker.read() - stepStartNanos > stuckAfterNanos();
     }
 
     /**
@@ -776,7 +690,7 @@ final class Drain<E> implements Runnable {
 
     /** Elements of this drain neither delivered nor failed yet. */
     synchronized long unsettled() {
-        return phase == Phase.FINISHED ? 0 : elements == null ? table.size() : size - delivered - failed;
+        return phase == Phase.FINISHED ? 0 : !ledger.isLoaded() ? table.size() : ledger.unsettledCount();
     }
 
     /** Since when (epoch milliseconds) a chunk of this drain has been failing, or 0. */

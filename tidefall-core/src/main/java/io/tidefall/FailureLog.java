@@ -39,13 +39,15 @@ final class FailureLog {
 
     private final System.Logger log;
     private final String buffer;
+    private final Ticker ticker;
     private final Tally[] tallies = new Tally[Kind.values().length];
 
-    FailureLog(System.Logger log, String buffer, int partitions) {
+    FailureLog(System.Logger log, String buffer, int partitions, Ticker ticker) {
         this.log = log;
         this.buffer = buffer;
+        this.ticker = ticker;
         for (Kind kind : Kind.values()) {
-            tallies[kind.ordinal()] = new Tally(partitions);
+            tallies[kind.ordinal()] = new Tally(partitions, ticker.read());
         }
     }
 
@@ -54,7 +56,7 @@ final class FailureLog {
         Tally tally = tallies[kind.ordinal()];
         tally.sinceLine.addAndGet(partition, count);
         tally.total.addAndGet(count);
-        long now = System.nanoTime();
+        long now = ticker.read();
         long due = tally.nextLineAt.get();
         if (now - due >= 0 && tally.nextLineAt.compareAndSet(due, now + INTERVAL_NANOS)) {
             write(kind, tally, why, cause);
@@ -88,10 +90,11 @@ final class FailureLog {
     private static final class Tally {
         final AtomicLongArray sinceLine;
         final AtomicLong total = new AtomicLong();
-        final AtomicLong nextLineAt = new AtomicLong(System.nanoTime());
+        final AtomicLong nextLineAt;
 
-        Tally(int partitions) {
+        Tally(int partitions, long now) {
             sinceLine = new AtomicLongArray(partitions);
+            nextLineAt = new AtomicLong(now);
         }
     }
 }

@@ -77,9 +77,6 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     /** What a cell holds once the drain has read it: a write that finds it retries on the partition's fresh table. */
     private static final Object FROZEN = new Object();
 
-    /** What an unguarded overwrite returns when the cell is vacant: the write must take the guard. Not a write result. */
-    private static final int GUARDED = Integer.MIN_VALUE;
-
     private static final VarHandle STORED;
     private static final VarHandle VACANT_CELLS;
 
@@ -115,10 +112,10 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      * Last write wins. A key that is already buffered is always overwritten; a new key is refused
      * when the table holds {@code capacity} keys.
      *
-     * @return {@link #WRITTEN}, {@link #FILLED} (written, and the table is now full),
-     *     {@link #SEALED} or {@link #FULL}
+     * @return {@link WriteResult#WRITTEN}, {@link WriteResult#FILLED} (written, and the table is now full),
+     *     {@link WriteResult#SEALED} or {@link WriteResult#FULL}
      */
-    int put(K key, V value, long capacity) {
+    WriteResult put(K key, V value, long capacity) {
         return write(key, value, false, 0, capacity);
     }
 
@@ -126,10 +123,10 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      * Writes when {@code key} is absent or {@code version} is strictly newer than the buffered
      * one (a plain {@code put}'s value counts as version 0).
      *
-     * @return {@link #WRITTEN}, {@link #FILLED}, {@link #UNCHANGED} (the stored version was the
-     *     same or newer), {@link #SEALED} or {@link #FULL}
+     * @return {@link WriteResult#WRITTEN}, {@link WriteResult#FILLED}, {@link WriteResult#UNCHANGED} (the stored version was the
+     *     same or newer), {@link WriteResult#SEALED} or {@link WriteResult#FULL}
      */
-    int putNewer(K key, V value, long version, long capacity) {
+    WriteResult putNewer(K key, V value, long version, long capacity) {
         return write(key, value, true, version, capacity);
     }
 
@@ -138,22 +135,22 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      * without the guard ({@link #overwrite}); a key new to the table, or a write into a vacant
      * cell, inside it, since either adds a key.
      */
-    private int write(K key, Object value, boolean versioned, long version, long capacity) {
+    private WriteResult write(K key, Object value, boolean versioned, long version, long capacity) {
         Cell cell = map.get(key);
         if (cell != null) {
-            int overwritten = overwrite(cell, value, versioned, version);
-            if (overwritten != GUARDED) {
+            WriteResult overwritten = overwrite(cell, value, versioned, version);
+            if (overwritten != null) {
                 return overwritten;
             }
         }
         int slot = guard.enter();
         if (slot < 0) {
-            return SEALED;
+            return WriteResult.SEALED;
         }
         try {
             if (cell == null) {
                 if (full(capacity)) {
-                    return FULL;
+                    return WriteResult.FULL;
                 }
                 cell = map.putIfAbsent(key, new Cell(first(value, versioned, version)));
                 if (cell == null) {
@@ -163,22 +160,22 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
             for (;;) { // inside the guard: the cell may be vacant, and writing it adds the key back
                 Object stored = cell.stored;
                 if (stored == FROZEN) {
-                    return SEALED; // only for a writer the seal gave up on; leave() throws
+                    return WriteResult.SEALED; // only for a writer the seal gave up on; leave() throws
                 }
                 Object candidate;
                 if (stored == VACANT) {
                     if (full(capacity)) {
-                        return FULL;
+                        return WriteResult.FULL;
                     }
                     candidate = first(value, versioned, version);
                 } else {
                     candidate = versioned ? newer(stored, value, version) : value;
                     if (candidate == null) {
-                        return UNCHANGED;
+                        return WriteResult.UNCHANGED;
                     }
                 }
                 if (STORED.compareAndSet(cell, stored, candidate)) {
-                    return stored == VACANT ? revived(capacity) : WRITTEN;
+                    return stored == VACANT ? revived(capacity) : WriteResult.WRITTEN;
                 }
                 // another writer of this key came first: decide again against what it stored
             }
@@ -192,22 +189,22 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      * {@code value} itself ({@code put}) or, when {@code versioned}, of what {@link #newer} makes
      * of it ({@code putNewer}).
      *
-     * @return {@link #WRITTEN}; {@link #UNCHANGED} when a versioned write is not newer;
-     *     {@link #SEALED} when the drain has read the cell; or {@link #GUARDED} when the cell is
+     * @return {@link WriteResult#WRITTEN}; {@link WriteResult#UNCHANGED} when a versioned write is not newer;
+     *     {@link WriteResult#SEALED} when the drain has read the cell; or {@code null} when the cell is
      *     vacant (writing it would add a key, which only a write inside the guard may do)
      */
-    private int overwrite(Cell cell, Object value, boolean versioned, long version) {
+    private @Nullable WriteResult overwrite(Cell cell, Object value, boolean versioned, long version) {
         for (;;) {
             Object stored = cell.stored;
             if (stored == VACANT) {
-                return GUARDED;
+                return null; // guarded: see the method's comment
             }
             if (stored == FROZEN) {
-                return SEALED;
+                return WriteResult.SEALED;
             }
             Object candidate = versioned ? newer(stored, value, version) : value;
             if (candidate == null) {
-                return UNCHANGED;
+                return WriteResult.UNCHANGED;
             }
             if (STORED.compareAndSet(cell, stored, candidate)) {
                 // After a seal that gave up on a writer adding a key, the drain copies what it finds
@@ -219,7 +216,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                 if (guard.gaveUp()) {
                     throw abandonedWrite();
                 }
-                return WRITTEN;
+                return WriteResult.WRITTEN;
             }
             // another writer of this key came first: decide again against what it stored
         }
@@ -238,28 +235,28 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
         return version <= 0 ? null : new Versioned(value, version, 1);
     }
 
-    /** {@link #WRITTEN} when the key was buffered and is gone, {@link #UNCHANGED} when absent, or {@link #SEALED}. */
-    int remove(K key) {
+    /** {@link WriteResult#WRITTEN} when the key was buffered and is gone, {@link WriteResult#UNCHANGED} when absent, or {@link WriteResult#SEALED}. */
+    WriteResult remove(K key) {
         int slot = guard.enter();
         if (slot < 0) {
-            return SEALED;
+            return WriteResult.SEALED;
         }
         try {
             Cell cell = map.get(key);
             if (cell == null) {
-                return UNCHANGED;
+                return WriteResult.UNCHANGED;
             }
             for (;;) {
                 Object stored = cell.stored;
                 if (stored == VACANT) {
-                    return UNCHANGED;
+                    return WriteResult.UNCHANGED;
                 }
                 if (stored == FROZEN) {
-                    return SEALED; // only for a writer the seal gave up on; leave() throws
+                    return WriteResult.SEALED; // only for a writer the seal gave up on; leave() throws
                 }
                 if (STORED.compareAndSet(cell, stored, VACANT)) {
                     VACANT_CELLS.getAndAdd(this, 1L);
-                    return WRITTEN;
+                    return WriteResult.WRITTEN;
                 }
             }
         } finally {
@@ -277,15 +274,15 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     }
 
     /**
-     * The result of a write that added a key: {@link #FILLED} if the table holds its capacity now
+     * The result of a write that added a key: {@link WriteResult#FILLED} if the table holds its capacity now
      * (so that the writers that fill a table ask for its drain, and those that overwrite do not).
      */
-    private int added(long capacity) {
-        return full(capacity) ? FILLED : WRITTEN;
+    private WriteResult added(long capacity) {
+        return full(capacity) ? WriteResult.FILLED : WriteResult.WRITTEN;
     }
 
     /** A write into a vacant cell added its key back. */
-    private int revived(long capacity) {
+    private WriteResult revived(long capacity) {
         VACANT_CELLS.getAndAdd(this, -1L);
         return added(capacity);
     }

@@ -63,13 +63,13 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         builder.listeners.forEach(listeners::add);
         // A failure handler or processor of a supertype only reads the elements, so it can take a List<E>.
         FailureReporter<E> failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler,
-                listeners, new FailureLog(log, name, builder.partitions));
+                listeners, new FailureLog(log, name, builder.partitions, builder.ticker));
         Threads threads = new Threads(name, builder.threadFactory);
         this.context = new BufferContext<>(name, (BatchProcessor<E>) processor, arrangement, builder.retryPolicy,
                 failures, listeners,
                 builder.executor != null ? builder.executor : ownedExecutor(threads),
                 builder.scheduler != null ? builder.scheduler : ownedScheduler(threads),
-                threads, this::options, log);
+                threads, builder.ticker, this::options, log);
         this.partitions = new Partition[builder.partitions];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = new Partition<>(context, i, tables);
@@ -97,35 +97,79 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     }
 
     /**
-     * Called by a writer whose table refused it (it was sealed by a swap): returns so that the
-     * writer retries on the partition's current table, unless the buffer is closed.
-     *
-     * @throws IllegalStateException naming the buffer, once it is closed
+     * One write into a table of this buffer's shape: the table's answer, and nothing else. Buffer
+     * types pass a constant (non-capturing) one, with the write's arguments beside it, so that a
+     * write allocates nothing.
      */
-    final void retryOrRefuse() {
+    @FunctionalInterface
+    interface TableWrite<W, K, V> {
+        WriteResult apply(W table, K key, V value, long version, long capacity);
+    }
+
+    /**
+     * The writer protocol, the same for every buffer type: writes into the partition's table and
+     * acts on its answer. A table that filled asks the partition for a drain now; a table that was
+     * sealed by a swap means the partition already has a fresh one, so the write is tried there,
+     * unless the buffer is closed; a full table meets the overflow policy. Every write that
+     * returns {@link WriteResult#WRITTEN} or {@link WriteResult#FILLED} is in a table that will be
+     * drained.
+     *
+     * <p>The first attempt is inlined into each caller, so the common case is one table call; the
+     * rest is {@link #afterRefusal}.
+     *
+     * @return {@link WriteResult#WRITTEN}, {@link WriteResult#FILLED}, {@link WriteResult#UNCHANGED}
+     *     or {@link WriteResult#DROPPED}
+     * @throws IllegalStateException naming the buffer, once it is closed
+     * @throws BufferFullException under overflow FAIL, or BLOCK past {@code maxBlock}
+     */
+    final <K, V> WriteResult write(Partition<E, W> partition, TableWrite<W, K, V> write, K key, V value, long version) {
+        WriteResult result = write.apply(partition.table(), key, value, version, capacity);
+        return result == WriteResult.WRITTEN ? result : afterRefusal(partition, write, key, value, version, result);
+    }
+
+    private <K, V> WriteResult afterRefusal(Partition<E, W> partition, TableWrite<W, K, V> write, K key, V value,
+            long version, WriteResult first) {
+        long waitingSince = NOT_WAITING;
+        for (WriteResult result = first;; result = write.apply(partition.table(), key, value, version, capacity)) {
+            switch (result) {
+                case WRITTEN, UNCHANGED -> {
+                    return result;
+                }
+                case FILLED -> {
+                    partition.requestDrain(); // the table is full: drain it now, not at the tick
+                    return result;
+                }
+                case SEALED -> refuseIfClosed(); // sealed by a swap: the partition already has a fresh table
+                case FULL -> {
+                    waitingSince = onFull(partition, waitingSince);
+                    if (waitingSince == DROPPED_NOW) {
+                        return WriteResult.DROPPED;
+                    }
+                }
+                case DROPPED -> throw new IllegalStateException("a table answered DROPPED, which only the protocol may");
+            }
+        }
+    }
+
+    private void refuseIfClosed() {
         if (state == State.CLOSED) {
             throw new IllegalStateException("Buffer '" + name + "' is closed; it accepts no more writes");
         }
     }
 
-    /** Capacity of a write table, for the tables' write methods. */
-    final long capacity() {
-        return capacity;
-    }
-
     /** What {@link #onFull} returns when the write was dropped. */
-    static final long DROPPED = Long.MIN_VALUE;
+    private static final long DROPPED_NOW = Long.MIN_VALUE;
     /** What a writer passes to {@link #onFull} the first time: it has not waited yet. */
-    static final long NOT_WAITING = Long.MIN_VALUE + 1;
+    private static final long NOT_WAITING = Long.MIN_VALUE + 1;
 
     /**
-     * The slow path of a write that found its partition full: asks the partition to drain, then
-     * applies the overflow policy. Returns {@link #DROPPED}, or (for BLOCK, after a short park) the
-     * time the writer started waiting, to pass back on its next attempt.
+     * A write that found its partition full: asks the partition to drain, then applies the
+     * overflow policy. Returns {@link #DROPPED_NOW}, or (for BLOCK, after a short park) the time
+     * the writer started waiting, to pass back on its next attempt.
      *
      * @throws BufferFullException under FAIL, or under BLOCK once {@code maxBlock} has passed
      */
-    final long onFull(Partition<E, W> partition, long waitingSince) {
+    private long onFull(Partition<E, W> partition, long waitingSince) {
         BufferOptions now = options;
         long capacityNow = capacity;
         if (waitingSince == NOT_WAITING) {
@@ -134,12 +178,13 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         switch (now.overflow()) {
             case DROP -> {
                 partition.dropped(1, "overflow");
-                return DROPPED;
+                return DROPPED_NOW;
             }
             case FAIL -> throw full(partition, "is full (capacity " + capacityNow + ", overflow FAIL)");
             default -> {
-                long start = waitingSince == NOT_WAITING ? System.nanoTime() : waitingSince;
-                long waited = System.nanoTime() - start;
+                long nowNanos = context.ticker().read();
+                long start = waitingSince == NOT_WAITING ? nowNanos : waitingSince;
+                long waited = nowNanos - start;
                 if (waited >= now.maxBlock().toNanos()) {
                     throw full(partition, "stayed full (capacity " + capacityNow + ") for maxBlock " + now.maxBlock());
                 }
@@ -149,7 +194,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
                 }
                 // Polling is fine here: the write path pays nothing for it, and a blocked writer is waiting for a drain anyway.
                 LockSupport.parkNanos(Math.min(now.maxBlock().toNanos() - waited, BLOCK_POLL_NANOS));
-                return start; // System.nanoTime() never returns the sentinels in practice: they are 2^63 ns (292 years) away from any origin it uses
+                return start; // a ticker never returns the sentinels in practice: they are 2^63 ns (292 years) away from any origin it uses
             }
         }
     }
@@ -278,7 +323,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
             state = State.CLOSED;
         }
         long budgetNanos = saturatedNanos(budget);
-        long now = System.nanoTime();
+        long now = context.ticker().read();
         long deadline = now + budgetNanos;
         // Delivery stops a little before the deadline, so that handing the rest over fits in the budget.
         long handOverAt = deadline - Math.min(budgetNanos / 5, HAND_OVER_RESERVE_NANOS);
@@ -290,7 +335,8 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         boolean interrupted = false;
         long waitUntil = deadline + HANDLER_GRACE_NANOS;
         for (Thread closer : closers) {
-            for (long left = waitUntil - System.nanoTime(); closer.isAlive() && left > 0; left = waitUntil - System.nanoTime()) {
+            for (long left = waitUntil - context.ticker().read(); closer.isAlive() && left > 0;
+                    left = waitUntil - context.ticker().read()) {
                 try {
                     TimeUnit.NANOSECONDS.timedJoin(closer, left);
                 } catch (InterruptedException e) {

@@ -31,7 +31,7 @@ import java.util.function.IntFunction;
  * ones included), so a table never holds more than its capacity, and once {@code claimed} reaches
  * the capacity every later writer is refused before it claims: a full table stops growing, even
  * after the capacity is raised while it is full (the raise applies from the next table). The
- * writer that claims the last slot below the capacity is told so ({@link #FILLED}), so that the
+ * writer that claims the last slot below the capacity is told so ({@link WriteResult#FILLED}), so that the
  * partition drains at once. Every table is bounded by {@link #MAX_SIZE}, whatever the capacity,
  * so that its indices fit a {@code List}.
  *
@@ -129,21 +129,21 @@ final class QueueTable<T> implements WriteTable<T> {
      * Appends {@code item} unless the table is sealed or already holds {@code capacity} items.
      *
      * @param capacity the partition's capacity ({@code Long.MAX_VALUE} when unbounded)
-     * @return {@link #WRITTEN}, {@link #FILLED} (written, and the table is now full),
-     *     {@link #SEALED} or {@link #FULL}
+     * @return {@link WriteResult#WRITTEN}, {@link WriteResult#FILLED} (written, and the table is now full),
+     *     {@link WriteResult#SEALED} or {@link WriteResult#FULL}
      */
-    int append(T item, long capacity) {
+    WriteResult append(T item, long capacity) {
         long limit = Math.min(capacity, MAX_SIZE);
         long seen = (long) CLAIMED.getAcquire(this); // the line the fetch-and-add is about to own anyway
         if (seen >= SEALED_MARK) {
-            return SEALED;
+            return WriteResult.SEALED;
         }
         if (seen >= limit) {
-            return FULL; // refused before claiming, so a full table stops growing
+            return WriteResult.FULL; // refused before claiming, so a full table stops growing
         }
         long index = (long) CLAIMED.getAndAdd(this, 1L);
         if (index >= SEALED_MARK) {
-            return SEALED;
+            return WriteResult.SEALED;
         }
         try {
             Object[] slots = segmentOf(index).slots;
@@ -151,14 +151,14 @@ final class QueueTable<T> implements WriteTable<T> {
                 // Raced past the capacity: the slot is claimed, so it is filled with a marker the drain skips.
                 SKIPPED_COUNT.getAndAdd(this, 1L);
                 SLOT.setRelease(slots, (int) index & MASK, SKIPPED);
-                return FULL;
+                return WriteResult.FULL;
             }
             SLOT.setRelease(slots, (int) index & MASK, item);
         } catch (Throwable failure) {
             DEAD.getAndAdd(this, 1L); // the slot stays empty for good: the drain must not wait for it
             throw failure;
         }
-        return index == limit - 1 ? FILLED : WRITTEN;
+        return index == limit - 1 ? WriteResult.FILLED : WriteResult.WRITTEN;
     }
 
     /** The segment holding {@code index}, installing the segments up to it as needed. */

@@ -51,23 +51,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     public void put(K key, V value) {
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(value, "value must not be null");
-        Partition<Entry<K, V>, MapTable<K, V>> partition = partitionFor(key);
-        long waitingSince = NOT_WAITING;
-        for (;;) {
-            int result = partition.table().put(key, value, capacity());
-            if (result == WriteTable.WRITTEN) {
-                return;
-            }
-            if (result == WriteTable.FILLED) {
-                partition.requestDrain(); // the table is full: drain it now, not at the tick
-                return;
-            }
-            if (result == WriteTable.SEALED) {
-                retryOrRefuse(); // the table was sealed by a swap: the partition already has a fresh one
-            } else if ((waitingSince = onFull(partition, waitingSince)) == DROPPED) {
-                return;
-            }
-        }
+        write(partitionFor(key), put(), key, value, 0);
     }
 
     /**
@@ -93,23 +77,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     public boolean putNewer(K key, V value, long version) {
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(value, "value must not be null");
-        Partition<Entry<K, V>, MapTable<K, V>> partition = partitionFor(key);
-        long waitingSince = NOT_WAITING;
-        for (;;) {
-            int result = partition.table().putNewer(key, value, version, capacity());
-            if (result == WriteTable.FILLED) {
-                partition.requestDrain(); // the table is full: drain it now, not at the tick
-                return true;
-            }
-            if (result >= WriteTable.UNCHANGED) {
-                return result == WriteTable.WRITTEN;
-            }
-            if (result == WriteTable.SEALED) {
-                retryOrRefuse();
-            } else if ((waitingSince = onFull(partition, waitingSince)) == DROPPED) {
-                return false;
-            }
-        }
+        return write(partitionFor(key), putNewer(), key, value, version).accepted();
     }
 
     /**
@@ -162,14 +130,29 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
      */
     public boolean delete(K key) {
         Objects.requireNonNull(key, "key must not be null");
-        Partition<Entry<K, V>, MapTable<K, V>> partition = partitionFor(key);
-        for (;;) {
-            int result = partition.table().remove(key);
-            if (result != WriteTable.SEALED) {
-                return result == WriteTable.WRITTEN;
-            }
-            retryOrRefuse();
-        }
+        return write(partitionFor(key), remove(), key, null, 0) == WriteResult.WRITTEN;
+    }
+
+    // The map's writes: constants, so that a write allocates nothing (see PartitionedBuffer.write).
+    private static final TableWrite<MapTable<Object, Object>, Object, Object> PUT =
+            (table, key, value, version, capacity) -> table.put(key, value, capacity);
+    private static final TableWrite<MapTable<Object, Object>, Object, Object> PUT_NEWER = MapTable::putNewer;
+    private static final TableWrite<MapTable<Object, Object>, Object, Object> REMOVE =
+            (table, key, unused, version, capacity) -> table.remove(key);
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <K, V> TableWrite<MapTable<K, V>, K, V> put() {
+        return (TableWrite) PUT;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <K, V> TableWrite<MapTable<K, V>, K, V> putNewer() {
+        return (TableWrite) PUT_NEWER;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <K, V> TableWrite<MapTable<K, V>, K, @Nullable V> remove() {
+        return (TableWrite) REMOVE;
     }
 
     /**

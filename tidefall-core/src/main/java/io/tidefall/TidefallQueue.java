@@ -141,25 +141,14 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
         return new Arrangement.Keyed<>(key, item);
     }
 
-    @SuppressWarnings("unchecked")
+    /** The queue's one write: append the element to the table (a sort key's pair is stored as it is). */
+    private static final TableWrite<QueueTable<Object>, Object, Void> APPEND =
+            (table, stored, unused, version, capacity) -> table.append(stored, capacity);
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private void append(Partition<T, QueueTable<T>> partition, Object stored) {
-        T item = (T) stored; // a Keyed pair for a queue with a sort key: the table never looks inside
-        long waitingSince = NOT_WAITING;
-        for (;;) {
-            int result = partition.table().append(item, capacity());
-            if (result == WriteTable.WRITTEN) {
-                return;
-            }
-            if (result == WriteTable.FILLED) {
-                partition.requestDrain(); // the table is full: drain it now, not at the tick
-                return;
-            }
-            if (result == WriteTable.SEALED) {
-                retryOrRefuse(); // the table was sealed by a swap: the partition already has a fresh one
-            } else if ((waitingSince = onFull(partition, waitingSince)) == DROPPED) {
-                return;
-            }
-        }
+        // A Keyed pair for a queue with a sort key: the table never looks inside what it stores.
+        write((Partition) partition, (TableWrite) APPEND, stored, null, 0);
     }
 
     /** Builds a {@link TidefallQueue}; the buffer starts only when {@link #start()} is called. */

@@ -14,17 +14,6 @@ import java.util.List;
  */
 interface WriteTable<E> {
 
-    /** A write's result: it changed the table. */
-    int WRITTEN = 1;
-    /** A write's result: it changed the table, which now holds its capacity: drain it at once. */
-    int FILLED = 2;
-    /** A write's result: nothing to change (a stale {@code putNewer}, a {@code delete} of an absent key). */
-    int UNCHANGED = 0;
-    /** A write's result: the table is sealed; nothing changed; retry on the partition's fresh table. */
-    int SEALED = -1;
-    /** A write's result: the table holds its capacity; nothing changed. */
-    int FULL = -2;
-
     /** Elements written so far; cheap, read by ticks and {@code bufferSize()} while writers run. */
     long size();
 

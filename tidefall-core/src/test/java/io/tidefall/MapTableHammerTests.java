@@ -40,7 +40,7 @@ class MapTableHammerTests {
     }
 
     /** One logged write: the table that took it (not SEALED), the key, what was written, the result. */
-    private record Op(MapTable<Integer, Object> table, int key, Object value, long version, int kind, int result) {
+    private record Op(MapTable<Integer, Object> table, int key, Object value, long version, int kind, WriteResult result) {
     }
 
     private static final int PUT = 0;
@@ -124,12 +124,12 @@ class MapTableHammerTests {
     private static Op write(Sealer sealer, int key, Object value, long version, int kind) {
         for (;;) {
             MapTable<Integer, Object> table = sealer.current;
-            int result = switch (kind) {
+            WriteResult result = switch (kind) {
                 case PUT -> table.put(key, value, Long.MAX_VALUE);
                 case PUT_NEWER -> table.putNewer(key, value, version, Long.MAX_VALUE);
                 default -> table.remove(key);
             };
-            if (result != WriteTable.SEALED) {
+            if (result != WriteResult.SEALED) {
                 return new Op(table, key, value, version, kind, result);
             }
         }
@@ -156,9 +156,9 @@ class MapTableHammerTests {
             Map<Integer, Long> newest = new HashMap<>();
             Map<Integer, Integer> replacements = new HashMap<>();
             for (Op op : written) {
-                assertThat(op.result()).isIn(WriteTable.WRITTEN, WriteTable.UNCHANGED);
+                assertThat(op.result()).isIn(WriteResult.WRITTEN, WriteResult.UNCHANGED);
                 newest.merge(op.key(), op.version(), Math::max);
-                if (op.result() == WriteTable.WRITTEN) {
+                if (op.result() == WriteResult.WRITTEN) {
                     replacements.merge(op.key(), 0, (a, b) -> a + 1); // the first write of a key replaces nothing
                 }
             }
@@ -202,24 +202,24 @@ class MapTableHammerTests {
             for (Op op : byTable.getOrDefault(drained.table(), List.of())) { // each writer's ops in its own order
                 Written value = (Written) op.value();
                 if (op.key() < SHARED_KEYS) {
-                    assertThat(op.result()).isEqualTo(WriteTable.WRITTEN);
+                    assertThat(op.result()).isEqualTo(WriteResult.WRITTEN);
                     lastPutByWriter.computeIfAbsent(op.key(), k -> new HashMap<>()).put(value.writer(), value);
                     continue;
                 }
                 TidefallHashMap.Entry<Integer, Object> before = expectedOwn.get(op.key());
                 switch (op.kind()) {
                     case PUT -> {
-                        assertThat(op.result()).isEqualTo(WriteTable.WRITTEN);
+                        assertThat(op.result()).isEqualTo(WriteResult.WRITTEN);
                         expectedOwn.put(op.key(), new TidefallHashMap.Entry<>(op.key(), value, 0, 0));
                     }
                     case PUT_NEWER -> {
-                        assertThat(op.result()).isEqualTo(WriteTable.WRITTEN); // versions rise, so each wins
+                        assertThat(op.result()).isEqualTo(WriteResult.WRITTEN); // versions rise, so each wins
                         int updates = before == null ? 0 : before.updates() + 1;
                         expectedOwn.put(op.key(), new TidefallHashMap.Entry<>(op.key(), value, op.version(), updates));
                     }
                     default -> {
                         assertThat(op.result()).as("delete of key %d, buffered: %s", op.key(), before)
-                                .isEqualTo(before != null ? WriteTable.WRITTEN : WriteTable.UNCHANGED);
+                                .isEqualTo(before != null ? WriteResult.WRITTEN : WriteResult.UNCHANGED);
                         expectedOwn.remove(op.key());
                     }
                 }

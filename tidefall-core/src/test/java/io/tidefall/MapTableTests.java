@@ -23,9 +23,9 @@ class MapTableTests {
     private static MapTable<Integer, String> sealedTable(int keys) {
         MapTable<Integer, String> table = new MapTable<>(0);
         for (int key = 0; key < keys; key++) {
-            assertThat(table.put(key, "v" + key, Long.MAX_VALUE)).isEqualTo(WriteTable.WRITTEN);
+            assertThat(table.put(key, "v" + key, Long.MAX_VALUE)).isEqualTo(WriteResult.WRITTEN);
         }
-        assertThat(table.putNewer(0, "newer", 7, Long.MAX_VALUE)).isEqualTo(WriteTable.WRITTEN);
+        assertThat(table.putNewer(0, "newer", 7, Long.MAX_VALUE)).isEqualTo(WriteResult.WRITTEN);
         table.seal();
         return table;
     }
@@ -102,7 +102,7 @@ class MapTableTests {
 
         // A list fixed only when first read would take this write after a processor call that did not
         // read it had ended, and no call would ever see it.
-        assertThat(late.finish()).as("the overwrite, once its equals returns").isEqualTo(WriteTable.SEALED);
+        assertThat(late.finish()).as("the overwrite, once its equals returns").isEqualTo(WriteResult.SEALED);
         assertThat(drained).extracting(TidefallHashMap.Entry::value).containsExactly("before");
     }
 
@@ -111,7 +111,7 @@ class MapTableTests {
         Overwrite late = Overwrite.start("late");
         late.table.seal(TimeUnit.MILLISECONDS.toNanos(50));
 
-        assertThat(late.finish()).isEqualTo(WriteTable.WRITTEN);
+        assertThat(late.finish()).isEqualTo(WriteResult.WRITTEN);
         assertThat(late.table.drain()).extracting(TidefallHashMap.Entry::value).containsExactly("late");
     }
 
@@ -121,7 +121,7 @@ class MapTableTests {
         HeldKey adding = HeldKey.heldInSecondHashCode(); // the map's lookup hashes it, then putIfAbsent, inside the guard
         ExecutorService writers = Executors.newFixedThreadPool(2);
         try {
-            Future<Integer> add = writers.submit(() -> table.put(adding, "abandoned", Long.MAX_VALUE));
+            Future<WriteResult> add = writers.submit(() -> table.put(adding, "abandoned", Long.MAX_VALUE));
             adding.awaitWriterHeld();
             assertThat(table.seal(TimeUnit.MILLISECONDS.toNanos(20))).as("the seal gives up on the writer adding a key").isFalse();
             List<TidefallHashMap.Entry<HeldKey, String>> drained = table.drain();
@@ -129,7 +129,7 @@ class MapTableTests {
 
             adding.release(); // its key's cell appears now, after the drain's walk
             assertThatThrownBy(() -> add.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
-            Future<Integer> overwrite = writers.submit(() -> table.put(HeldKey.plain(), "overwrite", Long.MAX_VALUE));
+            Future<WriteResult> overwrite = writers.submit(() -> table.put(HeldKey.plain(), "overwrite", Long.MAX_VALUE));
 
             // It finds the cell holding a value, and takes no guard: it must not return as written into
             // a table whose drain has already looked.
@@ -142,19 +142,19 @@ class MapTableTests {
     }
 
     /** A table holding "before" for a key, and a writer overwriting it through a held instance of the key. */
-    private record Overwrite(MapTable<HeldKey, String> table, HeldKey held, ExecutorService writer, Future<Integer> result) {
+    private record Overwrite(MapTable<HeldKey, String> table, HeldKey held, ExecutorService writer, Future<WriteResult> result) {
         static Overwrite start(String value) throws InterruptedException {
             MapTable<HeldKey, String> table = new MapTable<>(0);
-            assertThat(table.put(HeldKey.plain(), "before", Long.MAX_VALUE)).isEqualTo(WriteTable.WRITTEN);
+            assertThat(table.put(HeldKey.plain(), "before", Long.MAX_VALUE)).isEqualTo(WriteResult.WRITTEN);
             HeldKey held = HeldKey.held();
             ExecutorService writer = Executors.newSingleThreadExecutor();
-            Future<Integer> result = writer.submit(() -> table.put(held, value, Long.MAX_VALUE));
+            Future<WriteResult> result = writer.submit(() -> table.put(held, value, Long.MAX_VALUE));
             held.awaitWriterHeld();
             return new Overwrite(table, held, writer, result);
         }
 
         /** Lets the held writer go on; its write's result. */
-        int finish() throws Exception {
+        WriteResult finish() throws Exception {
             held.release();
             try {
                 return result.get(10, TimeUnit.SECONDS);

@@ -42,7 +42,7 @@ class QueueTableTests {
     @Test
     void aWriterThatDiesInstallingTheLastSegmentIsSkippedAndTheDrainEnds() {
         QueueTable<Integer> table = new QueueTable<>(failingAllocation(2)); // the first is the table's own
-        IntStream.range(0, 1024).forEach(i -> assertThat(table.append(i, UNBOUNDED)).isEqualTo(WriteTable.WRITTEN));
+        IntStream.range(0, 1024).forEach(i -> assertThat(table.append(i, UNBOUNDED)).isEqualTo(WriteResult.WRITTEN));
         assertThatThrownBy(() -> table.append(1024, UNBOUNDED)).isInstanceOf(OutOfMemoryError.class);
 
         table.seal();
@@ -58,7 +58,7 @@ class QueueTableTests {
         QueueTable<Integer> table = new QueueTable<>(failingAllocation(2));
         IntStream.range(0, 1024).forEach(i -> table.append(i, UNBOUNDED));
         assertThatThrownBy(() -> table.append(-1, UNBOUNDED)).isInstanceOf(OutOfMemoryError.class);
-        IntStream.range(1024, 3000).forEach(i -> assertThat(table.append(i, UNBOUNDED)).isEqualTo(WriteTable.WRITTEN));
+        IntStream.range(1024, 3000).forEach(i -> assertThat(table.append(i, UNBOUNDED)).isEqualTo(WriteResult.WRITTEN));
 
         table.seal();
         List<Integer> drained = assertTimeoutPreemptively(Duration.ofSeconds(10), table::drain);
@@ -70,11 +70,11 @@ class QueueTableTests {
     @Test
     void theWriteThatTakesTheLastSlotBelowTheCapacityIsToldSo() {
         QueueTable<Integer> table = new QueueTable<>();
-        assertThat(table.append(0, 3)).isEqualTo(WriteTable.WRITTEN);
-        assertThat(table.append(1, 3)).isEqualTo(WriteTable.WRITTEN);
-        assertThat(table.append(2, 3)).isEqualTo(WriteTable.FILLED);
-        assertThat(table.append(3, 3)).isEqualTo(WriteTable.FULL);
-        assertThat(table.append(3, 4)).as("claimed slots are compared, skipped ones included").isEqualTo(WriteTable.FILLED);
+        assertThat(table.append(0, 3)).isEqualTo(WriteResult.WRITTEN);
+        assertThat(table.append(1, 3)).isEqualTo(WriteResult.WRITTEN);
+        assertThat(table.append(2, 3)).isEqualTo(WriteResult.FILLED);
+        assertThat(table.append(3, 3)).isEqualTo(WriteResult.FULL);
+        assertThat(table.append(3, 4)).as("claimed slots are compared, skipped ones included").isEqualTo(WriteResult.FILLED);
         table.seal();
         assertThat(table.drain()).containsExactly(0, 1, 2, 3);
     }
@@ -95,18 +95,18 @@ class QueueTableTests {
                     return new Object[size];
                 });
                 race(threads, writers, () -> {
-                    while (table.append(1, capacity) != WriteTable.FULL) {
+                    while (table.append(1, capacity) != WriteResult.FULL) {
                         Thread.onSpinWait();
                     }
                 });
-                if (table.append(-1, capacity + 1) != WriteTable.FULL) {
+                if (table.append(-1, capacity + 1) != WriteResult.FULL) {
                     continue; // nobody raced past: the raise made room for one more, as it should
                 }
                 // Slots claimed, skipped ones included, exceed the raised capacity: every write is refused
                 // before it claims one, however many come.
                 for (int i = 0; i < 100_000; i++) {
-                    int result = table.append(i, capacity + 1);
-                    if (result != WriteTable.FULL) {
+                    WriteResult result = table.append(i, capacity + 1);
+                    if (result != WriteResult.FULL) {
                         fail("write " + i + " after the raise was not refused: " + result);
                     }
                 }
@@ -152,8 +152,8 @@ class QueueTableTests {
                 .findVarHandle(QueueTable.class, "claimed", long.class);
         claimed.setVolatile(table, QueueTable.MAX_SIZE - 1);
 
-        assertThat(table.append(1, UNBOUNDED)).as("the write that takes the last slot is told so").isEqualTo(WriteTable.FILLED);
-        assertThat(table.append(2, UNBOUNDED)).as("no capacity, but the table is full").isEqualTo(WriteTable.FULL);
+        assertThat(table.append(1, UNBOUNDED)).as("the write that takes the last slot is told so").isEqualTo(WriteResult.FILLED);
+        assertThat(table.append(2, UNBOUNDED)).as("no capacity, but the table is full").isEqualTo(WriteResult.FULL);
         assertThat(table.size()).as("a drained count fits an int").isEqualTo(QueueTable.MAX_SIZE).isLessThan(Integer.MAX_VALUE);
     }
 }

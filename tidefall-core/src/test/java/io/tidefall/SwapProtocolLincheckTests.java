@@ -85,7 +85,7 @@ class SwapProtocolLincheckTests {
 
         @Operation
         public void push(@Param(name = "value") int value) {
-            while (table.append(value, Long.MAX_VALUE) == WriteTable.SEALED) {
+            while (table.append(value, Long.MAX_VALUE) == WriteResult.SEALED) {
                 Thread.onSpinWait(); // sealed by a concurrent swap: the fresh table is already installed
             }
         }
@@ -117,14 +117,14 @@ class SwapProtocolLincheckTests {
 
         @Operation
         public String push(@Param(name = "value") int value) {
-            int result;
-            while ((result = table.append(value, CAPACITY)) == WriteTable.SEALED) {
+            WriteResult result;
+            while ((result = table.append(value, CAPACITY)) == WriteResult.SEALED) {
                 Thread.onSpinWait();
             }
             return switch (result) {
-                case WriteTable.WRITTEN -> "written";
-                case WriteTable.FILLED -> "filled";
-                case WriteTable.FULL -> "full";
+                case WRITTEN -> "written";
+                case FILLED -> "filled";
+                case FULL -> "full";
                 default -> "unexpected " + result;
             };
         }
@@ -151,7 +151,7 @@ class SwapProtocolLincheckTests {
         /** With a value of its own, so that an overwrite (which takes no guard) shows in what a drain returns. */
         @Operation
         public void put(@Param(name = "key") int key, @Param(name = "value") int value) {
-            while (table.put(key, value, Long.MAX_VALUE) == WriteTable.SEALED) {
+            while (table.put(key, value, Long.MAX_VALUE) == WriteResult.SEALED) {
                 Thread.onSpinWait();
             }
         }

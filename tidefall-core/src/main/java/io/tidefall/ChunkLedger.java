@@ -1,0 +1,200 @@
+package io.tidefall;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where each element of one drained table is, from the moment the table is read until every
+ * element is settled: delivered, failed, in the processor's hands (the {@linkplain #take taken}
+ * chunk), waiting in a chunk cut earlier (a retry, the halves of a split), or in the tail not cut
+ * yet. Each element is in exactly one of these places at any moment, which is what lets a close
+ * hand over exactly the unsettled ones ({@link #takeUnsettled}).
+ *
+ * <p>Chunks are offered head first: a chunk put back for a retry, or split, goes to the head, so it
+ * is offered again before anything after it and a queue's order holds.
+ *
+ * <p>Not thread-safe: the {@link Drain} that owns a ledger guards it with its monitor.
+ *
+ * @param <E> the element type the processor receives
+ */
+final class ChunkLedger<E> {
+
+    /** A range of the drained elements offered to the processor as one batch, with its retry history. */
+    static final class Chunk {
+        final int from;
+        final int to;
+        /** When it was first offered (the ticker's nanoseconds), for the delivery deadline; 0 before. */
+        long firstAttemptNanos;
+        int attempts;
+        /** Not to be offered again before this moment (the ticker's nanoseconds). */
+        long notBeforeNanos;
+
+        Chunk(int from, int to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        int size() {
+            return to - from;
+        }
+
+        @Override
+        public String toString() {
+            return "[" + from + ", " + to + ")";
+        }
+    }
+
+    private final BatchSize batchSize;
+    /** {@code null} until the table has been read. */
+    private @Nullable List<E> elements;
+    private int size;
+    /** Where the tail not yet cut into chunks begins. */
+    private int nextFrom;
+    /** Chunks cut and not offered yet, or put back; the head is offered next. */
+    private final Deque<Chunk> waiting = new ArrayDeque<>();
+    /** The chunk in the processor's hands, or {@code null}. */
+    private @Nullable Chunk taken;
+    private int delivered;
+    private int failed;
+
+    ChunkLedger(BatchSize batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    /** The drained table, in the order the processor is to see it; its size is fixed from now on. */
+    void load(List<E> drained) {
+        elements = drained;
+        size = drained.size();
+    }
+
+    /** The same elements in another order (sorted); only before the first chunk is cut. */
+    void reorder(List<E> ordered) {
+        if (ordered.size() != size || nextFrom != 0) {
+            throw new IllegalStateException("a reordering must keep every element and come before the first chunk");
+        }
+        elements = ordered;
+    }
+
+    boolean isLoaded() {
+        return elements != null;
+    }
+
+    /** Elements of the drained table; 0 before it was read. */
+    int size() {
+        return size;
+    }
+
+    /**
+     * The chunk to offer next, left at the head until it is {@linkplain #take taken}: a chunk put
+     * back, or else a new one cut from the tail. {@code null} when nothing is left to offer.
+     */
+    @Nullable Chunk next() {
+        if (waiting.isEmpty() && nextFrom < size) {
+            int to = batchSize.isTable() ? size : (int) Math.min(size, (long) nextFrom + batchSize.size());
+            waiting.addFirst(new Chunk(nextFrom, to));
+            nextFrom = to;
+        }
+        return waiting.peekFirst();
+    }
+
+    /** Moves the head chunk, which {@link #next()} returned, into the processor's hands. */
+    void take(Chunk chunk) {
+        if (waiting.peekFirst() != chunk || taken != null) {
+            throw new IllegalStateException("only the head chunk can be taken, one at a time");
+        }
+        waiting.removeFirst();
+        taken = chunk;
+    }
+
+    /** The call on the taken chunk returned; its chunk is settled or put back next. */
+    void returned() {
+        taken = null;
+    }
+
+    /** Puts a chunk that failed back at the head, to be offered again from {@code notBeforeNanos} on. */
+    void retryLater(Chunk chunk, long notBeforeNanos) {
+        chunk.notBeforeNanos = notBeforeNanos;
+        waiting.addFirst(chunk);
+    }
+
+    /** Puts the two halves of a chunk back at the head, first half first; they keep its deadline. */
+    void split(Chunk chunk) {
+        int middle = chunk.from + chunk.size() / 2;
+        Chunk first = new Chunk(chunk.from, middle);
+        Chunk second = new Chunk(middle, chunk.to);
+        first.firstAttemptNanos = second.firstAttemptNanos = chunk.firstAttemptNanos;
+        waiting.addFirst(second);
+        waiting.addFirst(first);
+    }
+
+    void delivered(int count) {
+        delivered += count;
+    }
+
+    void failed(int count) {
+        failed += count;
+    }
+
+    int deliveredCount() {
+        return delivered;
+    }
+
+    int failedCount() {
+        return failed;
+    }
+
+    /** Elements neither delivered nor failed. */
+    int unsettledCount() {
+        return size - delivered - failed;
+    }
+
+    /**
+     * The elements of {@code chunk}: the drained list itself when one chunk is the whole table (the
+     * processor owns it then, and may even shrink it), else a view of its range.
+     */
+    List<E> batchOf(Chunk chunk) {
+        List<E> all = loaded();
+        if (chunk.from == 0 && chunk.to == size && batchSize.isTable()) {
+            return all;
+        }
+        int end = Math.min(chunk.to, all.size()); // a processor that owned the whole list may have shrunk it
+        return all.subList(Math.min(chunk.from, end), end);
+    }
+
+    /**
+     * Takes every element not settled out of the ledger, counting them as failed: the taken chunk,
+     * the chunks waiting, the tail. Afterwards nothing is left to offer.
+     */
+    List<E> takeUnsettled() {
+        List<E> rest = new ArrayList<>();
+        if (elements == null) {
+            return rest;
+        }
+        if (taken != null) {
+            rest.addAll(batchOf(taken));
+            taken = null;
+        }
+        for (Chunk chunk : waiting) {
+            rest.addAll(batchOf(chunk));
+        }
+        if (nextFrom < size) {
+            rest.addAll(elements.subList(nextFrom, Math.min(size, elements.size())));
+        }
+        failed += rest.size();
+        waiting.clear();
+        nextFrom = size;
+        return rest;
+    }
+
+    private List<E> loaded() {
+        List<E> all = elements;
+        if (all == null) {
+            throw new IllegalStateException("the table has not been read yet");
+        }
+        return all;
+    }
+}
