@@ -131,7 +131,7 @@ final class Partition<E, W extends WriteTable<E>> {
             }
             submit(started);
             if (started == null && inFlightNow != null) {
-                inFlightNow.startIfNeglected(); // an executor that takes work but never runs it must not stall the partition
+                inFlightNow.state().startIfNeglected(); // an executor that takes work but never runs it must not stall the partition
             }
         } finally {
             synchronized (lock) { // skipped, done or failed, the next tick comes one interval later
@@ -238,7 +238,7 @@ final class Partition<E, W extends WriteTable<E>> {
         synchronized (lock) {
             previous = inFlight;
         }
-        Drain<E> blocked = previous != null && !previous.awaitProgress() ? previous : null;
+        Drain<E> blocked = previous != null && !previous.state().awaitProgress() ? previous : null;
         if (blocked == null) {
             Drain<E> mine;
             boolean submit = false;
@@ -255,7 +255,7 @@ final class Partition<E, W extends WriteTable<E>> {
                 // executor blocks in execute(), and the drain is wanted now, not when a pool has room.
                 context.threads().start("flush", mine);
             }
-            blocked = mine != null && !mine.awaitProgress() ? mine : null;
+            blocked = mine != null && !mine.state().awaitProgress() ? mine : null;
         }
         return new FlushResult(counters.delivered() - deliveredBefore, counters.failed() - failedBefore,
                 blocked == null ? 0 : blocked.unsettled());
@@ -299,19 +299,19 @@ final class Partition<E, W extends WriteTable<E>> {
         }
         boolean stuck = false;
         if (previous != null) {
-            previous.closeBy(deadlineNanos);
-            if (!previous.runUntil(handOverAtNanos)) {
+            previous.state().closeBy(deadlineNanos);
+            if (!previous.state().runUntil(handOverAtNanos)) {
                 stuck = previous.giveUp(budgetSpent(), BufferListener.FailureReason.SHUTDOWN, true);
             }
         }
         Drain<E> last = drainOf(retired, !stuck);
-        last.closeBy(deadlineNanos);
+        last.state().closeBy(deadlineNanos);
         synchronized (lock) {
             inFlight = last;
         }
-        if (!last.runUntil(handOverAtNanos)) {
+        if (!last.state().runUntil(handOverAtNanos)) {
             last.giveUp(budgetSpent(), BufferListener.FailureReason.SHUTDOWN, true);
-            last.runUntil(deadlineNanos); // a table still being read is handed over by its runner
+            last.state().runUntil(deadlineNanos); // a table still being read is handed over by its runner
         }
         context.listeners().partitionStopped(context.name(), index);
     }
@@ -359,6 +359,6 @@ final class Partition<E, W extends WriteTable<E>> {
         if (drain == null) {
             return counters.stats(size(), false, false, 0, null);
         }
-        return counters.stats(size(), true, drain.isStuck(), drain.retryingSinceMillis(), drain.retryCause());
+        return counters.stats(size(), true, drain.state().isStuck(), drain.retryingSinceMillis(), drain.retryCause());
     }
 }

@@ -171,11 +171,11 @@ class LifecycleTests {
 
         AtomicReference<FlushResult> flushed = new AtomicReference<>();
         CallOnOwnThread flushing = CallOnOwnThread.start("flusher", () -> flushed.set(queue.flush()));
-        flushing.awaitWaitingIn(Drain.class, "awaitProgress");
+        flushing.awaitWaitingIn(DrainState.class, "awaitProgress");
 
         clock.advance(Duration.ofSeconds(5)); // a tick while the drain is in flight is skipped: item 2 stays in the write table
         assertThat(queue.bufferSize()).isEqualTo(1);
-        flushing.awaitWaitingIn(Drain.class, "awaitProgress");
+        flushing.awaitWaitingIn(DrainState.class, "awaitProgress");
         assertThat(flushing.isDone()).isFalse();
         assertThat(queue.stats(0).draining()).isTrue();
 
@@ -226,7 +226,7 @@ class LifecycleTests {
 
         AtomicReference<FlushResult> flushed = new AtomicReference<>();
         flushing.set(CallOnOwnThread.start("flusher", () -> flushed.set(queue.flush())));
-        flushing.get().awaitWaitingIn(Drain.class, "awaitProgress");
+        flushing.get().awaitWaitingIn(DrainState.class, "awaitProgress");
         release.countDown();
         flushing.get().join();
 
