@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param name the buffer's name, for messages and events
  * @param processor the user's processor
- * @param arrangement turns each drained table into what the processor receives (push order, or sorted)
+ * @param deliveryOrder turns each drained table into what the processor receives (push order, or sorted)
  * @param retryPolicy decides which processor failures are retried
  * @param failures where undelivered elements go
  * @param listeners every listener of the buffer, behind one
@@ -28,13 +28,13 @@ import org.jspecify.annotations.Nullable;
 record BufferContext<E>(
         String name,
         BatchProcessor<E> processor,
-        Arrangement<E> arrangement,
+        DeliveryOrder<E> deliveryOrder,
         RetryPolicy retryPolicy,
         FailureReporter<E> failures,
         Listeners listeners,
         Executor executor,
         Scheduler scheduler,
-        Threads threads,
+        OwnThreads threads,
         Ticker ticker,
         Supplier<BufferOptions> options,
         System.Logger log) {

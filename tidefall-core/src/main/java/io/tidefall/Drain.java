@@ -35,9 +35,11 @@ import org.jspecify.annotations.Nullable;
  * elements, same order) before anything after it, so queue order holds.
  *
  * <p><b>Reports.</b> What a drain settles it counts in its partition's {@link PartitionCounters},
- * which tell listeners; what it cannot deliver goes to the {@link FailureReporter}. It knows its
- * partition only as the callback it was made with, {@code onFinished}, called once, after
- * {@code drainCompleted} went out, by whichever thread finished the drain.
+ * which tell listeners; what it cannot deliver goes to the {@link FailureReporter}. A drain
+ * <em>finishes</em> (phase FINISHED) when every element is settled, by its runner or by a hand-over
+ * from outside; whichever thread finished it then <em>reports</em> it ({@code drainCompleted}) and
+ * has its partition <em>release</em> it through the callback it was made with, once. Waiters return
+ * once it is released.
  */
 final class Drain<E> implements Runnable {
 
@@ -46,13 +48,13 @@ final class Drain<E> implements Runnable {
     /** Where this drain reports what it settles; {@code partition} is the index they count. */
     private final PartitionCounters counters;
     private final int partition;
-    /** Told once, after the drain finished and its {@code drainCompleted} went out: frees the partition. */
-    private final Consumer<Drain<E>> onFinished;
+    /** The partition's; called once, after the drain finished and was reported: frees the partition. */
+    private final Consumer<Drain<E>> release;
     private final WriteTable<E> table;
     /** Fixed for the drain: how long one processor call (or the sort) may take before it counts as stuck. */
     private final long timeoutNanos;
     /** {@code false} for the final drain of a partition whose processor is stuck: everything goes to the failure handler. */
-    private final boolean deliver;
+    private final boolean callProcessor;
 
     /** The phase machine; its monitor guards everything below. */
     private final DrainState state;
@@ -70,16 +72,16 @@ final class Drain<E> implements Runnable {
     private BufferListener.@Nullable FailureReason giveUpReason;
 
     Drain(BufferContext<E> context, PartitionCounters counters, WriteTable<E> table, BufferOptions options,
-            boolean deliver, Consumer<Drain<E>> onFinished) {
+            boolean callProcessor, Consumer<Drain<E>> release) {
         this.context = context;
         this.ticker = context.ticker();
         this.counters = counters;
         this.partition = counters.partition();
-        this.onFinished = onFinished;
+        this.release = release;
         this.table = table;
         this.ledger = new ChunkLedger<>(options.processingBatchSize());
         this.timeoutNanos = options.processingTimeout().toNanos();
-        this.deliver = deliver;
+        this.callProcessor = callProcessor;
         this.startNanos = ticker.read();
         this.state = new DrainState(context, partition, timeoutNanos, this);
         this.settlement = new ChunkSettlement<>(context, counters, state, ledger);
@@ -106,7 +108,7 @@ final class Drain<E> implements Runnable {
             if (prepare && !prepare()) {
                 return;
             }
-            deliver();
+            offerChunks();
         } catch (Throwable engineFailure) {
             // The engine's own code failed (an OutOfMemoryError while cutting a chunk, say): what is
             // not settled goes to the failure handler, so the state is consistent, then the error goes on.
@@ -129,7 +131,7 @@ final class Drain<E> implements Runnable {
         }
         Throwable handOver;
         BufferListener.FailureReason reason;
-        List<E> inPushOrder = context.arrangement().elements(drained);
+        List<E> inPushOrder = context.deliveryOrder().elements(drained);
         int size = inPushOrder.size();
         synchronized (state) {
             ledger.load(inPushOrder); // published: from here on giveUp() can hand them over
@@ -143,19 +145,19 @@ final class Drain<E> implements Runnable {
             return false;
         }
         if (drained.isEmpty()) { // a HashMap whose keys were all deleted, or a queue whose writers all threw
-            complete();
+            finishByRunner();
             return false;
         }
         counters.drainStarted(size);
-        if (!deliver) {
+        if (!callProcessor) {
             giveUp(new IllegalStateException("a processor call of this partition never returned"),
                     BufferListener.FailureReason.SHUTDOWN, false);
             return false;
         }
-        if (context.arrangement().orders() && size > 1) {
+        if (context.deliveryOrder().orders() && size > 1) {
             List<E> ordered;
             try {
-                ordered = context.arrangement().ordered(drained);
+                ordered = context.deliveryOrder().ordered(drained);
             } catch (Throwable orderingFailed) {
                 giveUp(orderingFailed, BufferListener.FailureReason.EXCEPTION, false);
                 return false;
@@ -177,7 +179,7 @@ final class Drain<E> implements Runnable {
     }
 
     /** Offers chunk after chunk until the table is settled, or a retry must wait. */
-    private void deliver() {
+    private void offerChunks() {
         for (;;) {
             Chunk chunk;
             long pause = 0;
@@ -226,7 +228,7 @@ final class Drain<E> implements Runnable {
                 return;
             }
         }
-        complete();
+        finishByRunner();
     }
 
     /**
@@ -320,7 +322,7 @@ final class Drain<E> implements Runnable {
                 if (calling && interrupt && runner != null) {
                     watchdog.interrupt(runner);
                 }
-                timer = state.finish();
+                timer = state.finishFromOutside();
             }
         }
         if (rest == null) {
@@ -335,23 +337,23 @@ final class Drain<E> implements Runnable {
         } else {
             settlement.handedOver(rest, cause, reason);
         }
-        finished();
+        report();
         return calling;
     }
 
     /** The runner settled everything. */
-    private void complete() {
+    private void finishByRunner() {
         synchronized (state) {
             if (state.isFinished()) {
                 return;
             }
-            state.complete();
+            state.finishByRunner();
         }
-        finished();
+        report();
     }
 
-    /** Bookkeeping of a drain that has just become FINISHED; called once, by whoever finished it. */
-    private void finished() {
+    /** Tells listeners that the drain finished, then has the partition release it; called once, by whoever finished it. */
+    private void report() {
         int total;
         int lost;
         boolean anyOverran;
@@ -363,10 +365,10 @@ final class Drain<E> implements Runnable {
         try {
             // Listeners first, then the partition is freed: one partition's events never interleave.
             counters.drainCompleted(total, lost, anyOverran, Duration.ofNanos(ticker.read() - startNanos));
-            onFinished.accept(this);
+            release.accept(this);
         } finally {
             synchronized (state) {
-                state.reported();
+                state.released();
             }
         }
     }

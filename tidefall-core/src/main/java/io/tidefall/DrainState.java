@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Who moves it.</b> The runner (whoever {@link #claim() claimed} the drain in PENDING or
  * READY) moves it through PREPARING, RUNNING and CALLING; a retry timer moves it from BACKING_OFF
- * to READY; a closing thread may end it from any phase ({@link #finish()}), and may take it over
+ * to READY; a closing thread may end it from any phase ({@link #finishFromOutside()}), and may take it over
  * from READY or, once its pause is over, BACKING_OFF.
  */
 final class DrainState {
@@ -69,8 +69,8 @@ final class DrainState {
     private Scheduler.@Nullable Cancellable resumeTimer;
     /** Set by a closing buffer: no retry pause may end after it. */
     private long closeDeadlineNanos = DeliveryDecision.NO_DEADLINE;
-    /** Set once the partition has heard that the drain finished (events out, partition freed): waiters return then. */
-    private boolean reported;
+    /** Set once the drain was reported and its partition released it: waiters return then. */
+    private boolean released;
 
     DrainState(BufferContext<?> context, int partition, long timeoutNanos, Runnable drain) {
         this.context = context;
@@ -160,22 +160,22 @@ final class DrainState {
     }
 
     /** The runner settled everything. */
-    void complete() {
+    void finishByRunner() {
         runner = null;
         enter(Phase.FINISHED);
     }
 
     /** Ends the drain from any thread; returns the retry timer to cancel (outside the monitor), if any. */
-    Scheduler.@Nullable Cancellable finish() {
+    Scheduler.@Nullable Cancellable finishFromOutside() {
         Scheduler.Cancellable timer = resumeTimer;
         resumeTimer = null;
         enter(Phase.FINISHED);
         return timer;
     }
 
-    /** The partition has heard that the drain finished: waiters may return. */
-    void reported() {
-        reported = true;
+    /** The drain was reported and its partition released it: waiters may return. */
+    void released() {
+        released = true;
         notifyAll();
     }
 
@@ -214,7 +214,7 @@ final class DrainState {
         try {
             synchronized (this) {
                 for (;;) {
-                    if (reported) {
+                    if (released) {
                         return true;
                     }
                     if (phase == Phase.BACKING_OFF) {
@@ -278,7 +278,7 @@ final class DrainState {
                 boolean takeOver = false;
                 synchronized (this) {
                     long now = ticker.read();
-                    if (reported) {
+                    if (released) {
                         return true;
                     }
                     if (handOverAtNanos - now <= 0) {
@@ -328,7 +328,7 @@ final class DrainState {
 
     /** Whether a step (a call, the ordering) has run past the timeout and not returned. */
     synchronized boolean isStuck() {
-        return phase != Phase.PENDING && phase != Phase.READY && phase != Phase.BACKING_OFF && !reported
+        return phase != Phase.PENDING && phase != Phase.READY && phase != Phase.BACKING_OFF && !released
                 && ticker.read() - stepStartNanos > stuckAfterNanos();
     }
 

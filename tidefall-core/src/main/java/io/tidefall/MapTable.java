@@ -1,19 +1,20 @@
 package io.tidefall;
 
+import static io.tidefall.MapCell.FROZEN;
+import static io.tidefall.MapCell.VACANT;
+
+import io.tidefall.MapCell.Versioned;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.RandomAccess;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * The write table of a {@link TidefallHashMap}: a {@code ConcurrentHashMap} from each key to a
- * {@link Cell} of its own, so that a write either lands before the drain reads it or is refused
+ * {@link MapCell} of its own, so that a write either lands before the drain reads it or is refused
  * and retried on the partition's fresh table.
  *
  * <p>Why a cell per key: a buffer's keys are written again and again within one interval (that is
@@ -23,17 +24,16 @@ import org.jspecify.annotations.Nullable;
  * the map itself is written, and a bin locked, only when a key is new to the table.
  *
  * <p>What a cell holds: the value of a plain {@code put} (bare, version 0: last-write-wins costs
- * no allocation for a present key), a {@link Versioned} after a {@code putNewer}, {@link #VACANT}
- * after a {@code delete}, or {@link #FROZEN} once the drain has read it. {@code Versioned},
- * {@code VACANT} and {@code FROZEN} are private to this class, so a user's value can never be
- * mistaken for one of them. A deleted key keeps its cell: removing it from the map would lose a
+ * no allocation for a present key), a {@link Versioned} after a {@code putNewer},
+ * {@link MapCell#VACANT} after a {@code delete}, or {@link MapCell#FROZEN} once the drain has read
+ * it (see {@link MapCell}). A deleted key keeps its cell: removing it from the map would lose a
  * write racing the delete that already holds the cell.
  *
  * <p>Two kinds of write, and why they differ:
  * <ul>
  *   <li><b>Overwrites</b> (a value replaced by a value) change no count: they need no guard. The
  *       seal does not wait for them; the drain decides them instead. Once the seal has returned,
- *       it takes each cell's content by an exchange with {@code FROZEN} ({@link Cell#freeze}), and
+ *       it takes each cell's content by an exchange with {@code FROZEN} ({@link MapCell#freeze}), and
  *       every write to a cell is a compare-and-set that refuses a frozen one. So an overwrite
  *       either came before the drain's exchange (the drained list holds its value, or a later
  *       write's that replaced it) or fails and retries on the fresh table: never both, never
@@ -50,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code map}: a key's cell is added by the first writer of the key ({@code putIfAbsent},
  *       inside the guard: one cell per key wins, a writer that lost writes into the winner's);
  *       never removed or replaced, so whoever holds a key's cell holds the only one.
- *   <li>{@code Cell.stored}: every writer of the key, by compare-and-set (a value to a value
+ *   <li>{@code MapCell.stored}: every writer of the key, by compare-and-set (a value to a value
  *       without the guard; to or from {@code VACANT} only inside it), and the drain, once, by the
  *       exchange to {@code FROZEN}. Writes to one key are thus totally ordered, the last one before
  *       the freeze wins, and each change to or from {@code VACANT} is made by exactly one writer.
@@ -71,29 +71,20 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     /** The most keys a fresh table is sized for up front; beyond it the map grows as usual. */
     private static final int MAX_PRESIZE = 1 << 16;
 
-    /** What a cell holds after its key was deleted: no entry. */
-    private static final Object VACANT = new Object();
-
-    /** What a cell holds once the drain has read it: a write that finds it retries on the partition's fresh table. */
-    private static final Object FROZEN = new Object();
-
-    private static final VarHandle STORED;
     private static final VarHandle VACANT_CELLS;
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STORED = lookup.findVarHandle(Cell.class, "stored", Object.class);
-            VACANT_CELLS = lookup.findVarHandle(MapTable.class, "vacant", long.class);
+            VACANT_CELLS = MethodHandles.lookup().findVarHandle(MapTable.class, "vacant", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final ConcurrentHashMap<K, Cell> map;
+    private final ConcurrentHashMap<K, MapCell> map;
     private final WriterGuard guard = new WriterGuard();
 
-    /** Cells holding {@link #VACANT}; see the class comment. */
+    /** Cells holding {@link MapCell#VACANT}; see the class comment. */
     @SuppressWarnings("unused") // accessed through VACANT_CELLS
     private volatile long vacant;
 
@@ -136,7 +127,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      * cell, inside it, since either adds a key.
      */
     private WriteResult write(K key, Object value, boolean versioned, long version, long capacity) {
-        Cell cell = map.get(key);
+        MapCell cell = map.get(key);
         if (cell != null) {
             WriteResult overwritten = overwrite(cell, value, versioned, version);
             if (overwritten != null) {
@@ -152,7 +143,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                 if (full(capacity)) {
                     return WriteResult.FULL;
                 }
-                cell = map.putIfAbsent(key, new Cell(first(value, versioned, version)));
+                cell = map.putIfAbsent(key, new MapCell(first(value, versioned, version)));
                 if (cell == null) {
                     return added(capacity);
                 }
@@ -174,7 +165,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                         return WriteResult.UNCHANGED;
                     }
                 }
-                if (STORED.compareAndSet(cell, stored, candidate)) {
+                if (cell.compareAndSet(stored, candidate)) {
                     return stored == VACANT ? revived(capacity) : WriteResult.WRITTEN;
                 }
                 // another writer of this key came first: decide again against what it stored
@@ -193,7 +184,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      *     {@link WriteResult#SEALED} when the drain has read the cell; or {@code null} when the cell is
      *     vacant (writing it would add a key, which only a write inside the guard may do)
      */
-    private @Nullable WriteResult overwrite(Cell cell, Object value, boolean versioned, long version) {
+    private @Nullable WriteResult overwrite(MapCell cell, Object value, boolean versioned, long version) {
         for (;;) {
             Object stored = cell.stored;
             if (stored == VACANT) {
@@ -206,7 +197,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
             if (candidate == null) {
                 return WriteResult.UNCHANGED;
             }
-            if (STORED.compareAndSet(cell, stored, candidate)) {
+            if (cell.compareAndSet(stored, candidate)) {
                 // After a seal that gave up on a writer adding a key, the drain copies what it finds
                 // at once, and that writer may add its key's cell after the copy passed: an
                 // overwrite into such a cell would land where no drain looks. The compare-and-set
@@ -242,7 +233,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
             return WriteResult.SEALED;
         }
         try {
-            Cell cell = map.get(key);
+            MapCell cell = map.get(key);
             if (cell == null) {
                 return WriteResult.UNCHANGED;
             }
@@ -254,7 +245,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                 if (stored == FROZEN) {
                     return WriteResult.SEALED; // only for a writer the seal gave up on; leave() throws
                 }
-                if (STORED.compareAndSet(cell, stored, VACANT)) {
+                if (cell.compareAndSet(stored, VACANT)) {
                     VACANT_CELLS.getAndAdd(this, 1L);
                     return WriteResult.WRITTEN;
                 }
@@ -307,7 +298,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
     /** The buffered value, or {@code null}. Reads need no guard: a read cannot be lost. */
     @SuppressWarnings("unchecked")
     @Nullable V get(K key) {
-        Cell cell = map.get(key);
+        MapCell cell = map.get(key);
         Object stored = cell == null ? VACANT : cell.stored;
         if (stored == VACANT || stored == FROZEN) {
             return null; // a frozen cell is in a drained table: its value is no longer in the write table
@@ -359,7 +350,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
             map.forEach((key, cell) -> {
                 Object stored = cell.freeze();
                 if (stored != VACANT) {
-                    found.add(entry(key, stored));
+                    found.add(DrainedEntries.entry(key, stored));
                 }
             });
             return found;
@@ -375,95 +366,6 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                 stored[count[0]++] = held;
             }
         });
-        return new Entries<>(keys, stored);
-    }
-
-    /** What the processor receives for a key and what its cell held (never {@link #VACANT}). */
-    @SuppressWarnings("unchecked")
-    private static <K, V> TidefallHashMap.Entry<K, V> entry(Object key, Object stored) {
-        if (stored instanceof Replaced replaced) {
-            return (TidefallHashMap.Entry<K, V>) replaced.entry;
-        }
-        return stored instanceof Versioned versioned
-                ? new TidefallHashMap.Entry<>((K) key, (V) versioned.value, versioned.version, versioned.updates)
-                : new TidefallHashMap.Entry<>((K) key, (V) stored, 0, 0);
-    }
-
-    /**
-     * A drained table: random access, each entry made on reading; {@code set} and so sorting work.
-     * Its arrays are filled before it is handed out and written afterwards only by {@code set}, like
-     * any unsynchronized list: the processor owns it. The drain hands it to the processor's thread
-     * (and, after a timeout, to a closing thread) through its own monitor.
-     */
-    private static final class Entries<K, V> extends AbstractList<TidefallHashMap.Entry<K, V>> implements RandomAccess {
-        private final Object[] keys;
-        private final Object[] stored;
-
-        Entries(Object[] keys, Object[] stored) {
-            this.keys = keys;
-            this.stored = stored;
-        }
-
-        @Override
-        public TidefallHashMap.Entry<K, V> get(int index) {
-            Objects.checkIndex(index, keys.length);
-            return entry(keys[index], stored[index]);
-        }
-
-        @Override
-        public TidefallHashMap.Entry<K, V> set(int index, TidefallHashMap.Entry<K, V> entry) {
-            TidefallHashMap.Entry<K, V> previous = get(index);
-            keys[index] = entry.key();
-            stored[index] = new Replaced(entry);
-            return previous;
-        }
-
-        @Override
-        public int size() {
-            return keys.length;
-        }
-    }
-
-    /** An entry the processor stored into a drained list with {@code set}. */
-    private record Replaced(TidefallHashMap.Entry<?, ?> entry) {
-    }
-
-    /**
-     * One key's slot in a table: what the key's writes left (see the class comment). Its content
-     * changes only through {@link #STORED}, by atomic accesses, inside the guard.
-     */
-    private static final class Cell {
-        volatile Object stored;
-
-        Cell(Object first) {
-            // A plain store: the map's putIfAbsent publishes the cell (with release semantics)
-            // before any other thread can find it, so no fence of its own is needed here.
-            STORED.set(this, first);
-        }
-
-        /**
-         * Takes what the cell holds for the drained list and leaves {@link #FROZEN}: every write
-         * to the cell is a compare-and-set that refuses a frozen cell, so each one either came
-         * before this exchange (and is what it returns, or was replaced by what it returns) or
-         * fails and retries on the partition's fresh table. Called once per cell, by the one
-         * thread that fills the drained list.
-         */
-        Object freeze() {
-            return STORED.getAndSet(this, FROZEN);
-        }
-    }
-
-    /** A value written by {@code putNewer}, with the version it won with; immutable. */
-    private static final class Versioned {
-        final Object value;
-        final long version;
-        /** How many times a {@code putNewer} replaced this key's value in this table, this one included (0: it replaced nothing). */
-        final int updates;
-
-        Versioned(Object value, long version, int updates) {
-            this.value = value;
-            this.version = version;
-            this.updates = updates;
-        }
+        return new DrainedEntries<>(keys, stored);
     }
 }

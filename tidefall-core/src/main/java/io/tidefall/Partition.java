@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  *       drains until the call returns.
  *   <li>The counters ({@link PartitionCounters}) are written by drain threads and read by
  *       anyone, each on its own. A drain reports to them, and to the partition only once, when it
- *       has finished ({@code drainFinished}).
+ *       has finished ({@code release}).
  * </ul>
  */
 final class Partition<E, W extends WriteTable<E>> {
@@ -42,7 +42,7 @@ final class Partition<E, W extends WriteTable<E>> {
     private final int index;
     private final PartitionCounters counters;
     /** Makes a fresh table, sized for about as many elements as the one it replaces held. */
-    private final LongFunction<W> tables;
+    private final LongFunction<W> freshTable;
     private final Object lock = new Object();
 
     private volatile W table;
@@ -57,12 +57,12 @@ final class Partition<E, W extends WriteTable<E>> {
     private boolean running;
     private boolean stopped;
 
-    Partition(BufferContext<E> context, int index, LongFunction<W> tables) {
+    Partition(BufferContext<E> context, int index, LongFunction<W> freshTable) {
         this.context = context;
         this.index = index;
         this.counters = new PartitionCounters(context, index);
-        this.tables = tables;
-        this.table = tables.apply(0);
+        this.freshTable = freshTable;
+        this.table = freshTable.apply(0);
         this.tickTimer = new PartitionTimer(context, index, lock, this::tick);
         this.checkTimer = new PartitionTimer(context, index, lock, this::check);
     }
@@ -181,7 +181,7 @@ final class Partition<E, W extends WriteTable<E>> {
         W retired = table;
         // Both allocations before anything changes: if either throws, the partition is as it was.
         Drain<E> drain = drainOf(retired, true);
-        W fresh = tables.apply(retired.size());
+        W fresh = freshTable.apply(retired.size());
         table = fresh;
         inFlight = drain;
         drainRequested = false;
@@ -189,8 +189,8 @@ final class Partition<E, W extends WriteTable<E>> {
     }
 
     /** The drain of {@code retired}, under the options in force now; it reports to this partition's counters. */
-    private Drain<E> drainOf(W retired, boolean deliver) {
-        return new Drain<>(context, counters, retired, context.options().get(), deliver, this::drainFinished);
+    private Drain<E> drainOf(W retired, boolean callProcessor) {
+        return new Drain<>(context, counters, retired, context.options().get(), callProcessor, this::release);
     }
 
     /** Hands a drain that a swap made to the executor; called without {@code lock}. */
@@ -267,7 +267,7 @@ final class Partition<E, W extends WriteTable<E>> {
      * the writes already under way until its final drain seals it.
      */
     W retireForClose() {
-        W terminal = tables.apply(0);
+        W terminal = freshTable.apply(0);
         terminal.seal();
         W retired;
         Arming tick;
@@ -324,11 +324,11 @@ final class Partition<E, W extends WriteTable<E>> {
     // ---- called by drains -----------------------------------------------------------------
 
     /**
-     * A drain ended, and has told listeners so ({@link PartitionCounters#drainCompleted}): frees the
-     * partition (and starts the drain a full writer asked for), so that one partition's events
+     * A drain finished and was reported ({@link PartitionCounters#drainCompleted}): the partition
+     * lets it go (and starts the drain a full writer asked for), so that one partition's events
      * never interleave.
      */
-    private void drainFinished(Drain<E> drain) {
+    private void release(Drain<E> drain) {
         Drain<E> next = null;
         Arming tick = null;
         synchronized (lock) {

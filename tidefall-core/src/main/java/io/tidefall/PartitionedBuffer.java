@@ -51,8 +51,8 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     private volatile long capacity;
 
     @SuppressWarnings("unchecked")
-    PartitionedBuffer(BufferBuilder<E, ?> builder, @Nullable Function<?, ?> partitionKey, Arrangement<E> arrangement,
-            LongFunction<W> tables) {
+    PartitionedBuffer(BufferBuilder<E, ?> builder, @Nullable Function<?, ?> partitionKey, DeliveryOrder<E> deliveryOrder,
+            LongFunction<W> freshTable) {
         BatchProcessor<? super E> processor = builder.requireProcessor();
         this.name = builder.name;
         this.partitionKey = (Function<? super Object, ?>) partitionKey;
@@ -64,15 +64,15 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         // A failure handler or processor of a supertype only reads the elements, so it can take a List<E>.
         FailureReporter<E> failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler,
                 listeners, new FailureLog(log, name, builder.partitions, builder.ticker));
-        Threads threads = new Threads(name, builder.threadFactory);
-        this.context = new BufferContext<>(name, (BatchProcessor<E>) processor, arrangement, builder.retryPolicy,
+        OwnThreads threads = new OwnThreads(name, builder.threadFactory);
+        this.context = new BufferContext<>(name, (BatchProcessor<E>) processor, deliveryOrder, builder.retryPolicy,
                 failures, listeners,
                 builder.executor != null ? builder.executor : ownedExecutor(threads),
                 builder.scheduler != null ? builder.scheduler : ownedScheduler(threads),
                 threads, builder.ticker, this::options, log);
         this.partitions = new Partition[builder.partitions];
         for (int i = 0; i < partitions.length; i++) {
-            partitions[i] = new Partition<>(context, i, tables);
+            partitions[i] = new Partition<>(context, i, freshTable);
         }
     }
 
@@ -382,13 +382,13 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     }
 
     /** Daemon threads created on demand: at most one drain per partition runs at a time. */
-    private Executor ownedExecutor(Threads threads) {
+    private Executor ownedExecutor(OwnThreads threads) {
         ExecutorService pool = Executors.newCachedThreadPool(threads.factory("drain"));
         ownedResources.add(pool::shutdown);
         return pool;
     }
 
-    private Scheduler ownedScheduler(Threads threads) {
+    private Scheduler ownedScheduler(OwnThreads threads) {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads.factory("timer"));
         timer.setRemoveOnCancelPolicy(true);
         ownedResources.add(timer::shutdownNow);

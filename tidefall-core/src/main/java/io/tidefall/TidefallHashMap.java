@@ -33,7 +33,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     private static final AtomicLong VERSIONS = new AtomicLong();
 
     private TidefallHashMap(Builder<K, V> builder) {
-        super(builder, builder.partitionKey, Arrangement.pushOrder(), MapTable::new);
+        super(builder, builder.partitionKey, DeliveryOrder.pushOrder(), MapTable::new);
     }
 
     public static <K, V> Builder<K, V> builder(String name) {

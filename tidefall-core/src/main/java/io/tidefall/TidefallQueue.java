@@ -36,17 +36,17 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
     private final @Nullable Function<? super T, ? extends Comparable<?>> sortKey;
 
     private TidefallQueue(Builder<T> builder) {
-        super(builder, builder.partitionKey, arrangementOf(builder), expectedSize -> new QueueTable<>());
+        super(builder, builder.partitionKey, deliveryOrderOf(builder), expectedSize -> new QueueTable<>());
         this.sortKey = builder.sortKey;
     }
 
-    private static <T> Arrangement<T> arrangementOf(Builder<T> builder) {
+    private static <T> DeliveryOrder<T> deliveryOrderOf(Builder<T> builder) {
         if (builder.sortKey != null && builder.ordering != null) {
             throw new IllegalStateException("Buffer '" + builder.name + "' has both a sortKey and an ordering: "
                     + "choose one (sortKey runs at push, ordering at drain)");
         }
-        return builder.sortKey != null ? Arrangement.bySortKey()
-                : builder.ordering != null ? Arrangement.by(builder.ordering) : Arrangement.pushOrder();
+        return builder.sortKey != null ? DeliveryOrder.bySortKey()
+                : builder.ordering != null ? DeliveryOrder.by(builder.ordering) : DeliveryOrder.pushOrder();
     }
 
     public static <T> Builder<T> builder(String name) {
@@ -88,7 +88,7 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
             }
             return;
         }
-        for (Arrangement.Keyed<T> pair : keyed(items)) {
+        for (DeliveryOrder.Keyed<T> pair : keyed(items)) {
             append(partitionFor(pair.item), pair);
         }
     }
@@ -105,7 +105,7 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
             }
             return;
         }
-        for (Arrangement.Keyed<T> pair : keyed(items)) {
+        for (DeliveryOrder.Keyed<T> pair : keyed(items)) {
             append(partition, pair);
         }
     }
@@ -120,8 +120,8 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
     }
 
     /** Every item with its sort key, all computed before any is written: a key that throws writes nothing. */
-    private List<Arrangement.Keyed<T>> keyed(Collection<? extends T> items) {
-        List<Arrangement.Keyed<T>> pairs = new ArrayList<>(checked(items).size());
+    private List<DeliveryOrder.Keyed<T>> keyed(Collection<? extends T> items) {
+        List<DeliveryOrder.Keyed<T>> pairs = new ArrayList<>(checked(items).size());
         for (T item : items) {
             pairs.add(keyed(item));
         }
@@ -133,12 +133,12 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
         return sortKey == null ? item : keyed(item);
     }
 
-    private Arrangement.Keyed<T> keyed(T item) {
+    private DeliveryOrder.Keyed<T> keyed(T item) {
         Comparable<?> key = sortKey.apply(item); // on the writer's thread: what it throws, the push throws
         if (key == null) {
             throw new NullPointerException("sortKey of buffer '" + name() + "' returned null for " + item);
         }
-        return new Arrangement.Keyed<>(key, item);
+        return new DeliveryOrder.Keyed<>(key, item);
     }
 
     /** The queue's one write: append the element to the table (a sort key's pair is stored as it is). */

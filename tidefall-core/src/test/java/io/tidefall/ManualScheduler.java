@@ -7,9 +7,10 @@ import java.util.List;
 
 /**
  * A scheduler whose clock moves only when the test says so: {@link #advance(Duration)} runs, in
- * time order, every task that falls due. Deterministic timing without sleeping.
+ * time order, every task that falls due. Deterministic timing without sleeping. It is a
+ * {@link Ticker} too: a buffer given it as its ticker computes every duration on the same clock.
  */
-final class ManualScheduler implements Scheduler {
+final class ManualScheduler implements Scheduler, Ticker {
 
     private final List<Task> tasks = new ArrayList<>();
     private long now;
@@ -24,6 +25,11 @@ final class ManualScheduler implements Scheduler {
                 tasks.remove(scheduled);
             }
         };
+    }
+
+    @Override
+    public synchronized long read() {
+        return now;
     }
 
     /** Moves the clock forward, running each task that falls due on the calling thread. */

@@ -13,7 +13,7 @@ import java.util.RandomAccess;
  *
  * @param <E> the element type the processor receives
  */
-interface Arrangement<E> {
+interface DeliveryOrder<E> {
 
     /** The drained table as elements, in push order: cheap, runs no user code, never throws. */
     List<E> elements(List<E> drained);
@@ -28,8 +28,8 @@ interface Arrangement<E> {
     /** Whether {@link #ordered} does anything at all. */
     boolean orders();
 
-    static <E> Arrangement<E> pushOrder() {
-        return new Arrangement<>() {
+    static <E> DeliveryOrder<E> pushOrder() {
+        return new DeliveryOrder<>() {
             @Override
             public List<E> elements(List<E> drained) {
                 return drained;
@@ -47,8 +47,8 @@ interface Arrangement<E> {
         };
     }
 
-    static <E> Arrangement<E> by(Comparator<? super E> ordering) {
-        return new Arrangement<>() {
+    static <E> DeliveryOrder<E> by(Comparator<? super E> ordering) {
+        return new DeliveryOrder<>() {
             @Override
             public List<E> elements(List<E> drained) {
                 return drained;
@@ -70,8 +70,8 @@ interface Arrangement<E> {
     }
 
     /** For a table whose slots hold {@link Keyed} pairs. */
-    static <E> Arrangement<E> bySortKey() {
-        return new Arrangement<>() {
+    static <E> DeliveryOrder<E> bySortKey() {
+        return new DeliveryOrder<>() {
             @Override
             public List<E> elements(List<E> drained) {
                 return new Unwrapped<>(drained.toArray());

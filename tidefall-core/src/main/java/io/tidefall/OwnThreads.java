@@ -16,14 +16,14 @@ import org.jspecify.annotations.Nullable;
  * daemon platform threads; either way they are named {@code tidefall-<buffer>-<role>-<n>}, so a
  * thread dump says whose they are.
  */
-final class Threads {
+final class OwnThreads {
 
     private final String buffer;
     /** The builder's, or {@code null}: daemon platform threads. */
     private final @Nullable ThreadFactory factory;
     private final AtomicInteger count = new AtomicInteger();
 
-    Threads(String buffer, @Nullable ThreadFactory factory) {
+    OwnThreads(String buffer, @Nullable ThreadFactory factory) {
         this.buffer = buffer;
         this.factory = factory;
     }
