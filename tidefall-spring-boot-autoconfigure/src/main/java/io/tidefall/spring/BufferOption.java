@@ -83,6 +83,7 @@ public enum BufferOption {
             "Set it to a positive duration such as 2m: how long a failed chunk is retried before it goes to the failure handler.");
 
     private static final Pattern UNITLESS = Pattern.compile("[+-]?\\d+");
+    private static final Pattern ZERO = Pattern.compile("[+-]?0+");
 
     private final String field;
     private final String property;
@@ -143,10 +144,20 @@ public enum BufferOption {
         return this.wither.apply(options, value);
     }
 
+    /**
+     * Whether {@code text} is a bare number other than zero, which configuration and the endpoint
+     * alike refuse as a duration: {@code 5} might mean seconds as well as milliseconds (Spring Boot
+     * would read it as milliseconds). Zero is zero in any unit, so {@code retry-backoff: 0} and
+     * {@code "retryBackoff": "0"} are both accepted.
+     */
+    public static boolean isDurationWithoutUnit(String text) {
+        String trimmed = text.trim();
+        return UNITLESS.matcher(trimmed).matches() && !ZERO.matcher(trimmed).matches();
+    }
+
     private static Duration duration(String field, String text) {
         String trimmed = text.trim();
-        if (UNITLESS.matcher(trimmed).matches()) {
-            // 5 might mean seconds as well as milliseconds (Spring Boot would read it as milliseconds).
+        if (isDurationWithoutUnit(trimmed)) {
             throw new InvalidOptionException(field, "must be a duration with a unit, such as 250ms, 5s or PT1M", text);
         }
         try {

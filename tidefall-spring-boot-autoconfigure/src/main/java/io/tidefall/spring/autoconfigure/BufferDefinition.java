@@ -176,12 +176,12 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
 
         /**
          * Spring Boot reads a bare number as milliseconds, so {@code processing-interval: 5} would
-         * silently mean 5 ms where 5 s was likely meant. The Actuator endpoint refuses a bare number
-         * as ambiguous; so does the configuration, one rule for both.
+         * silently mean 5 ms where 5 s was likely meant. The configuration refuses what the
+         * Actuator endpoint refuses: one rule for both, {@link BufferOption#isDurationWithoutUnit}.
          */
         private void requireUnit(String key, Object value) {
             String raw = this.rawValues.apply(this.source);
-            if (raw != null && raw.trim().matches("[-+]?[0-9]+") && !raw.trim().matches("[-+]?0+")) { // zero is zero in any unit
+            if (raw != null && BufferOption.isDurationWithoutUnit(raw)) {
                 throw invalid(key, value, "a duration needs a unit",
                         "Set it with a unit, such as " + raw.trim() + "ms or " + raw.trim() + "s.");
             }
