@@ -25,9 +25,8 @@ import io.tidefall.Buffer;
 import io.tidefall.BufferOptions;
 import io.tidefall.InvalidOptionException;
 import io.tidefall.PartitionStats;
-import io.tidefall.TidefallHashMap;
-import io.tidefall.TidefallQueue;
 import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.BufferType;
 import io.tidefall.spring.TidefallBuffers;
 import io.tidefall.spring.deadletter.DeadLetters;
 import io.tidefall.spring.deadletter.ReplayResult;
@@ -158,13 +157,8 @@ public class TidefallEndpoint {
 
     /** The buffer type as configured: {@code queue}, {@code hash-map}, or the class of another kind. */
     static String typeOf(Buffer buffer) {
-        if (buffer instanceof TidefallQueue<?>) {
-            return "queue";
-        }
-        if (buffer instanceof TidefallHashMap<?, ?>) {
-            return "hash-map";
-        }
-        return buffer.getClass().getName();
+        BufferType type = BufferType.of(buffer);
+        return type != null ? type.value() : buffer.getClass().getName();
     }
 
     /** Every buffer, by name. */

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import io.tidefall.BufferOptions;
 import io.tidefall.InvalidOptionException;
 import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.BufferType;
 import io.tidefall.spring.autoconfigure.TidefallProperties.BufferProperties;
 import io.tidefall.spring.autoconfigure.TidefallProperties.Options;
 

@@ -12,6 +12,7 @@ import org.springframework.util.unit.DataSize;
 
 import io.tidefall.OverflowPolicy;
 import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.BufferType;
 
 /**
  * Configuration of Tidefall buffers: {@code tidefall.defaults.*} applies to every buffer that does

@@ -15,6 +15,7 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 
 import io.tidefall.OverflowPolicy;
 import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.BufferType;
 import io.tidefall.spring.TidefallProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;

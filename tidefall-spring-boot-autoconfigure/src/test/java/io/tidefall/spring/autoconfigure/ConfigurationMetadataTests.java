@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.tidefall.OverflowPolicy;
 import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.BufferType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
