@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -189,24 +190,12 @@ public class TidefallProperties {
 
         /**
          * The runtime option as bound: in the type {@link BufferOption#apply} takes, or as text
-         * for {@link BufferOption#parse} (the batch size); {@code null} when unset. A switch over
-         * every constant, so that a new option does not compile until it has its property.
+         * for {@link BufferOption#parse} (the batch size); {@code null} when unset. Read by the
+         * option's field name, which is this class's property name: an option needs only its
+         * property here ({@code BufferOptionCatalogueTests} checks that every one has it).
          */
         @Nullable Object option(BufferOption option) {
-            return switch (option) {
-                case PROCESSING_INTERVAL -> this.processingInterval;
-                case PROCESSING_TIMEOUT -> this.processingTimeout;
-                case PROCESSING_BATCH_SIZE -> this.processingBatchSize;
-                case DRAIN_THRESHOLD -> this.drainThreshold;
-                case DRAIN_CHECK_INTERVAL -> this.drainCheckInterval;
-                case CAPACITY -> this.capacity;
-                case OVERFLOW -> this.overflow;
-                case MAX_BLOCK -> this.maxBlock;
-                case PROCESSING_RETRIES -> this.processingRetries;
-                case RETRY_BACKOFF -> this.retryBackoff;
-                case RETRY_BACKOFF_MAX -> this.retryBackoffMax;
-                case DELIVERY_TIMEOUT -> this.deliveryTimeout;
-            };
+            return new BeanWrapperImpl(this).getPropertyValue(option.field());
         }
 
         public @Nullable Integer getPartitions() {

@@ -133,6 +133,10 @@ class BufferOptionCatalogueTests {
                 .isNotBlank();
         assertThat((String) perBuffer.get("description")).as("description of tidefall.buffers.*.%s", option.property())
                 .isNotBlank();
+        assertThat((String) defaults.get("description")).as("description of tidefall.defaults.%s, against BufferOption", option.property())
+                .startsWith(option.description());
+        assertThat((String) perBuffer.get("description")).as("description of tidefall.buffers.*.%s, against BufferOption", option.property())
+                .startsWith(option.description() + " Falls back to tidefall.defaults." + option.property());
         assertThat(perBuffer.get("type")).as("type of tidefall.buffers.*.%s", option.property()).isEqualTo(defaults.get("type"));
         Object engineDefault = option.read(BufferOptions.defaults());
         if (engineDefault == null) {
