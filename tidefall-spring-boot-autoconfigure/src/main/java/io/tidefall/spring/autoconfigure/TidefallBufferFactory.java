@@ -152,7 +152,7 @@ class TidefallBufferFactory implements DisposableBean {
         return this.beanFactory.getBean(name, BatchFailureHandler.class);
     }
 
-    /** The processor slot of a configured buffer, bound by {@link TidefallProcessors}. */
+    /** The processor slot of a configured buffer, bound by {@link ProcessorBinder}. */
     DeferredProcessor processor(String buffer) {
         return this.processors.computeIfAbsent(buffer, DeferredProcessor::new);
     }

@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import io.tidefall.OverflowPolicy;
-import io.tidefall.spring.BufferOption;
 import io.tidefall.spring.BufferType;
+import io.tidefall.spring.RuntimeOption;
 
 /**
  * Configuration of Tidefall buffers: {@code tidefall.defaults.*} applies to every buffer that does
@@ -23,8 +23,8 @@ import io.tidefall.spring.BufferType;
  * buffer takes each option from its own entry, then from {@code defaults}, then from the engine's
  * defaults. Unknown keys fail the startup, so a misspelt option is never silently ignored.
  *
- * <p>The runtime options ({@link io.tidefall.BufferOptions}) are listed once, in {@link BufferOption};
- * {@code BufferOptionCatalogueTests} checks that {@link Options} has a property for each.
+ * <p>The runtime options ({@link io.tidefall.BufferOptions}) are listed once, in {@link RuntimeOption};
+ * {@code RuntimeOptionCatalogueTests} checks that {@link Options} has a property for each.
  */
 @ConfigurationProperties(prefix = "tidefall", ignoreUnknownFields = false)
 public class TidefallProperties {
@@ -189,12 +189,12 @@ public class TidefallProperties {
         private @Nullable String failureHandler;
 
         /**
-         * The runtime option as bound: in the type {@link BufferOption#apply} takes, or as text
-         * for {@link BufferOption#parse} (the batch size); {@code null} when unset. Read by the
+         * The runtime option as bound: in the type {@link RuntimeOption#apply} takes, or as text
+         * for {@link RuntimeOption#parse} (the batch size); {@code null} when unset. Read by the
          * option's field name, which is this class's property name: an option needs only its
-         * property here ({@code BufferOptionCatalogueTests} checks that every one has it).
+         * property here ({@code RuntimeOptionCatalogueTests} checks that every one has it).
          */
-        @Nullable Object option(BufferOption option) {
+        @Nullable Object option(RuntimeOption option) {
             return new BeanWrapperImpl(this).getPropertyValue(option.field());
         }
 

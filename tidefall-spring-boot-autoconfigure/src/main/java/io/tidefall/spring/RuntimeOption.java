@@ -29,17 +29,17 @@ import io.tidefall.OverflowPolicy;
  * operations ({@code TidefallEndpoint} and {@code TidefallEndpointWebExtension}: Actuator takes
  * parameters by name, for HTTP and JMX alike); and its {@code tidefall.buffers.*} entry in
  * {@code additional-spring-configuration-metadata.json}, whose description starts with this
- * constant's. {@code BufferOptionCatalogueTests} fails, naming the place, until every one has it.
+ * constant's. {@code RuntimeOptionCatalogueTests} fails, naming the place, until every one has it.
  */
-public enum BufferOption {
+public enum RuntimeOption {
 
     PROCESSING_INTERVAL("How often each partition swaps its write table and drains the retired one.",
-            "processingInterval", BufferOption::duration,
+            "processingInterval", RuntimeOption::duration,
             BufferOptions::processingInterval, (options, value) -> options.withProcessingInterval((Duration) value),
             "Set it to a positive duration such as 5s or 250ms."),
 
     PROCESSING_TIMEOUT("Longest time one retired table may take to drain before it is interrupted.",
-            "processingTimeout", BufferOption::duration,
+            "processingTimeout", RuntimeOption::duration,
             BufferOptions::processingTimeout, (options, value) -> options.withProcessingTimeout((Duration) value),
             "Set it to a positive duration such as 60s."),
 
@@ -55,7 +55,7 @@ public enum BufferOption {
             "Set it to a positive number of elements, or remove it to turn early drains off."),
 
     DRAIN_CHECK_INTERVAL("How often each partition compares its size with the drain threshold.",
-            "drainCheckInterval", BufferOption::duration,
+            "drainCheckInterval", RuntimeOption::duration,
             BufferOptions::drainCheckInterval, (options, value) -> options.withDrainCheckInterval((Duration) value),
             "Set it to a positive duration such as 1s."),
 
@@ -71,28 +71,28 @@ public enum BufferOption {
             "Set it to 'block' (wait for room up to max-block), 'drop' (discard the write) or 'fail' (throw BufferFullException)."),
 
     MAX_BLOCK("How long a write waits for room in a full partition when overflow is 'block'.",
-            "maxBlock", BufferOption::duration,
+            "maxBlock", RuntimeOption::duration,
             BufferOptions::maxBlock, (options, value) -> options.withMaxBlock((Duration) value),
             "Set it to a positive duration such as 1s."),
 
     PROCESSING_RETRIES("Most times a failed chunk is offered to the processor again.",
-            "processingRetries", BufferOption::retries,
+            "processingRetries", RuntimeOption::retries,
             BufferOptions::processingRetries, (options, value) -> options.withProcessingRetries((Integer) value),
             "Set it to 0 (no retries) or more."),
 
     RETRY_BACKOFF("Pause before the first retry of a failed chunk; each further pause doubles, up to retry-backoff-max.",
-            "retryBackoff", BufferOption::duration,
+            "retryBackoff", RuntimeOption::duration,
             BufferOptions::retryBackoff, (options, value) -> options.withRetryBackoff((Duration) value),
             "Set it to 0ms or a positive duration such as 100ms."),
 
     RETRY_BACKOFF_MAX("Longest pause between two retries of a failed chunk.",
-            "retryBackoffMax", BufferOption::duration,
+            "retryBackoffMax", RuntimeOption::duration,
             BufferOptions::retryBackoffMax, (options, value) -> options.withRetryBackoffMax((Duration) value),
             "Set it to 0ms or a positive duration such as 5s: the pauses between retries grow from retry-backoff up to it."),
 
     DELIVERY_TIMEOUT("How long a failed chunk is retried, from its first attempt, before its elements go to the failure handler"
                     + " (the dead-letter store, when there is one).",
-            "deliveryTimeout", BufferOption::duration,
+            "deliveryTimeout", RuntimeOption::duration,
             BufferOptions::deliveryTimeout, (options, value) -> options.withDeliveryTimeout((Duration) value),
             "Set it to a positive duration such as 2m: how long a failed chunk is retried before it goes to the failure handler.");
 
@@ -107,7 +107,7 @@ public enum BufferOption {
     private final BiFunction<BufferOptions, @Nullable Object, BufferOptions> wither;
     private final String action;
 
-    BufferOption(String description, String field, Parser parser, Function<BufferOptions, @Nullable Object> reader,
+    RuntimeOption(String description, String field, Parser parser, Function<BufferOptions, @Nullable Object> reader,
             BiFunction<BufferOptions, @Nullable Object, BufferOptions> wither, String action) {
         this.description = description;
         this.field = field;
@@ -131,7 +131,7 @@ public enum BufferOption {
     /**
      * What the option means, as the configuration metadata describes it: the first sentence of
      * {@code tidefall.defaults.<property>} and of {@code tidefall.buffers.*.<property>}, which
-     * {@code BufferOptionCatalogueTests} checks.
+     * {@code RuntimeOptionCatalogueTests} checks.
      */
     public String description() {
         return this.description;

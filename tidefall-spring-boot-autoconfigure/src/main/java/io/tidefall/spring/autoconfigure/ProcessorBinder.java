@@ -34,7 +34,7 @@ import io.tidefall.spring.TidefallProcessor;
  * beans may inject the buffers they process. {@link TidefallLifecycle} calls {@link #bindAll()}
  * again before starting the buffers, which covers lazily initialized contexts.
  */
-class TidefallProcessors implements SmartInitializingSingleton {
+class ProcessorBinder implements SmartInitializingSingleton {
 
     private final ConfigurableListableBeanFactory beanFactory;
     private final List<BufferDefinition> definitions;
@@ -42,7 +42,7 @@ class TidefallProcessors implements SmartInitializingSingleton {
     private final TidefallBuffers buffers;
     private boolean bound;
 
-    TidefallProcessors(ConfigurableListableBeanFactory beanFactory, List<BufferDefinition> definitions,
+    ProcessorBinder(ConfigurableListableBeanFactory beanFactory, List<BufferDefinition> definitions,
             TidefallBufferFactory factory, TidefallBuffers buffers) {
         this.beanFactory = beanFactory;
         this.definitions = definitions;
