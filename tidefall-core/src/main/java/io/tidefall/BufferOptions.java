@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The options of a buffer that can change while it runs. Immutable: every wither returns a
  * validated copy, so an invalid value is rejected where it is written, with a message naming the
- * option and the value.
+ * option and the value. Several options change at once through {@link #toBuilder()}; the
+ * {@link Builder} is the one place that calls the canonical constructor, so an added option is
+ * its component, its default, its builder setter and its validation, all in this file.
  *
  * @param processingInterval how often each partition swaps its write table and drains the retired one
  * @param processingTimeout the longest one processor call may take: past it the call is
@@ -58,11 +60,7 @@ public record BufferOptions(
      */
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofMinutes(2);
 
-    private static final BufferOptions DEFAULTS = new BufferOptions(
-            DEFAULT_PROCESSING_INTERVAL, DEFAULT_PROCESSING_TIMEOUT, DEFAULT_PROCESSING_BATCH_SIZE,
-            null, DEFAULT_DRAIN_CHECK_INTERVAL,
-            null, DEFAULT_OVERFLOW, DEFAULT_MAX_BLOCK,
-            DEFAULT_PROCESSING_RETRIES, DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX, DEFAULT_DELIVERY_TIMEOUT);
+    private static final BufferOptions DEFAULTS = new Builder().build();
 
     /**
      * Validates every field.
@@ -105,19 +103,26 @@ public record BufferOptions(
         return DEFAULTS;
     }
 
+    /** A builder holding these options, to change several at once with one validation. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A builder holding the {@linkplain #defaults() defaults}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
     public BufferOptions withProcessingInterval(Duration interval) {
-        return new BufferOptions(interval, processingTimeout, processingBatchSize, drainThreshold, drainCheckInterval,
-                capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
+        return toBuilder().processingInterval(interval).build();
     }
 
     public BufferOptions withProcessingTimeout(Duration timeout) {
-        return new BufferOptions(processingInterval, timeout, processingBatchSize, drainThreshold, drainCheckInterval,
-                capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
+        return toBuilder().processingTimeout(timeout).build();
     }
 
     public BufferOptions withProcessingBatchSize(BatchSize batchSize) {
-        return new BufferOptions(processingInterval, processingTimeout, batchSize, drainThreshold, drainCheckInterval,
-                capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
+        return toBuilder().processingBatchSize(batchSize).build();
     }
 
     public BufferOptions withProcessingBatchSize(int batchSize) {
@@ -125,66 +130,47 @@ public record BufferOptions(
     }
 
     public BufferOptions withDrainThreshold(long threshold) {
-        return withDrainThreshold((Long) threshold);
+        return toBuilder().drainThreshold(threshold).build();
     }
 
     public BufferOptions withoutDrainThreshold() {
-        return withDrainThreshold((Long) null);
-    }
-
-    private BufferOptions withDrainThreshold(@Nullable Long threshold) {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, threshold, drainCheckInterval,
-                capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
+        return toBuilder().drainThreshold(null).build();
     }
 
     public BufferOptions withDrainCheckInterval(Duration interval) {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold, interval,
-                capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
+        return toBuilder().drainCheckInterval(interval).build();
     }
 
     public BufferOptions withCapacity(long capacity) {
-        return withCapacity((Long) capacity);
+        return toBuilder().capacity(capacity).build();
     }
 
     public BufferOptions withoutCapacity() {
-        return withCapacity((Long) null);
-    }
-
-    private BufferOptions withCapacity(@Nullable Long capacity) {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
-                drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
+        return toBuilder().capacity(null).build();
     }
 
     public BufferOptions withOverflow(OverflowPolicy overflow) {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
-                drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
+        return toBuilder().overflow(overflow).build();
     }
 
     public BufferOptions withMaxBlock(Duration maxBlock) {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
-                drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout);
+        return toBuilder().maxBlock(maxBlock).build();
     }
 
     public BufferOptions withProcessingRetries(int retries) {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
-                drainCheckInterval, capacity, overflow, maxBlock, retries, retryBackoff, retryBackoffMax, deliveryTimeout);
+        return toBuilder().processingRetries(retries).build();
     }
 
     public BufferOptions withRetryBackoff(Duration backoff) {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
-                drainCheckInterval, capacity, overflow, maxBlock, processingRetries, backoff, retryBackoffMax, deliveryTimeout);
+        return toBuilder().retryBackoff(backoff).build();
     }
 
     public BufferOptions withRetryBackoffMax(Duration backoffMax) {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
-                drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff, backoffMax,
-                deliveryTimeout);
+        return toBuilder().retryBackoffMax(backoffMax).build();
     }
 
     public BufferOptions withDeliveryTimeout(Duration timeout) {
-        return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
-                drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax,
-                timeout);
+        return toBuilder().deliveryTimeout(timeout).build();
     }
 
     /** Whether early drains are on. */
@@ -216,6 +202,118 @@ public record BufferOptions(
             value.toNanos(); // timers count in nanoseconds: a longer duration cannot be scheduled
         } catch (ArithmeticException tooLong) {
             throw new InvalidOptionException(option, "must be at most 292 years", value);
+        }
+    }
+
+    /**
+     * Options changed one at a time and validated together, by {@link #build()}: the one place
+     * that lists every component in order. Not thread-safe; start from {@link BufferOptions#builder()}
+     * or {@link BufferOptions#toBuilder()}.
+     */
+    public static final class Builder {
+
+        private Duration processingInterval = DEFAULT_PROCESSING_INTERVAL;
+        private Duration processingTimeout = DEFAULT_PROCESSING_TIMEOUT;
+        private BatchSize processingBatchSize = DEFAULT_PROCESSING_BATCH_SIZE;
+        private @Nullable Long drainThreshold;
+        private Duration drainCheckInterval = DEFAULT_DRAIN_CHECK_INTERVAL;
+        private @Nullable Long capacity;
+        private OverflowPolicy overflow = DEFAULT_OVERFLOW;
+        private Duration maxBlock = DEFAULT_MAX_BLOCK;
+        private int processingRetries = DEFAULT_PROCESSING_RETRIES;
+        private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+        private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
+        private Duration deliveryTimeout = DEFAULT_DELIVERY_TIMEOUT;
+
+        private Builder() {
+        }
+
+        private Builder(BufferOptions options) {
+            this.processingInterval = options.processingInterval;
+            this.processingTimeout = options.processingTimeout;
+            this.processingBatchSize = options.processingBatchSize;
+            this.drainThreshold = options.drainThreshold;
+            this.drainCheckInterval = options.drainCheckInterval;
+            this.capacity = options.capacity;
+            this.overflow = options.overflow;
+            this.maxBlock = options.maxBlock;
+            this.processingRetries = options.processingRetries;
+            this.retryBackoff = options.retryBackoff;
+            this.retryBackoffMax = options.retryBackoffMax;
+            this.deliveryTimeout = options.deliveryTimeout;
+        }
+
+        public Builder processingInterval(Duration processingInterval) {
+            this.processingInterval = processingInterval;
+            return this;
+        }
+
+        public Builder processingTimeout(Duration processingTimeout) {
+            this.processingTimeout = processingTimeout;
+            return this;
+        }
+
+        public Builder processingBatchSize(BatchSize processingBatchSize) {
+            this.processingBatchSize = processingBatchSize;
+            return this;
+        }
+
+        /** {@code null} turns early drains off. */
+        public Builder drainThreshold(@Nullable Long drainThreshold) {
+            this.drainThreshold = drainThreshold;
+            return this;
+        }
+
+        public Builder drainCheckInterval(Duration drainCheckInterval) {
+            this.drainCheckInterval = drainCheckInterval;
+            return this;
+        }
+
+        /** {@code null} for unbounded write tables. */
+        public Builder capacity(@Nullable Long capacity) {
+            this.capacity = capacity;
+            return this;
+        }
+
+        public Builder overflow(OverflowPolicy overflow) {
+            this.overflow = overflow;
+            return this;
+        }
+
+        public Builder maxBlock(Duration maxBlock) {
+            this.maxBlock = maxBlock;
+            return this;
+        }
+
+        public Builder processingRetries(int processingRetries) {
+            this.processingRetries = processingRetries;
+            return this;
+        }
+
+        public Builder retryBackoff(Duration retryBackoff) {
+            this.retryBackoff = retryBackoff;
+            return this;
+        }
+
+        public Builder retryBackoffMax(Duration retryBackoffMax) {
+            this.retryBackoffMax = retryBackoffMax;
+            return this;
+        }
+
+        public Builder deliveryTimeout(Duration deliveryTimeout) {
+            this.deliveryTimeout = deliveryTimeout;
+            return this;
+        }
+
+        /**
+         * The options, validated.
+         *
+         * @throws InvalidOptionException naming the first option that is wrong
+         */
+        public BufferOptions build() {
+            return new BufferOptions(processingInterval, processingTimeout, processingBatchSize, drainThreshold,
+                    drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff, retryBackoffMax,
+                    deliveryTimeout);
         }
     }
 }

@@ -37,6 +37,27 @@ class BufferOptionsTests {
     }
 
     @Test
+    void theBuilderChangesSeveralOptionsAndValidatesThemTogether() {
+        assertThat(BufferOptions.builder().build()).isEqualTo(BufferOptions.defaults());
+        BufferOptions base = BufferOptions.defaults().withCapacity(100);
+        BufferOptions changed = base.toBuilder()
+                .retryBackoff(Duration.ZERO)
+                .drainThreshold(50L)
+                .overflow(OverflowPolicy.DROP)
+                .build();
+
+        assertThat(changed.retryBackoff()).isZero();
+        assertThat(changed.drainThreshold()).isEqualTo(50L);
+        assertThat(changed.overflow()).isEqualTo(OverflowPolicy.DROP);
+        assertThat(changed.capacity()).as("kept from the options it started from").isEqualTo(100L);
+        assertThat(changed).isEqualTo(base.withRetryBackoff(Duration.ZERO).withDrainThreshold(50).withOverflow(OverflowPolicy.DROP));
+        assertThat(changed.toBuilder().capacity(null).build().hasCapacity()).isFalse();
+        assertThatThrownBy(() -> base.toBuilder().maxBlock(Duration.ofSeconds(-1)).build())
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("maxBlock must be a positive duration, but was PT-1S");
+    }
+
+    @Test
     void invalidValuesAreRejectedNamingOptionAndValue() {
         BufferOptions options = BufferOptions.defaults();
         assertThatThrownBy(() -> options.withProcessingInterval(Duration.ZERO))

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.tidefall.BufferOptions;
 import io.tidefall.InvalidOptionException;
-import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.RuntimeOption;
 
 /**
  * A partial change of a buffer's options, as written to the endpoint: every field is optional text,
@@ -30,13 +30,13 @@ public final class OptionsUpdate implements UnaryOperator<BufferOptions> {
     /**
      * Parses the fields of an update; {@code null} leaves an option as it is.
      *
-     * @param fields one text per {@link BufferOption}, in the catalogue's order, as the
+     * @param fields one text per {@link RuntimeOption}, in the catalogue's order, as the
      *     {@code updateOptions} operations declare their parameters
      * @throws InvalidOptionException naming the first field whose value cannot be used, with the
      *     value as the client wrote it; {@link #message(InvalidOptionException)} says it in words
      */
     public static OptionsUpdate parse(@Nullable String... fields) {
-        BufferOption[] options = BufferOption.values();
+        RuntimeOption[] options = RuntimeOption.values();
         if (fields.length != options.length) {
             throw new IllegalArgumentException("Expected " + options.length + " fields, one per option, but got " + fields.length);
         }
@@ -52,7 +52,7 @@ public final class OptionsUpdate implements UnaryOperator<BufferOptions> {
         return update;
     }
 
-    private static UnaryOperator<BufferOptions> change(BufferOption option, String text) {
+    private static UnaryOperator<BufferOptions> change(RuntimeOption option, String text) {
         Object value = option.parse(text);
         return options -> {
             try {

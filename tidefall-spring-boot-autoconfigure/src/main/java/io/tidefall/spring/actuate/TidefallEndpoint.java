@@ -25,9 +25,8 @@ import io.tidefall.Buffer;
 import io.tidefall.BufferOptions;
 import io.tidefall.InvalidOptionException;
 import io.tidefall.PartitionStats;
-import io.tidefall.TidefallHashMap;
-import io.tidefall.TidefallQueue;
-import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.BufferType;
+import io.tidefall.spring.RuntimeOption;
 import io.tidefall.spring.TidefallBuffers;
 import io.tidefall.spring.deadletter.DeadLetters;
 import io.tidefall.spring.deadletter.ReplayResult;
@@ -44,7 +43,7 @@ import io.tidefall.spring.deadletter.ReplayResult;
 public class TidefallEndpoint {
 
     /** The options an update may name, as request fields. */
-    static final List<String> FIELDS = Arrays.stream(BufferOption.values()).map(BufferOption::field).toList();
+    static final List<String> FIELDS = Arrays.stream(RuntimeOption.values()).map(RuntimeOption::field).toList();
 
     static final String NO_OPTION = "The request names no option to change: send any of " + String.join(", ", FIELDS) + ".";
 
@@ -94,7 +93,7 @@ public class TidefallEndpoint {
             @Nullable String drainCheckInterval, @Nullable String capacity, @Nullable String overflow,
             @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff,
             @Nullable String retryBackoffMax, @Nullable String deliveryTimeout) {
-        // In the order of BufferOption, as the parameters are; BufferOptionCatalogueTests checks both.
+        // In the order of RuntimeOption, as the parameters are; RuntimeOptionCatalogueTests checks both.
         return updateOptions(name, () -> OptionsUpdate.parse(processingInterval, processingTimeout, processingBatchSize,
                 drainThreshold, drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff,
                 retryBackoffMax, deliveryTimeout));
@@ -158,13 +157,8 @@ public class TidefallEndpoint {
 
     /** The buffer type as configured: {@code queue}, {@code hash-map}, or the class of another kind. */
     static String typeOf(Buffer buffer) {
-        if (buffer instanceof TidefallQueue<?>) {
-            return "queue";
-        }
-        if (buffer instanceof TidefallHashMap<?, ?>) {
-            return "hash-map";
-        }
-        return buffer.getClass().getName();
+        BufferType type = BufferType.of(buffer);
+        return type != null ? type.value() : buffer.getClass().getName();
     }
 
     /** Every buffer, by name. */
@@ -248,13 +242,13 @@ public class TidefallEndpoint {
 
         static OptionsDescriptor of(BufferOptions options) {
             OptionsDescriptor descriptor = new OptionsDescriptor();
-            for (BufferOption option : BufferOption.values()) {
+            for (RuntimeOption option : RuntimeOption.values()) {
                 descriptor.put(option.field(), shown(option.read(options)));
             }
             return descriptor;
         }
 
-        /** A value as {@link BufferOption#parse} reads it back. */
+        /** A value as {@link RuntimeOption#parse} reads it back. */
         static Object shown(@Nullable Object value) {
             if (value == null) {
                 return "off";

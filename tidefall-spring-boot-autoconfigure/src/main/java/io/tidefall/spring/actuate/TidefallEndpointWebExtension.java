@@ -34,7 +34,7 @@ public class TidefallEndpointWebExtension {
             @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff,
             @Nullable String retryBackoffMax, @Nullable String deliveryTimeout) {
         try {
-            // In the order of BufferOption, as the parameters are; BufferOptionCatalogueTests checks both.
+            // In the order of RuntimeOption, as the parameters are; RuntimeOptionCatalogueTests checks both.
             Object options = this.endpoint.updateOptions(name, () -> OptionsUpdate.parse(processingInterval,
                     processingTimeout, processingBatchSize, drainThreshold, drainCheckInterval, capacity, overflow,
                     maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout));

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 import io.tidefall.BufferOptions;
 import io.tidefall.InvalidOptionException;
-import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.BufferType;
+import io.tidefall.spring.RuntimeOption;
 import io.tidefall.spring.autoconfigure.TidefallProperties.BufferProperties;
 import io.tidefall.spring.autoconfigure.TidefallProperties.Options;
 
@@ -72,7 +73,7 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
                     "Set it to 1 or more, or remove it to use one partition per available processor.");
         }
         BufferOptions options = BufferOptions.defaults();
-        for (BufferOption option : BufferOption.values()) {
+        for (RuntimeOption option : RuntimeOption.values()) {
             options = resolver.apply(options, option);
         }
         String failureHandler = (String) resolver.pick("failure-handler", Options::getFailureHandler, false);
@@ -158,7 +159,7 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
         }
 
         /** {@code options} with {@code option} as configured, or as they are when it is not. */
-        BufferOptions apply(BufferOptions options, BufferOption option) {
+        BufferOptions apply(BufferOptions options, RuntimeOption option) {
             String key = option.property();
             Object value = pick(key, level -> level.option(option), option.read(options) instanceof Enum<?>);
             if (value == null) {
@@ -176,12 +177,12 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
 
         /**
          * Spring Boot reads a bare number as milliseconds, so {@code processing-interval: 5} would
-         * silently mean 5 ms where 5 s was likely meant. The Actuator endpoint refuses a bare number
-         * as ambiguous; so does the configuration, one rule for both.
+         * silently mean 5 ms where 5 s was likely meant. The configuration refuses what the
+         * Actuator endpoint refuses: one rule for both, {@link RuntimeOption#isDurationWithoutUnit}.
          */
         private void requireUnit(String key, Object value) {
             String raw = this.rawValues.apply(this.source);
-            if (raw != null && raw.trim().matches("[-+]?[0-9]+") && !raw.trim().matches("[-+]?0+")) { // zero is zero in any unit
+            if (raw != null && RuntimeOption.isDurationWithoutUnit(raw)) {
                 throw invalid(key, value, "a duration needs a unit",
                         "Set it with a unit, such as " + raw.trim() + "ms or " + raw.trim() + "s.");
             }

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The buffers configured under {@code tidefall.buffers}, resolved and validated once, by
  * {@link TidefallBufferRegistrar}, which registers this as a bean for the beans that need every
- * definition ({@link TidefallProcessors}).
+ * definition ({@link ProcessorBinder}).
  *
  * @param all the definitions, in configuration order
  */

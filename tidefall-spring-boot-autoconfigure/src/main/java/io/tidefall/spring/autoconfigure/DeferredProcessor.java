@@ -10,7 +10,7 @@ import io.tidefall.BatchProcessor;
  * The processor of a configured buffer, bound once every singleton exists. A processor bean often
  * injects the buffer it processes (a service that pushes events and stores them in batches), so
  * the buffer is built first and its processor resolved afterwards: no dependency cycle, and the
- * buffer does not drain before {@link TidefallProcessors} has bound and checked every processor.
+ * buffer does not drain before {@link ProcessorBinder} has bound and checked every processor.
  */
 final class DeferredProcessor implements BatchProcessor<Object> {
 

@@ -78,9 +78,9 @@ public final class TidefallAutoConfiguration {
     }
 
     @Bean
-    TidefallProcessors tidefallProcessors(ConfigurableListableBeanFactory beanFactory, BufferDefinitions definitions,
+    ProcessorBinder tidefallProcessors(ConfigurableListableBeanFactory beanFactory, BufferDefinitions definitions,
             TidefallBufferFactory factory, TidefallBuffers buffers) {
-        return new TidefallProcessors(beanFactory, definitions.all(), factory, buffers);
+        return new ProcessorBinder(beanFactory, definitions.all(), factory, buffers);
     }
 
     /**
@@ -100,7 +100,7 @@ public final class TidefallAutoConfiguration {
     }
 
     @Bean
-    TidefallLifecycle tidefallLifecycle(TidefallBuffers buffers, TidefallProcessors processors,
+    TidefallLifecycle tidefallLifecycle(TidefallBuffers buffers, ProcessorBinder processors,
             ObjectProvider<BufferListener> listeners, Environment environment) {
         Duration shutdownPhase = Binder.get(environment)
                 .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)

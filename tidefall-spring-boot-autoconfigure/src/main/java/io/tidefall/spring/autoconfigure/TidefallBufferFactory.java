@@ -33,8 +33,6 @@ import io.tidefall.Buffer;
 import io.tidefall.BufferBuilder;
 import io.tidefall.RetryPolicy;
 import io.tidefall.Scheduler;
-import io.tidefall.TidefallHashMap;
-import io.tidefall.TidefallQueue;
 
 /**
  * Builds the configured buffers, on the application's scheduler and executor.
@@ -105,8 +103,7 @@ class TidefallBufferFactory implements DisposableBean {
     /** Builds the buffer bean of {@code definition}; it is started later, by the lifecycle. */
     synchronized Buffer create(BufferDefinition definition) {
         DeferredProcessor processor = processor(definition.name());
-        BufferBuilder<?, ?> builder = (definition.type() == BufferType.HASH_MAP)
-                ? TidefallHashMap.builder(definition.name()) : TidefallQueue.builder(definition.name());
+        BufferBuilder<?, ?> builder = definition.type().builder(definition.name());
         builder.processor(processor).options(definition.options()).scheduler(ticks());
         BatchFailureHandler<Object> failureHandler = failureHandler(definition);
         if (failureHandler != null) {
@@ -155,7 +152,7 @@ class TidefallBufferFactory implements DisposableBean {
         return this.beanFactory.getBean(name, BatchFailureHandler.class);
     }
 
-    /** The processor slot of a configured buffer, bound by {@link TidefallProcessors}. */
+    /** The processor slot of a configured buffer, bound by {@link ProcessorBinder}. */
     DeferredProcessor processor(String buffer) {
         return this.processors.computeIfAbsent(buffer, DeferredProcessor::new);
     }

@@ -57,7 +57,7 @@ class TidefallLifecycle implements SmartLifecycle, ApplicationListener<ContextCl
     private static final Log logger = LogFactory.getLog(TidefallLifecycle.class);
 
     private final TidefallBuffers buffers;
-    private final TidefallProcessors processors;
+    private final ProcessorBinder processors;
     private final ObjectProvider<BufferListener> listeners;
     private final Duration shutdownPhase;
     private final List<Buffer> started = new ArrayList<>();
@@ -70,7 +70,7 @@ class TidefallLifecycle implements SmartLifecycle, ApplicationListener<ContextCl
      * @param shutdownPhase how long Spring waits for this lifecycle to stop
      *     ({@code spring.lifecycle.timeout-per-shutdown-phase})
      */
-    TidefallLifecycle(TidefallBuffers buffers, TidefallProcessors processors, ObjectProvider<BufferListener> listeners,
+    TidefallLifecycle(TidefallBuffers buffers, ProcessorBinder processors, ObjectProvider<BufferListener> listeners,
             Duration shutdownPhase) {
         this.buffers = buffers;
         this.processors = processors;

@@ -7,11 +7,13 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import io.tidefall.OverflowPolicy;
-import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.BufferType;
+import io.tidefall.spring.RuntimeOption;
 
 /**
  * Configuration of Tidefall buffers: {@code tidefall.defaults.*} applies to every buffer that does
@@ -21,8 +23,8 @@ import io.tidefall.spring.BufferOption;
  * buffer takes each option from its own entry, then from {@code defaults}, then from the engine's
  * defaults. Unknown keys fail the startup, so a misspelt option is never silently ignored.
  *
- * <p>The runtime options ({@link io.tidefall.BufferOptions}) are listed once, in {@link BufferOption};
- * {@code BufferOptionCatalogueTests} checks that {@link Options} has a property for each.
+ * <p>The runtime options ({@link io.tidefall.BufferOptions}) are listed once, in {@link RuntimeOption};
+ * {@code RuntimeOptionCatalogueTests} checks that {@link Options} has a property for each.
  */
 @ConfigurationProperties(prefix = "tidefall", ignoreUnknownFields = false)
 public class TidefallProperties {
@@ -187,25 +189,13 @@ public class TidefallProperties {
         private @Nullable String failureHandler;
 
         /**
-         * The runtime option as bound: in the type {@link BufferOption#apply} takes, or as text
-         * for {@link BufferOption#parse} (the batch size); {@code null} when unset. A switch over
-         * every constant, so that a new option does not compile until it has its property.
+         * The runtime option as bound: in the type {@link RuntimeOption#apply} takes, or as text
+         * for {@link RuntimeOption#parse} (the batch size); {@code null} when unset. Read by the
+         * option's field name, which is this class's property name: an option needs only its
+         * property here ({@code RuntimeOptionCatalogueTests} checks that every one has it).
          */
-        @Nullable Object option(BufferOption option) {
-            return switch (option) {
-                case PROCESSING_INTERVAL -> this.processingInterval;
-                case PROCESSING_TIMEOUT -> this.processingTimeout;
-                case PROCESSING_BATCH_SIZE -> this.processingBatchSize;
-                case DRAIN_THRESHOLD -> this.drainThreshold;
-                case DRAIN_CHECK_INTERVAL -> this.drainCheckInterval;
-                case CAPACITY -> this.capacity;
-                case OVERFLOW -> this.overflow;
-                case MAX_BLOCK -> this.maxBlock;
-                case PROCESSING_RETRIES -> this.processingRetries;
-                case RETRY_BACKOFF -> this.retryBackoff;
-                case RETRY_BACKOFF_MAX -> this.retryBackoffMax;
-                case DELIVERY_TIMEOUT -> this.deliveryTimeout;
-            };
+        @Nullable Object option(RuntimeOption option) {
+            return new BeanWrapperImpl(this).getPropertyValue(option.field());
         }
 
         public @Nullable Integer getPartitions() {

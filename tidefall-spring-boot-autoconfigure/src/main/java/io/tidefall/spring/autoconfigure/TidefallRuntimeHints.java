@@ -8,6 +8,7 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.boot.context.properties.bind.BindableRuntimeHintsRegistrar;
 
 import io.tidefall.OverflowPolicy;
+import io.tidefall.spring.BufferType;
 
 /**
  * What the starter reads reflectively at run time, for an ahead-of-time compiled (native)

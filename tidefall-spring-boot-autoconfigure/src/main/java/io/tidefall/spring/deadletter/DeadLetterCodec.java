@@ -2,8 +2,6 @@ package io.tidefall.spring.deadletter;
 
 import java.time.Instant;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.ClassUtils;
 
 import io.tidefall.TidefallHashMap;
@@ -60,15 +58,18 @@ final class DeadLetterCodec {
         return this.writer.writeValueAsString(line);
     }
 
-    /** A line read back: a queue item, or a hash-map entry with its version. */
-    DeadLetter decode(String text) {
+    /**
+     * A line read back: a queue item, or a hash-map entry with its version (and no updates, which
+     * the store does not keep), as {@link io.tidefall.spring.BufferType#writeBack} takes them.
+     */
+    Object decode(String text) {
         JsonNode line = this.mapper.readTree(text);
         if (line.has("keyType")) {
             Object key = read(line, "keyType", "key");
             Object value = read(line, "valueType", "value");
-            return new DeadLetter(null, key, value, line.path("version").asLong());
+            return new TidefallHashMap.Entry<>(key, value, line.path("version").asLong(), 0);
         }
-        return new DeadLetter(read(line, "type", "element"), null, null, 0);
+        return read(line, "type", "element");
     }
 
     private Object read(JsonNode line, String typeField, String valueField) {
@@ -84,16 +85,5 @@ final class DeadLetterCodec {
             throw new IllegalArgumentException("the class " + type.asString() + " is not on the class path", missing);
         }
         return this.mapper.treeToValue(value, target);
-    }
-
-    /**
-     * One stored element: {@code item} for a queue, or {@code key}, {@code value} and
-     * {@code version} for a hash map.
-     */
-    record DeadLetter(@Nullable Object item, @Nullable Object key, @Nullable Object value, long version) {
-
-        boolean isEntry() {
-            return this.key != null;
-        }
     }
 }

@@ -4,15 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,9 +30,7 @@ import io.tidefall.BatchFailureHandler;
 import io.tidefall.Buffer;
 import io.tidefall.BufferFullException;
 import io.tidefall.FailedBatch;
-import io.tidefall.TidefallHashMap;
-import io.tidefall.TidefallQueue;
-import io.tidefall.spring.deadletter.DeadLetterCodec.DeadLetter;
+import io.tidefall.spring.BufferType;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -206,6 +201,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
      */
     @Override
     public ReplayResult replay(Buffer buffer) {
+        BufferType type = BufferType.of(buffer);
         synchronized (this.replayLocks.computeIfAbsent(buffer.name(), name -> new Object())) {
             long replayed = 0;
             long superseded = 0;
@@ -224,9 +220,9 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
                     remaining += lines.size();
                     continue;
                 }
-                List<DeadLetter> letters;
+                List<Object> letters;
                 try {
-                    letters = decode(lines, buffer);
+                    letters = decode(lines, buffer, type);
                 } catch (IllegalArgumentException | tools.jackson.core.JacksonException unusable) {
                     problems.add(file + ": " + unusable.getMessage() + "; the file is kept");
                     remaining += lines.size();
@@ -234,8 +230,8 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
                 }
                 int written = 0;
                 try {
-                    for (DeadLetter letter : letters) {
-                        if (push(buffer, letter)) {
+                    for (Object letter : letters) {
+                        if (type.writeBack(buffer, letter)) {
                             replayed++;
                         } else {
                             superseded++;
@@ -280,31 +276,23 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
         return names;
     }
 
-    private List<DeadLetter> decode(List<String> lines, Buffer buffer) {
-        List<DeadLetter> letters = new ArrayList<>(lines.size());
+    /** The elements of {@code lines}, each of the form {@code type} holds ({@code type} is {@code null} for an unknown kind of buffer). */
+    private List<Object> decode(List<String> lines, Buffer buffer, @Nullable BufferType type) {
+        List<Object> letters = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
-            DeadLetter letter;
+            Object letter;
             try {
                 letter = this.codec.decode(lines.get(i));
             } catch (RuntimeException unusable) {
                 throw new IllegalArgumentException("line " + (i + 1) + " cannot be read back: " + unusable.getMessage(), unusable);
             }
-            if (letter.isEntry() != (buffer instanceof TidefallHashMap<?, ?>) || !(letter.isEntry() || buffer instanceof TidefallQueue<?>)) {
-                throw new IllegalArgumentException("line " + (i + 1) + " holds a " + (letter.isEntry() ? "hash-map entry" : "queue item")
+            if (type == null || !type.holds(letter)) {
+                throw new IllegalArgumentException("line " + (i + 1) + " holds a " + BufferType.holding(letter).elementDescription()
                         + ", but buffer '" + buffer.name() + "' is a " + buffer.getClass().getSimpleName());
             }
             letters.add(letter);
         }
         return letters;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static boolean push(Buffer buffer, DeadLetter letter) {
-        if (letter.isEntry()) {
-            return ((TidefallHashMap<Object, Object>) buffer).putNewer(letter.key(), letter.value(), letter.version());
-        }
-        ((TidefallQueue<Object>) buffer).push(letter.item());
-        return true;
     }
 
     private Path folder(String buffer) {
@@ -333,14 +321,14 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
             if (Files.exists(target)) {
                 continue;
             }
-            writeDurably(temporary, bytes);
+            DurableFiles.write(temporary, bytes);
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException taken) {
                 Files.deleteIfExists(temporary);
                 continue;
             }
-            forceDirectory(folder);
+            DurableFiles.forceDirectory(folder);
             return;
         }
     }
@@ -358,31 +346,11 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
                 return;
             }
             Path temporary = file.resolveSibling(file.getFileName() + TEMPORARY);
-            writeDurably(temporary, bytes);
+            DurableFiles.write(temporary, bytes);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             this.usedBytes.addAndGet(bytes.length - before);
         }
-        forceDirectory(file.getParent());
-    }
-
-    private static void writeDurably(Path file, byte[] bytes) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-    }
-
-    /** Makes a rename durable; where a directory cannot be opened for that (Windows), the rename stands as written. */
-    private static void forceDirectory(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException unsupported) {
-            // not supported on this platform
-        }
+        DurableFiles.forceDirectory(file.getParent());
     }
 
     private static List<String> lines(Path file) throws IOException {

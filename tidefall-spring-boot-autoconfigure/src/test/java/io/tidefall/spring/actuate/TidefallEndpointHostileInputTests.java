@@ -85,8 +85,9 @@ class TidefallEndpointHostileInputTests {
                         "processingInterval '0s' is invalid: it must be a positive duration"),
                 row("interval -5s", JSON, "{\"processingInterval\": \"-5s\"}", 400, By.ENDPOINT,
                         "processingInterval '-5s' is invalid: it must be a positive duration"),
+                // Zero needs no unit, here as in the configuration: refused for being zero, not for its form.
                 row("interval 0", JSON, "{\"processingInterval\": \"0\"}", 400, By.ENDPOINT,
-                        "processingInterval '0' is invalid: it must be a duration with a unit"),
+                        "processingInterval '0' is invalid: it must be a positive duration"),
                 row("interval 99999999999d", JSON, "{\"processingInterval\": \"99999999999d\"}", 400, By.ENDPOINT,
                         "processingInterval '99999999999d' is invalid: it must be at most 292 years"),
                 row("interval 9999999999999999999999d", JSON, "{\"processingInterval\": \"9999999999999999999999d\"}", 400,

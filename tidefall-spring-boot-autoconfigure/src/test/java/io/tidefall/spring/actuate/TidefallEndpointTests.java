@@ -116,6 +116,15 @@ class TidefallEndpointTests {
         assertThat(this.presence.options().processingBatchSize()).isEqualTo(BatchSize.TABLE);
     }
 
+    /** One duration rule with the configuration: zero needs no unit, any other bare number is refused. */
+    @Test
+    void aBareZeroIsADurationAndAnyOtherBareNumberIsNot() {
+        this.endpoint.updateOptions("events", null, null, null, null, null, null, null, null, null, "0", null, null);
+        assertThat(this.events.options().retryBackoff()).isEqualTo(Duration.ZERO);
+        assertInvalid("retryBackoff", "5", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
+                null, null, null, null, "5", null, null));
+    }
+
     @Test
     void updateSetsCapacityOverflowAndRetries() {
         OptionsDescriptor options = this.endpoint.updateOptions("events", null, null, "500", null, "2s", "1000", "drop",

@@ -14,7 +14,8 @@ import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.context.annotation.ImportRuntimeHints;
 
 import io.tidefall.OverflowPolicy;
-import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.BufferType;
+import io.tidefall.spring.RuntimeOption;
 import io.tidefall.spring.TidefallProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +58,7 @@ class AotHintsTests {
                 TidefallProperties.Options.class, TidefallProperties.DeadLetter.class }) {
             assertThat(reflection.onType(type)).as("%s", type).accepts(hints);
         }
-        for (BufferOption option : BufferOption.values()) {
+        for (RuntimeOption option : RuntimeOption.values()) {
             String setter = "set" + option.field().substring(0, 1).toUpperCase(Locale.ROOT) + option.field().substring(1);
             assertThat(reflection.onMethodInvocation(TidefallProperties.Options.class, setter)).as(setter).accepts(hints);
         }

@@ -8,13 +8,14 @@ import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import io.tidefall.OverflowPolicy;
-import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.BufferType;
+import io.tidefall.spring.RuntimeOption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * IDEs complete and document every key, the per-buffer ones included. Each runtime option is
- * checked by {@link BufferOptionCatalogueTests}, from the {@link BufferOption} catalogue; this
+ * checked by {@link RuntimeOptionCatalogueTests}, from the {@link RuntimeOption} catalogue; this
  * covers the rest.
  */
 class ConfigurationMetadataTests {
@@ -24,7 +25,7 @@ class ConfigurationMetadataTests {
 
     @Test
     void metadataShouldDescribeEveryKey() throws IOException {
-        List<Map<String, Object>> properties = JsonPath.read(BufferOptionCatalogueTests.metadata(), "$.properties");
+        List<Map<String, Object>> properties = JsonPath.read(RuntimeOptionCatalogueTests.metadata(), "$.properties");
         assertThat(properties).extracting(property -> property.get("name")).contains("tidefall.enabled",
                 "tidefall.scheduler", "tidefall.executor", "tidefall.buffers");
         for (String option : BUILD_OPTIONS) {
@@ -40,7 +41,7 @@ class ConfigurationMetadataTests {
     /** The buffer type and the overflow policy are enums, whose values IDEs offer; the batch size is hinted. */
     @Test
     void metadataShouldTypeTheEnumsAndHintTheBatchSize() throws IOException {
-        Object metadata = BufferOptionCatalogueTests.metadata();
+        Object metadata = RuntimeOptionCatalogueTests.metadata();
         List<String> types = JsonPath.read(metadata, "$.properties[?(@.name == 'tidefall.buffers.*.type')].type");
         assertThat(types).containsExactly(BufferType.class.getName());
         List<String> overflow = JsonPath.read(metadata, "$.properties[?(@.name =~ /tidefall\\.(defaults|buffers\\.\\*)\\.overflow/)].type");
@@ -56,7 +57,7 @@ class ConfigurationMetadataTests {
 
     @Test
     void everyPropertyHasADescription() throws IOException {
-        List<Map<String, Object>> properties = JsonPath.read(BufferOptionCatalogueTests.metadata(), "$.properties");
+        List<Map<String, Object>> properties = JsonPath.read(RuntimeOptionCatalogueTests.metadata(), "$.properties");
         assertThat(properties).isNotEmpty().allSatisfy(property -> assertThat((String) property.get("description"))
                 .as("description of %s", property.get("name")).isNotBlank());
     }
@@ -64,7 +65,7 @@ class ConfigurationMetadataTests {
     /** The engine's defaults of the runtime options are checked per option by the catalogue tests. */
     @Test
     void optionsWithoutAnEngineDefaultShowNone() throws IOException {
-        List<Map<String, Object>> properties = JsonPath.read(BufferOptionCatalogueTests.metadata(), "$.properties");
+        List<Map<String, Object>> properties = JsonPath.read(RuntimeOptionCatalogueTests.metadata(), "$.properties");
         // partitions: one per processor; names of beans: none
         assertThat(properties).filteredOn(property -> BUILD_OPTIONS.stream()
                         .anyMatch(option -> ((String) property.get("name")).endsWith("." + option)))

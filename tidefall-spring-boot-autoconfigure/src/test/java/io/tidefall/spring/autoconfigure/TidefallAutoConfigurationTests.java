@@ -141,6 +141,19 @@ class TidefallAutoConfigurationTests {
                 });
     }
 
+    /** One duration rule with the endpoint: zero needs no unit (any other bare number is refused, see HostileConfigurationTests). */
+    @Test
+    void runShouldTakeABareZeroAsADuration() {
+        this.runner.withUserConfiguration(RecorderConfiguration.class)
+                .withPropertyValues("tidefall.buffers.events.processor=recorder", "tidefall.buffers.events.retry-backoff=0",
+                        "tidefall.defaults.retry-backoff-max=0")
+                .run(context -> {
+                    BufferOptions events = context.getBean("events", Buffer.class).options();
+                    assertThat(events.retryBackoff()).isEqualTo(Duration.ZERO);
+                    assertThat(events.retryBackoffMax()).isEqualTo(Duration.ZERO);
+                });
+    }
+
     @Test
     void runShouldResolveCapacityOverflowAndRetriesFromTheBufferThenTheDefaultsThenTheEngine() {
         this.runner.withUserConfiguration(RecorderConfiguration.class)

@@ -22,7 +22,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 
 import io.tidefall.BatchProcessor;
-import io.tidefall.TidefallHashMap;
+import io.tidefall.spring.BufferType;
 import io.tidefall.spring.TidefallBuffers;
 import io.tidefall.spring.TidefallProcessor;
 
@@ -34,7 +34,7 @@ import io.tidefall.spring.TidefallProcessor;
  * beans may inject the buffers they process. {@link TidefallLifecycle} calls {@link #bindAll()}
  * again before starting the buffers, which covers lazily initialized contexts.
  */
-class TidefallProcessors implements SmartInitializingSingleton {
+class ProcessorBinder implements SmartInitializingSingleton {
 
     private final ConfigurableListableBeanFactory beanFactory;
     private final List<BufferDefinition> definitions;
@@ -42,7 +42,7 @@ class TidefallProcessors implements SmartInitializingSingleton {
     private final TidefallBuffers buffers;
     private boolean bound;
 
-    TidefallProcessors(ConfigurableListableBeanFactory beanFactory, List<BufferDefinition> definitions,
+    ProcessorBinder(ConfigurableListableBeanFactory beanFactory, List<BufferDefinition> definitions,
             TidefallBufferFactory factory, TidefallBuffers buffers) {
         this.beanFactory = beanFactory;
         this.definitions = definitions;
@@ -133,15 +133,14 @@ class TidefallProcessors implements SmartInitializingSingleton {
                             + " to a bean that does, or annotate a method of '" + name + "' with @TidefallProcessor(\""
                             + definition.name() + "\") and remove " + property + ".");
         }
-        if (definition.type() == BufferType.HASH_MAP) {
-            Class<?> element = ResolvableType.forClass(BatchProcessor.class, this.beanFactory.getType(name)).getGeneric(0).resolve();
-            if (element != null && !element.isAssignableFrom(TidefallHashMap.Entry.class)) {
-                throw new TidefallConfigurationException(definition.name(),
-                        "Buffer '" + definition.name() + "' is a hash-map, but " + property + " '" + name
-                                + "' is a BatchProcessor<" + element.getSimpleName() + ">.",
-                        "A hash-map buffer hands its processor TidefallHashMap.Entry elements: make '" + name
-                                + "' a BatchProcessor<TidefallHashMap.Entry<K, V>>, or set type to queue.");
-            }
+        BufferType type = definition.type();
+        Class<?> element = ResolvableType.forClass(BatchProcessor.class, this.beanFactory.getType(name)).getGeneric(0).resolve();
+        if (element != null && !type.accepts(element)) {
+            throw new TidefallConfigurationException(definition.name(),
+                    "Buffer '" + definition.name() + "' is a " + type.value() + ", but " + property + " '" + name
+                            + "' is a BatchProcessor<" + element.getSimpleName() + ">.",
+                    "A " + type.value() + " buffer hands its processor " + type.elementClassName() + " elements: make '" + name
+                            + "' a BatchProcessor<" + type.elementName() + ">, or set type to queue.");
         }
         return this.beanFactory.getBean(name, BatchProcessor.class);
     }
@@ -156,24 +155,19 @@ class TidefallProcessors implements SmartInitializingSingleton {
         Class<?> returned = method.getReturnType();
         if (method.getParameterCount() != 1 || !method.getParameterTypes()[0].isAssignableFrom(List.class)) {
             throw shape(definition, annotated, "must take exactly one parameter, a List of the buffer's elements",
-                    "Declare it as void " + method.getName() + "(List<" + elementName(definition) + "> batch).");
+                    "Declare it as void " + method.getName() + "(List<" + definition.type().elementName() + "> batch).");
         }
         if (returned != void.class && returned != Void.class && !CompletionStage.class.isAssignableFrom(returned)) {
             throw shape(definition, annotated, "returns " + returned.getSimpleName() + ", but must return void or a CompletionStage",
                     "Return void, or a CompletionStage (such as the CompletableFuture of an @Async method) that completes when the batch is stored.");
         }
-        if (definition.type() == BufferType.HASH_MAP) {
-            Class<?> element = ResolvableType.forMethodParameter(method, 0).getGeneric(0).resolve();
-            if (element != null && element != Object.class && !element.isAssignableFrom(TidefallHashMap.Entry.class)) {
-                throw shape(definition, annotated, "takes a List<" + element.getSimpleName()
-                        + ">, but a hash-map buffer hands its processor TidefallHashMap.Entry elements",
-                        "Declare the parameter as List<TidefallHashMap.Entry<K, V>>, or set " + definition.property("type") + " to queue.");
-            }
+        BufferType type = definition.type();
+        Class<?> element = ResolvableType.forMethodParameter(method, 0).getGeneric(0).resolve();
+        if (element != null && !type.accepts(element)) {
+            throw shape(definition, annotated, "takes a List<" + element.getSimpleName()
+                    + ">, but a " + type.value() + " buffer hands its processor " + type.elementClassName() + " elements",
+                    "Declare the parameter as List<" + type.elementName() + ">, or set " + definition.property("type") + " to queue.");
         }
-    }
-
-    private static String elementName(BufferDefinition definition) {
-        return definition.type() == BufferType.HASH_MAP ? "TidefallHashMap.Entry<K, V>" : "YourItem";
     }
 
     private static TidefallConfigurationException shape(BufferDefinition definition, AnnotatedMethod method, String problem,

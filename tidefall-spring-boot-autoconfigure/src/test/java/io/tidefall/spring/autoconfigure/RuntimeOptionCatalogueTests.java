@@ -29,7 +29,7 @@ import org.springframework.core.io.ClassPathResource;
 
 import io.tidefall.BatchSize;
 import io.tidefall.BufferOptions;
-import io.tidefall.spring.BufferOption;
+import io.tidefall.spring.RuntimeOption;
 import io.tidefall.spring.actuate.TidefallEndpoint;
 import io.tidefall.spring.actuate.TidefallEndpointWebExtension;
 import io.tidefall.spring.autoconfigure.TidefallProperties.Options;
@@ -38,21 +38,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every runtime option is in every place the starter lists it: {@link BufferOptions}' components,
- * the {@link BufferOption} catalogue, {@link TidefallProperties.Options}, the parameters of both
+ * the {@link RuntimeOption} catalogue, {@link TidefallProperties.Options}, the parameters of both
  * {@code updateOptions} operations, and the built configuration metadata. Each test names the
  * place that lacks an option; the catalogue's entries are checked to read, parse and write their
  * own option and no other.
  */
-class BufferOptionCatalogueTests {
+class RuntimeOptionCatalogueTests {
 
     /** Options of a buffer that are fixed when it is built, so not runtime options. */
     private static final List<String> BUILD_OPTIONS = List.of("partitions", "failureHandler");
 
-    private static final List<String> CATALOGUE = Arrays.stream(BufferOption.values()).map(BufferOption::field).toList();
+    private static final List<String> CATALOGUE = Arrays.stream(RuntimeOption.values()).map(RuntimeOption::field).toList();
 
     @Test
     void theCatalogueHasEveryComponentOfBufferOptionsInOrder() {
-        assertThat(CATALOGUE).as("BufferOption, against the components of BufferOptions")
+        assertThat(CATALOGUE).as("RuntimeOption, against the components of BufferOptions")
                 .containsExactly(Arrays.stream(BufferOptions.class.getRecordComponents()).map(RecordComponent::getName)
                         .toArray(String[]::new));
     }
@@ -64,7 +64,7 @@ class BufferOptionCatalogueTests {
                 .map(Field::getName)
                 .filter(name -> !BUILD_OPTIONS.contains(name))
                 .toList();
-        assertThat(properties).as("the fields of TidefallProperties.Options, against BufferOption")
+        assertThat(properties).as("the fields of TidefallProperties.Options, against RuntimeOption")
                 .containsExactlyElementsOf(CATALOGUE);
     }
 
@@ -79,7 +79,7 @@ class BufferOptionCatalogueTests {
                 .toList();
         assertThat(fields).as("parameters of %s compiled with their names (-parameters)", operation)
                 .allMatch(Parameter::isNamePresent);
-        assertThat(fields).extracting(Parameter::getName).as("the parameters of %s, against BufferOption", operation)
+        assertThat(fields).extracting(Parameter::getName).as("the parameters of %s, against RuntimeOption", operation)
                 .containsExactlyElementsOf(CATALOGUE);
         assertThat(fields).extracting(Parameter::getType).as("parameter types of %s", operation)
                 .allMatch(String.class::equals);
@@ -87,12 +87,12 @@ class BufferOptionCatalogueTests {
 
     /** The property the entry reads is its own: bound from {@code <property>} and from nothing else. */
     @ParameterizedTest
-    @EnumSource(BufferOption.class)
-    void eachEntryReadsItsOwnProperty(BufferOption option) {
+    @EnumSource(RuntimeOption.class)
+    void eachEntryReadsItsOwnProperty(RuntimeOption option) {
         Object engineDefault = option.read(BufferOptions.defaults());
         Options options = new Binder(new MapConfigurationPropertySource(Map.of("x." + option.property(), sample(engineDefault))))
                 .bind("x", Bindable.of(Options.class)).get();
-        for (BufferOption each : BufferOption.values()) {
+        for (RuntimeOption each : RuntimeOption.values()) {
             assertThat(options.option(each)).as("%s bound from x.%s", each, option.property())
                     .matches(value -> (value != null) == (each == option));
         }
@@ -100,13 +100,13 @@ class BufferOptionCatalogueTests {
 
     /** Parsing, writing and reading back a value other than the default touches this option and no other. */
     @ParameterizedTest
-    @EnumSource(BufferOption.class)
-    void eachEntryParsesWritesAndReadsItsOwnOption(BufferOption option) {
+    @EnumSource(RuntimeOption.class)
+    void eachEntryParsesWritesAndReadsItsOwnOption(RuntimeOption option) {
         BufferOptions defaults = BufferOptions.defaults();
         Object value = option.parse(sample(option.read(defaults)));
         BufferOptions changed = option.apply(defaults, value);
         assertThat(option.read(changed)).isEqualTo(value).isNotEqualTo(option.read(defaults));
-        for (BufferOption other : BufferOption.values()) {
+        for (RuntimeOption other : RuntimeOption.values()) {
             if (other != option) {
                 assertThat(other.read(changed)).as("%s after changing %s", other, option).isEqualTo(other.read(defaults));
             }
@@ -115,8 +115,8 @@ class BufferOptionCatalogueTests {
 
     @Test
     void propertyNamesAreTheFieldsInKebabCase() {
-        assertThat(BufferOption.PROCESSING_BATCH_SIZE.property()).isEqualTo("processing-batch-size");
-        assertThat(BufferOption.CAPACITY.property()).isEqualTo("capacity");
+        assertThat(RuntimeOption.PROCESSING_BATCH_SIZE.property()).isEqualTo("processing-batch-size");
+        assertThat(RuntimeOption.CAPACITY.property()).isEqualTo("capacity");
     }
 
     /**
@@ -125,14 +125,18 @@ class BufferOptionCatalogueTests {
      * type, and shows the engine's default where it has one.
      */
     @ParameterizedTest
-    @EnumSource(BufferOption.class)
-    void theMetadataDescribesEachOptionWithTheEnginesDefault(BufferOption option) throws IOException {
+    @EnumSource(RuntimeOption.class)
+    void theMetadataDescribesEachOptionWithTheEnginesDefault(RuntimeOption option) throws IOException {
         Map<String, Object> defaults = property("tidefall.defaults." + option.property());
         Map<String, Object> perBuffer = property("tidefall.buffers.*." + option.property());
         assertThat((String) defaults.get("description")).as("description of tidefall.defaults.%s", option.property())
                 .isNotBlank();
         assertThat((String) perBuffer.get("description")).as("description of tidefall.buffers.*.%s", option.property())
                 .isNotBlank();
+        assertThat((String) defaults.get("description")).as("description of tidefall.defaults.%s, against RuntimeOption", option.property())
+                .startsWith(option.description());
+        assertThat((String) perBuffer.get("description")).as("description of tidefall.buffers.*.%s, against RuntimeOption", option.property())
+                .startsWith(option.description() + " Falls back to tidefall.defaults." + option.property());
         assertThat(perBuffer.get("type")).as("type of tidefall.buffers.*.%s", option.property()).isEqualTo(defaults.get("type"));
         Object engineDefault = option.read(BufferOptions.defaults());
         if (engineDefault == null) {
