@@ -54,6 +54,13 @@ final class Partition<E, W extends WriteTable<E>> {
 
     // Guarded by lock.
     private @Nullable Drain<E> inFlight;
+    /**
+     * No element of the write table was written before this moment ({@code System.nanoTime()}): set
+     * when the table is installed, and again by each tick that finds it empty, so that an idle
+     * table's age does not count. Handed to the counters with the table's drain, for the delivery
+     * latency ({@link BufferListener#elementsDelivered}); nothing on the write path reads or writes it.
+     */
+    private long tableOpenedNanos = System.nanoTime();
     private boolean running;
     private boolean stopped;
 
@@ -123,8 +130,11 @@ final class Partition<E, W extends WriteTable<E>> {
         Drain<E> inFlightNow = null;
         Arming next = null;
         try {
+            long now = System.nanoTime(); // read before the size: a write that size() misses came after it
             synchronized (lock) {
-                if (running && inFlight == null && table.size() > 0) {
+                if (running && table.size() == 0) {
+                    tableOpenedNanos = now;
+                } else if (running && inFlight == null) {
                     started = swap();
                 }
                 inFlightNow = inFlight;
@@ -182,6 +192,8 @@ final class Partition<E, W extends WriteTable<E>> {
         // Both allocations before anything changes: if either throws, the partition is as it was.
         Drain<E> drain = drainOf(retired, true);
         W fresh = tables.apply(retired.size());
+        counters.draining(tableOpenedNanos);
+        tableOpenedNanos = System.nanoTime();
         table = fresh;
         inFlight = drain;
         drainRequested = false;
@@ -307,6 +319,7 @@ final class Partition<E, W extends WriteTable<E>> {
         Drain<E> last = drainOf(retired, !stuck);
         last.closeBy(deadlineNanos);
         synchronized (lock) {
+            counters.draining(tableOpenedNanos); // the retired table's: close installs no table writers use
             inFlight = last;
         }
         if (!last.runUntil(handOverAtNanos)) {
