@@ -72,6 +72,16 @@ public interface BufferListener {
     default void failureHandlerFailed(String buffer, int partition, int size, Throwable cause) {
     }
 
+    /**
+     * A processor call that held {@code count} elements returned normally: they are delivered.
+     * {@code latency} runs from the moment the table they were written to opened (or a tick last
+     * found it empty) to that return: no element of the call was written before that moment, so it
+     * bounds the delivery latency of each (push to processor return) from above, and equals it for
+     * the oldest within about one {@code processingInterval}. Retries are part of it.
+     */
+    default void elementsDelivered(String buffer, int partition, long count, Duration latency) {
+    }
+
     /** {@code count} elements were discarded before reaching a table, for {@code reason}. */
     default void elementsDropped(String buffer, int partition, long count, String reason) {
     }

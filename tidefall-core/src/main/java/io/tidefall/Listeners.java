@@ -58,6 +58,11 @@ final class Listeners implements BufferListener {
     }
 
     @Override
+    public void elementsDelivered(String buffer, int partition, long count, Duration latency) {
+        each(l -> l.elementsDelivered(buffer, partition, count, latency));
+    }
+
+    @Override
     public void elementsDropped(String buffer, int partition, long count, String reason) {
         each(l -> l.elementsDropped(buffer, partition, count, reason));
     }

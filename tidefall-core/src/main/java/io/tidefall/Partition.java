@@ -54,6 +54,13 @@ final class Partition<E, W extends WriteTable<E>> {
 
     // Guarded by lock.
     private @Nullable Drain<E> inFlight;
+    /**
+     * No element of the write table was written before this moment (the buffer's ticker): set
+     * when the table is installed, and again by each tick that finds it empty, so that an idle
+     * table's age does not count. Handed to the counters with the table's drain, for the delivery
+     * latency ({@link BufferListener#elementsDelivered}); nothing on the write path reads or writes it.
+     */
+    private long tableOpenedNanos;
     private boolean running;
     private boolean stopped;
 
@@ -63,6 +70,7 @@ final class Partition<E, W extends WriteTable<E>> {
         this.counters = new PartitionCounters(context, index);
         this.freshTable = freshTable;
         this.table = freshTable.apply(0);
+        this.tableOpenedNanos = context.ticker().read();
         this.tickTimer = new PartitionTimer(context, index, lock, this::tick);
         this.checkTimer = new PartitionTimer(context, index, lock, this::check);
     }
@@ -123,8 +131,11 @@ final class Partition<E, W extends WriteTable<E>> {
         Drain<E> inFlightNow = null;
         Arming next = null;
         try {
+            long now = context.ticker().read(); // read before the size: a write that size() misses came after it
             synchronized (lock) {
-                if (running && inFlight == null && table.size() > 0) {
+                if (running && table.size() == 0) {
+                    tableOpenedNanos = now;
+                } else if (running && inFlight == null) {
                     started = swap();
                 }
                 inFlightNow = inFlight;
@@ -182,6 +193,8 @@ final class Partition<E, W extends WriteTable<E>> {
         // Both allocations before anything changes: if either throws, the partition is as it was.
         Drain<E> drain = drainOf(retired, true);
         W fresh = freshTable.apply(retired.size());
+        counters.draining(tableOpenedNanos);
+        tableOpenedNanos = context.ticker().read();
         table = fresh;
         inFlight = drain;
         drainRequested = false;
@@ -307,6 +320,7 @@ final class Partition<E, W extends WriteTable<E>> {
         Drain<E> last = drainOf(retired, !stuck);
         last.state().closeBy(deadlineNanos);
         synchronized (lock) {
+            counters.draining(tableOpenedNanos); // the retired table's: close installs no table writers use
             inFlight = last;
         }
         if (!last.state().runUntil(handOverAtNanos)) {

@@ -27,10 +27,18 @@ final class PartitionCounters {
     private final AtomicLong abandoned = new AtomicLong();
     private volatile @Nullable Instant lastDrainAt;
     private volatile @Nullable Duration lastDrainDuration;
+    /**
+     * When the table of the drain in flight opened (the buffer's ticker), for
+     * {@link BufferListener#elementsDelivered}: written by the partition, under its lock, before it
+     * hands that drain to a thread; read by the drain's thread. A partition has one drain in flight
+     * at a time, and a drain the close gave up on settles nothing when its call returns late.
+     */
+    private volatile long drainingTableOpenedNanos;
 
     PartitionCounters(BufferContext<?> context, int partition) {
         this.context = context;
         this.partition = partition;
+        this.drainingTableOpenedNanos = context.ticker().read();
     }
 
     /** The partition counted here. */
@@ -52,9 +60,17 @@ final class PartitionCounters {
         context.listeners().drainStarted(context.name(), partition, size);
     }
 
+    /** The next drain's table opened at {@code openedNanos}; called before that drain starts. */
+    void draining(long openedNanos) {
+        drainingTableOpenedNanos = openedNanos;
+    }
+
+    /** Called by the drain in flight right after a processor call returned ({@code deliveredNow}) or a chunk failed. */
     void settled(long deliveredNow, long failedNow) {
         if (deliveredNow > 0) {
             delivered.addAndGet(deliveredNow);
+            context.listeners().elementsDelivered(context.name(), partition, deliveredNow,
+                    Duration.ofNanos(context.ticker().read() - drainingTableOpenedNanos));
         }
         if (failedNow > 0) {
             failed.addAndGet(failedNow);

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
 
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
@@ -28,7 +29,13 @@ import io.tidefall.spring.TidefallBuffers;
  *   <li>{@code tidefall.elements.dropped} (counter, tag {@code reason}, e.g. {@code overflow}):
  *       elements discarded before reaching a write table;
  *   <li>{@code tidefall.failure.handler.errors} (counter): calls of the buffer's
- *       {@code BatchFailureHandler} that threw, so the elements they carried are lost for good.
+ *       {@code BatchFailureHandler} that threw, so the elements they carried are lost for good;
+ *   <li>{@code tidefall.delivery.latency} (timer): one sample per processor call that returned
+ *       normally, from the moment its table opened to the return
+ *       ({@link BufferListener#elementsDelivered}): an upper bound of the push-to-return time of
+ *       every element of the call, retries included. Published with the percentiles 0.5, 0.95 and
+ *       0.99 (as {@code tidefall.delivery.latency.percentile}, tag {@code phi}) and a percentile
+ *       histogram for registries that aggregate one (Prometheus' {@code _bucket} series).
  * </ul>
  * The timer {@code tidefall.processing} comes from the drain observations
  * ({@link TidefallObservations}).
@@ -47,6 +54,7 @@ public class TidefallMetrics implements BufferListener {
     public static final String PROCESSING_ELEMENTS = PREFIX + "processing.elements";
     public static final String ELEMENTS_DROPPED = PREFIX + "elements.dropped";
     public static final String FAILURE_HANDLER_ERRORS = PREFIX + "failure.handler.errors";
+    public static final String DELIVERY_LATENCY = PREFIX + "delivery.latency";
     public static final String TAG_BUFFER = "buffer";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_REASON = "reason";
@@ -102,6 +110,23 @@ public class TidefallMetrics implements BufferListener {
     }
 
     @Override
+    public void elementsDelivered(String buffer, int partition, long count, Duration latency) {
+        latency(buffer).record(latency);
+    }
+
+    private Timer latency(String buffer) {
+        return Timer.builder(DELIVERY_LATENCY)
+                .description("From the opening of a drained table to the return of a processor call that delivered "
+                        + "its elements: an upper bound of their push-to-delivery time")
+                .tag(TAG_BUFFER, buffer)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(this.registry);
+    }
+
+    @Override
     public void elementsDropped(String buffer, int partition, long count, String reason) {
         dropped(buffer, reason).increment(count);
     }
@@ -153,6 +178,7 @@ public class TidefallMetrics implements BufferListener {
         elements(name, "retried");
         handlerErrors(name);
         dropped(name, "overflow");
+        latency(name);
         return new AtomicInteger();
     }
 

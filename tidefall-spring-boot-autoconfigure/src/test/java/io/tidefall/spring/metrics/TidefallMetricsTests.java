@@ -125,6 +125,23 @@ class TidefallMetricsTests {
     }
 
     @Test
+    void deliveredCallsRecordTheirLatencyFromTheTablesOpening() {
+        start(BufferOptions.defaults().withProcessingBatchSize(2).withProcessingRetries(0), batch -> {
+            if (batch.contains(5)) {
+                throw new IllegalStateException("refused");
+            }
+        });
+        this.buffer.pushAll(List.of(1, 2, 3, 4, 5));
+        this.buffer.flush();
+        Timer latency = this.registry.get("tidefall.delivery.latency").tag("buffer", "events").timer();
+        assertThat(latency.count()).as("the two calls that returned normally; the failed one is not a delivery")
+                .isEqualTo(2);
+        assertThat(latency.max(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+        assertThat(this.registry.get("tidefall.delivery.latency.percentile").tag("buffer", "events").gauges())
+                .as("p50, p95, p99").hasSize(3);
+    }
+
+    @Test
     void everyMeterIsRegisteredAtZeroWhenTheBufferStarts() {
         start(BufferOptions.defaults(), batch -> { });
         assertThat(this.registry.get("tidefall.processing.elements").tag("buffer", "events").counters())
@@ -133,6 +150,7 @@ class TidefallMetricsTests {
                 .counter().count()).isZero();
         assertThat(this.registry.get("tidefall.failure.handler.errors").tag("buffer", "events").counter().count()).isZero();
         assertThat(this.registry.get("tidefall.buffer.size").tag("buffer", "events").gauge().value()).isZero();
+        assertThat(this.registry.get("tidefall.delivery.latency").tag("buffer", "events").timer().count()).isZero();
     }
 
     /** A push registry publishes its last step when it closes, after the buffers: the final drain must be in it. */
