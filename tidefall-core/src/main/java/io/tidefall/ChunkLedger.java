@@ -17,6 +17,14 @@ import org.jspecify.annotations.Nullable;
  * <p>Chunks are offered head first: a chunk put back for a retry, or split, goes to the head, so it
  * is offered again before anything after it and a queue's order holds.
  *
+ * <p><b>Narrowing.</b> A chunk that fails permanently is split until its single elements are
+ * tried alone. An element that fails alone is poison only if another element of the same failed
+ * chunk passed: when every element fails, the failure belongs to the sink (a missing table, a
+ * revoked grant), not to the data. So a single element that fails while none of its
+ * {@link Narrowing} has passed yet is <em>suspected</em> and parked, still unsettled; once no piece
+ * of the narrowing is open, the suspects are judged ({@link Verdict}): poison if something passed,
+ * else put back together, in runs of adjacent elements, to be retried as a transient failure.
+ *
  * <p>Not thread-safe: the {@link Drain} that owns a ledger guards it with its monitor.
  *
  * @param <E> the element type the processor receives
@@ -32,6 +40,10 @@ final class ChunkLedger<E> {
         int attempts;
         /** Not to be offered again before this moment (the ticker's nanoseconds). */
         long notBeforeNanos;
+        /** The permanent failure this chunk is a piece of, while it is narrowed down; else {@code null}. */
+        @Nullable Narrowing narrowing;
+        /** Why a suspect failed: what the failure handler hears if it turns out poison. */
+        @Nullable Throwable failure;
 
         Chunk(int from, int to) {
             this.from = from;
@@ -48,6 +60,36 @@ final class ChunkLedger<E> {
         }
     }
 
+    /**
+     * The pieces of one chunk that failed permanently, while they are tried apart. {@code open}
+     * counts the pieces neither settled nor suspected; {@code delivered} the elements that passed.
+     */
+    static final class Narrowing {
+        final int from;
+        final int to;
+        final long firstAttemptNanos;
+        final int attempts;
+        int open;
+        int delivered;
+        final List<Chunk> suspects = new ArrayList<>();
+
+        Narrowing(Chunk failed) {
+            this.from = failed.from;
+            this.to = failed.to;
+            this.firstAttemptNanos = failed.firstAttemptNanos;
+            this.attempts = failed.attempts;
+        }
+    }
+
+    /**
+     * What became of the suspects of a narrowing once none of its pieces was open: {@code poison}
+     * (something else passed) for the failure handler, or {@code retry} (nothing passed: the sink
+     * failed), runs of adjacent elements not yet queued, each with the failed chunk's history.
+     */
+    record Verdict(List<Chunk> poison, List<Chunk> retry) {
+        static final Verdict NONE = new Verdict(List.of(), List.of());
+    }
+
     private final BatchSize batchSize;
     /** {@code null} until the table has been read. */
     private @Nullable List<E> elements;
@@ -58,6 +100,8 @@ final class ChunkLedger<E> {
     private final Deque<Chunk> waiting = new ArrayDeque<>();
     /** The chunk in the processor's hands, or {@code null}. */
     private @Nullable Chunk taken;
+    /** Suspects waiting for the verdict on their narrowing. */
+    private final List<Chunk> parked = new ArrayList<>();
     private int delivered;
     private int failed;
 
@@ -121,22 +165,105 @@ final class ChunkLedger<E> {
         waiting.addFirst(chunk);
     }
 
-    /** Puts the two halves of a chunk back at the head, first half first; they keep its deadline. */
+    /**
+     * Puts the two halves of a chunk that failed permanently back at the head, first half first;
+     * they keep its deadline, and belong to its narrowing.
+     */
     void split(Chunk chunk) {
+        Narrowing narrowing = chunk.narrowing;
+        if (narrowing == null) {
+            narrowing = new Narrowing(chunk);
+            narrowing.open = 1;
+        }
+        narrowing.open++; // one piece became two
         int middle = chunk.from + chunk.size() / 2;
         Chunk first = new Chunk(chunk.from, middle);
         Chunk second = new Chunk(middle, chunk.to);
         first.firstAttemptNanos = second.firstAttemptNanos = chunk.firstAttemptNanos;
+        first.narrowing = second.narrowing = narrowing;
         waiting.addFirst(second);
         waiting.addFirst(first);
     }
 
-    void delivered(int count) {
-        delivered += count;
+    /** The processor returned normally for {@code chunk}. */
+    Verdict delivered(Chunk chunk) {
+        delivered += chunk.size();
+        Narrowing narrowing = chunk.narrowing;
+        if (narrowing == null) {
+            return Verdict.NONE;
+        }
+        narrowing.delivered += chunk.size();
+        narrowing.open--;
+        return judge(narrowing);
     }
 
-    void failed(int count) {
-        failed += count;
+    /** {@code chunk} goes to the failure handler. */
+    Verdict failed(Chunk chunk) {
+        failed += chunk.size();
+        Narrowing narrowing = chunk.narrowing;
+        if (narrowing == null) {
+            return Verdict.NONE;
+        }
+        narrowing.open--;
+        chunk.narrowing = null;
+        return judge(narrowing);
+    }
+
+    /**
+     * A single element of a narrowing failed permanently. Poison at once if another element of its
+     * narrowing passed (the verdict names it; the caller fails it); else it is parked until the
+     * narrowing is judged.
+     */
+    Verdict suspect(Chunk single) {
+        Narrowing narrowing = single.narrowing;
+        if (narrowing == null || single.size() != 1) {
+            throw new IllegalStateException("only a single element of a narrowing can be suspected");
+        }
+        if (narrowing.delivered > 0) {
+            return new Verdict(List.of(single), List.of());
+        }
+        narrowing.open--;
+        narrowing.suspects.add(single);
+        parked.add(single);
+        return judge(narrowing);
+    }
+
+    /** Once no piece of {@code narrowing} is open: what becomes of its suspects. */
+    private Verdict judge(Narrowing narrowing) {
+        if (narrowing.open > 0 || narrowing.suspects.isEmpty()) {
+            return Verdict.NONE;
+        }
+        List<Chunk> suspects = new ArrayList<>(narrowing.suspects);
+        narrowing.suspects.clear();
+        parked.removeAll(suspects);
+        suspects.forEach(suspect -> suspect.narrowing = null); // settled on their own from here on
+        if (narrowing.delivered > 0) {
+            return new Verdict(suspects, List.of());
+        }
+        suspects.sort((a, b) -> Integer.compare(a.from, b.from));
+        List<Chunk> runs = new ArrayList<>();
+        Chunk run = null;
+        for (Chunk suspect : suspects) {
+            if (run != null && run.to == suspect.from) {
+                run = new Chunk(run.from, suspect.to);
+                runs.set(runs.size() - 1, run);
+            } else {
+                run = new Chunk(suspect.from, suspect.to);
+                runs.add(run);
+            }
+        }
+        for (Chunk retry : runs) {
+            retry.firstAttemptNanos = narrowing.firstAttemptNanos;
+            retry.attempts = narrowing.attempts;
+        }
+        return new Verdict(List.of(), runs);
+    }
+
+    /** Puts the runs of a verdict back at the head, in order, to be offered from {@code notBeforeNanos} on. */
+    void retryLater(List<Chunk> runs, long notBeforeNanos) {
+        for (int i = runs.size() - 1; i >= 0; i--) {
+            retryLater(runs.get(i), notBeforeNanos);
+        }
     }
 
     int deliveredCount() {
@@ -178,6 +305,10 @@ final class ChunkLedger<E> {
             rest.addAll(batchOf(taken));
             taken = null;
         }
+        for (Chunk suspect : parked) {
+            rest.addAll(batchOf(suspect));
+        }
+        parked.clear();
         for (Chunk chunk : waiting) {
             rest.addAll(batchOf(chunk));
         }

@@ -46,12 +46,14 @@ final class ChunkSettlement<E> {
 
     /** The processor returned normally for {@code chunk}. */
     void delivered(Chunk chunk) {
+        ChunkLedger.Verdict verdict;
         synchronized (state) {
-            ledger.delivered(chunk.size());
+            verdict = ledger.delivered(chunk);
             retryingSinceMillis = 0;
             retryCause = null;
         }
         counters.settled(chunk.size(), 0);
+        carryOut(verdict, null);
     }
 
     /** The processor failed on {@code chunk} with {@code cause}: retry, split or fail it, as the decision says. */
@@ -65,6 +67,7 @@ final class ChunkSettlement<E> {
         }
         long now = ticker.read();
         DeliveryDecision decision;
+        ChunkLedger.Verdict verdict = null;
         synchronized (state) {
             decision = DeliveryDecision.decide(chunk.attempts, retryable, chunk.size(), chunk.firstAttemptNanos, now,
                     state.closeDeadlineNanos(), context.options().get(), ThreadLocalRandom.current().nextDouble());
@@ -76,35 +79,87 @@ final class ChunkSettlement<E> {
                 retryCause = cause;
             } else if (decision.action() == DeliveryDecision.Action.SPLIT) {
                 ledger.split(chunk); // only the elements it fails on are given up
+            } else if (decision.action() == DeliveryDecision.Action.FAIL && !retryable && chunk.narrowing != null) {
+                chunk.failure = cause; // alone and permanent: poison, or the sink's failure? See ChunkLedger.
+                verdict = ledger.suspect(chunk);
             }
         }
         switch (decision.action()) {
             case RETRY -> counters.retrying(chunk.size(), chunk.attempts, cause, Duration.ofNanos(decision.pauseNanos()));
             case SPLIT -> {
             }
-            case FAIL_CLOSING -> {
-                // The same cause as a hand-over at the end of the budget, whichever comes first; the
-                // processor's failure stays readable as its cause.
-                TimeoutException budget = new TimeoutException("Buffer '" + context.name() + "' partition " + partition
-                        + " was closing and its close budget would run out before the next retry of these elements");
-                budget.initCause(cause);
-                fail(chunk, budget, BufferListener.FailureReason.SHUTDOWN);
+            case FAIL_CLOSING -> fail(chunk, closing(cause), BufferListener.FailureReason.SHUTDOWN);
+            case FAIL -> {
+                if (verdict != null) {
+                    carryOut(verdict, cause);
+                } else {
+                    fail(chunk, cause, tookTooLong ? BufferListener.FailureReason.TIMEOUT : BufferListener.FailureReason.EXCEPTION);
+                }
             }
-            case FAIL -> fail(chunk, cause,
-                    tookTooLong ? BufferListener.FailureReason.TIMEOUT : BufferListener.FailureReason.EXCEPTION);
         }
+    }
+
+    /**
+     * Carries out the verdict on a narrowing's suspects: poison goes to the failure handler with
+     * the failure it met alone; runs whose every element failed alone (the sink failed, not the
+     * data) are retried as a transient failure, until the delivery deadline.
+     */
+    private void carryOut(ChunkLedger.Verdict verdict, @Nullable Throwable cause) {
+        for (Chunk poison : verdict.poison()) {
+            Throwable why = poison.failure != null ? poison.failure : cause;
+            fail(poison, why != null ? why : new IllegalStateException("failed alone"), BufferListener.FailureReason.EXCEPTION);
+        }
+        List<Chunk> runs = verdict.retry();
+        if (runs.isEmpty()) {
+            return;
+        }
+        Chunk first = runs.get(0);
+        Throwable why = cause != null ? cause : first.failure;
+        Throwable sinkFailure = why != null ? why : new IllegalStateException("every element failed alone");
+        long now = ticker.read();
+        DeliveryDecision decision;
+        int elements = runs.stream().mapToInt(Chunk::size).sum();
+        synchronized (state) {
+            decision = DeliveryDecision.decide(first.attempts, true, elements, first.firstAttemptNanos, now,
+                    state.closeDeadlineNanos(), context.options().get(), ThreadLocalRandom.current().nextDouble());
+            if (decision.action() == DeliveryDecision.Action.RETRY) {
+                ledger.retryLater(runs, now + decision.pauseNanos());
+                if (retryingSinceMillis == 0) {
+                    retryingSinceMillis = ticker.wallMillis();
+                }
+                retryCause = sinkFailure;
+            }
+        }
+        switch (decision.action()) {
+            case RETRY -> counters.retrying(elements, first.attempts, sinkFailure, Duration.ofNanos(decision.pauseNanos()));
+            case FAIL_CLOSING -> runs.forEach(run -> fail(run, closing(sinkFailure), BufferListener.FailureReason.SHUTDOWN));
+            default -> runs.forEach(run -> fail(run, sinkFailure, BufferListener.FailureReason.EXCEPTION));
+        }
+    }
+
+    /**
+     * The same cause as a hand-over at the end of the close budget, whichever comes first; the
+     * processor's failure stays readable as its cause.
+     */
+    private TimeoutException closing(Throwable cause) {
+        TimeoutException budget = new TimeoutException("Buffer '" + context.name() + "' partition " + partition
+                + " was closing and its close budget would run out before the next retry of these elements");
+        budget.initCause(cause);
+        return budget;
     }
 
     private void fail(Chunk chunk, Throwable cause, BufferListener.FailureReason reason) {
         List<E> lost;
+        ChunkLedger.Verdict verdict;
         synchronized (state) {
             lost = new ArrayList<>(ledger.batchOf(chunk));
-            ledger.failed(chunk.size());
+            verdict = ledger.failed(chunk);
             retryingSinceMillis = 0;
             retryCause = null;
         }
         counters.settled(0, chunk.size());
         context.failures().report(partition, lost, cause, reason);
+        carryOut(verdict, cause);
     }
 
     /** A call returned after a close had handed its chunk to the failure handler (it ran past the budget). */

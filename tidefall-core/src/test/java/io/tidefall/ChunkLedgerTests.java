@@ -29,7 +29,7 @@ class ChunkLedgerTests {
             ledger.take(chunk);
             batches.add(List.copyOf(ledger.batchOf(chunk)));
             ledger.returned();
-            ledger.delivered(chunk.size());
+            ledger.delivered(chunk);
         }
         return batches;
     }
@@ -90,7 +90,7 @@ class ChunkLedgerTests {
         Chunk delivered = ledger.next(); // [0, 2) delivered
         ledger.take(delivered);
         ledger.returned();
-        ledger.delivered(delivered.size());
+        ledger.delivered(delivered);
         Chunk failedOnce = ledger.next(); // [2, 4) split into [2, 3) and [3, 4)
         ledger.take(failedOnce);
         ledger.returned();
@@ -136,5 +136,86 @@ class ChunkLedgerTests {
         ledger.reorder(List.of(2, 1, 0));
         assertThat(deliverAll(ledger)).containsExactly(List.of(2, 1), List.of(0));
         assertThatThrownBy(() -> ledger.reorder(List.of(0, 1, 2))).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Splits the head chunk, as a permanent failure of it does, and returns the new head. */
+    private static Chunk failAndSplit(ChunkLedger<Integer> ledger) {
+        Chunk chunk = ledger.next();
+        ledger.take(chunk);
+        ledger.returned();
+        ledger.split(chunk);
+        return ledger.next();
+    }
+
+    /** Takes the head, a single element, and suspects it. */
+    private static ChunkLedger.Verdict suspectHead(ChunkLedger<Integer> ledger) {
+        Chunk single = ledger.next();
+        ledger.take(single);
+        ledger.returned();
+        return ledger.suspect(single);
+    }
+
+    @Test
+    void whenEverySingleOfANarrowingIsSuspectedTheyAreJudgedTheSinksFailureAndPutBackTogether() {
+        ChunkLedger<Integer> ledger = loaded(BatchSize.of(4), 4);
+        ledger.next().attempts = 1;
+        failAndSplit(ledger); // [0, 2) [2, 4)
+        failAndSplit(ledger); // [0, 1) [1, 2) [2, 4)
+        assertThat(suspectHead(ledger)).isEqualTo(ChunkLedger.Verdict.NONE);
+        assertThat(suspectHead(ledger)).isEqualTo(ChunkLedger.Verdict.NONE);
+        failAndSplit(ledger); // [2, 3) [3, 4)
+        assertThat(suspectHead(ledger)).isEqualTo(ChunkLedger.Verdict.NONE);
+        assertThat(ledger.unsettledCount()).as("suspects stay unsettled").isEqualTo(4);
+
+        ChunkLedger.Verdict verdict = suspectHead(ledger);
+
+        assertThat(verdict.poison()).isEmpty();
+        assertThat(verdict.retry()).singleElement().satisfies(run -> {
+            assertThat(run.from).isZero();
+            assertThat(run.to).isEqualTo(4);
+            assertThat(run.attempts).as("the failed chunk's history").isEqualTo(1);
+            assertThat(run.narrowing).isNull();
+        });
+        ledger.retryLater(verdict.retry(), 0);
+        assertThat(deliverAll(ledger)).containsExactly(List.of(0, 1, 2, 3));
+    }
+
+    @Test
+    void suspectsOfANarrowingInWhichSomethingPassedArePoison() {
+        ChunkLedger<Integer> ledger = loaded(BatchSize.of(4), 4);
+        failAndSplit(ledger); // [0, 2) [2, 4)
+        failAndSplit(ledger); // [0, 1) [1, 2) [2, 4)
+        assertThat(suspectHead(ledger)).isEqualTo(ChunkLedger.Verdict.NONE); // 0, before anything passed
+
+        Chunk one = ledger.next();
+        ledger.take(one);
+        ledger.returned();
+        assertThat(ledger.delivered(one)).as("[2, 4) is still open").isEqualTo(ChunkLedger.Verdict.NONE);
+        Chunk rest = ledger.next();
+        ledger.take(rest);
+        ledger.returned();
+        ChunkLedger.Verdict verdict = ledger.delivered(rest);
+
+        assertThat(verdict.retry()).isEmpty();
+        assertThat(verdict.poison()).singleElement().satisfies(poison -> assertThat(poison.from).isZero());
+        assertThat(ledger.failed(verdict.poison().get(0))).isEqualTo(ChunkLedger.Verdict.NONE);
+        assertThat(ledger.unsettledCount()).isZero();
+    }
+
+    @Test
+    void aSuspectAfterSomethingPassedIsPoisonAtOnceAndAParkedOneIsHandedOverAtClose() {
+        ChunkLedger<Integer> ledger = loaded(BatchSize.of(4), 4);
+        failAndSplit(ledger); // [0, 2) [2, 4)
+        failAndSplit(ledger); // [0, 1) [1, 2) [2, 4)
+        assertThat(suspectHead(ledger)).isEqualTo(ChunkLedger.Verdict.NONE); // 0 parked
+        Chunk one = ledger.next();
+        ledger.take(one);
+        ledger.returned();
+        ledger.delivered(one);
+        failAndSplit(ledger); // [2, 3) [3, 4)
+
+        assertThat(suspectHead(ledger).poison()).as("2 fails alone after 1 passed").hasSize(1);
+        assertThat(ledger.takeUnsettled()).as("the parked 0 and the waiting 3; the poison 2 is for its caller to fail")
+                .containsExactly(0, 3);
     }
 }
