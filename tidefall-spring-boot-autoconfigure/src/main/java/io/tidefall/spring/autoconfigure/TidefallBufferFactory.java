@@ -116,9 +116,7 @@ class TidefallBufferFactory implements DisposableBean {
             builder.partitions(definition.partitions());
         }
         RetryPolicy retryPolicy = this.beanFactory.getBeanProvider(RetryPolicy.class).getIfUnique();
-        if (retryPolicy != null) {
-            builder.retryPolicy(retryPolicy);
-        }
+        builder.retryPolicy(processor.retryPolicy(retryPolicy != null ? retryPolicy : RetryPolicy.defaults()));
         Executor drains = executor();
         if (drains != null) {
             builder.executor(drains);
