@@ -76,12 +76,16 @@ final class KafkaBrokerProcess implements AutoCloseable {
         this.process = java(List.of("kafka.Kafka", this.config.toString())).redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()))
                 .start();
         Process started = this.process;
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            if (!started.isAlive()) {
-                throw new IllegalStateException("The Kafka broker exited with " + started.exitValue() + ": " + Files.readString(this.log));
-            }
-            return Files.readString(this.log).contains("started (kafka.server.KafkaRaftServer)") && accepts();
-        });
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                if (!started.isAlive()) {
+                    throw new IllegalStateException("The Kafka broker exited with " + started.exitValue());
+                }
+                return Files.readString(this.log).contains("Kafka Server started") && accepts();
+            });
+        } catch (RuntimeException notStarted) {
+            throw new IllegalStateException("The Kafka broker did not start; its output:\n" + Files.readString(this.log), notStarted);
+        }
     }
 
     /** Kills the broker with SIGKILL: no shutdown hook, no flush, no controlled leadership transfer. */
