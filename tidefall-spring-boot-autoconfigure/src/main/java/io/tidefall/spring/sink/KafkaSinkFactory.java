@@ -42,6 +42,13 @@ public final class KafkaSinkFactory implements SinkFactory {
         }
         KafkaTemplate<Object, Object> template = SinkBeans.find(this.beans, target, kafka.getTemplate(), KafkaTemplate.class,
                 target.property(SinkKind.KAFKA, "template"));
+        if (template.isTransactional()) {
+            throw new TidefallConfigurationException(target.name(),
+                    "Buffer '" + target.name() + "': " + target.property(SinkKind.KAFKA, "") + " sends through a transactional KafkaTemplate,"
+                            + " which the Kafka sink does not support yet.",
+                    "Give it a non-transactional KafkaTemplate with " + target.property(SinkKind.KAFKA, "template")
+                            + ", or unset spring.kafka.producer.transaction-id-prefix.");
+        }
         return new KafkaSink(template, topic, target.buffer(), key != null ? new ElementProperty(key, keyProperty) : null,
                 "Kafka sink of buffer '" + target.name() + "' to topic '" + topic + "'");
     }
