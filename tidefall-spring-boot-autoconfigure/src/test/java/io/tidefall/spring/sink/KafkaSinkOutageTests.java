@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,8 +104,10 @@ class KafkaSinkOutageTests {
                             writer.stop.set(true);
                             writing.join();
                         }
-                        await().atMost(Duration.ofSeconds(90)).until(() -> views.bufferSize() == 0);
                         int accepted = writer.accepted.get();
+                        // The sink's retries and the backlog they held back drain on their own; the
+                        // topic itself says when every accepted element has arrived (or, at the
+                        // deadline, which have not).
                         Set<String> onTopic = readTopic(broker.bootstrapServers(), accepted);
                         Set<String> missing = new HashSet<>();
                         for (int i = 0; i < accepted; i++) {
@@ -131,7 +134,7 @@ class KafkaSinkOutageTests {
         return false;
     }
 
-    /** Reads the whole topic until it holds {@code expected} distinct values or stops growing. */
+    /** Reads the topic until it holds {@code expected} distinct values, or for two minutes. */
     private static Set<String> readTopic(String bootstrapServers, int expected) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -143,13 +146,16 @@ class KafkaSinkOutageTests {
             List<TopicPartition> partitions = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
-                return values.size() >= expected || partitions.stream().allMatch(partition -> consumer.position(partition) >= ends.get(partition));
-            });
+            try {
+                await().atMost(Duration.ofMinutes(2)).until(() -> {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                        values.add(record.value());
+                    }
+                    return values.size() >= expected;
+                });
+            } catch (ConditionTimeoutException incomplete) {
+                // reported by the caller, with the elements that are missing
+            }
         }
         return values;
     }
