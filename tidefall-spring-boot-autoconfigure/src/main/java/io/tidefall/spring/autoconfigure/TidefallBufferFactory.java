@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,8 @@ import io.tidefall.RetryPolicy;
 import io.tidefall.Scheduler;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
+import io.tidefall.spring.sink.QueueRouting;
+import io.tidefall.spring.sink.SinkProperties;
 
 /**
  * Builds the configured buffers, on the application's scheduler and executor.
@@ -108,6 +111,9 @@ class TidefallBufferFactory implements DisposableBean {
         BufferBuilder<?, ?> builder = (definition.type() == BufferType.HASH_MAP)
                 ? TidefallHashMap.builder(definition.name()) : TidefallQueue.builder(definition.name());
         builder.processor(processor).options(definition.options()).scheduler(ticks());
+        if (builder instanceof TidefallQueue.Builder<?> queue && definition.sink() != null) {
+            routeBySink(queue, definition.sink(), definition.property("sink"));
+        }
         BatchFailureHandler<Object> failureHandler = failureHandler(definition);
         if (failureHandler != null) {
             builder.failureHandler(failureHandler);
@@ -127,6 +133,15 @@ class TidefallBufferFactory implements DisposableBean {
         Buffer buffer = builder.build();
         this.created.add(buffer);
         return buffer;
+    }
+
+    /** Routes a queue by the element property its sink keys records with ({@link QueueRouting}), if any. */
+    @SuppressWarnings("unchecked")
+    private static void routeBySink(TidefallQueue.Builder<?> queue, SinkProperties sink, String property) {
+        Function<Object, Object> partitionKey = QueueRouting.partitionKey(sink, property);
+        if (partitionKey != null) {
+            ((TidefallQueue.Builder<Object>) queue).partitionKey(partitionKey);
+        }
     }
 
     /**

@@ -97,8 +97,8 @@ public class SinkProperties {
 
         /**
          * For a queue, the element property (record component, bean property or field) whose value
-         * is the record key; unset sends records without a key. A hash-map's records are keyed by
-         * the map key.
+         * is the record key, and by which the queue routes its elements; unset sends records
+         * without a key. A hash-map's records are keyed by the map key.
          */
         private @Nullable String key;
 

@@ -196,6 +196,31 @@ class TidefallSinkAutoConfigurationTests {
                         "Declare a KafkaTemplate bean"));
     }
 
+    record View(String user, String path) {
+    }
+
+    @Test
+    void aKafkaSinkWithAKeyPropertyRoutesTheQueueByIt() {
+        org.springframework.kafka.core.ProducerFactory<Object, Object> producers = () -> {
+            throw new IllegalStateException("nothing is sent in this test");
+        };
+        this.runner.withBean(org.springframework.kafka.core.KafkaTemplate.class, () -> new org.springframework.kafka.core.KafkaTemplate<>(producers))
+                .withPropertyValues("tidefall.buffers.views.partitions=4", "tidefall.buffers.views.processing-interval=1h",
+                        "tidefall.buffers.views.sink.kafka.topic=views", "tidefall.buffers.views.sink.kafka.key=user")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    io.tidefall.TidefallQueue<Object> views = context.getBean(io.tidefall.spring.TidefallBuffers.class).queue("views");
+                    for (int i = 0; i < 100; i++) {
+                        views.push(new View("ann", "/page/" + i));
+                    }
+                    assertThat(java.util.stream.IntStream.range(0, 4).mapToLong(views::bufferSize))
+                            .as("elements per partition: one user's records are sent by one partition, in order").contains(100L, 0L, 0L, 0L);
+                    org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> views.push("no user"))
+                            .withMessageContaining("tidefall.buffers.views.sink.kafka.key is 'user'");
+                    assertThat(views.bufferSize()).isEqualTo(100);
+                });
+    }
+
     private static void assertRefused(AssertableApplicationContext context, String description, String action) {
         assertThat(context).hasFailed();
         Throwable failure = context.getStartupFailure();
