@@ -15,6 +15,10 @@ import org.springframework.transaction.support.DefaultTransactionDefinition;
  * {@link Chunk}, in a transaction of the application's transaction manager when it has one (as a
  * Spring Batch step writes each chunk in a transaction). The writer's exception is thrown as it is,
  * so the retry policy sees it unwrapped.
+ *
+ * <p>The buffer's partitions call it concurrently, as a multi-threaded step calls its writer: the
+ * writer must be thread-safe (Spring Batch's database writers are; a file writer is not, so give
+ * its buffer one partition).
  */
 final class ItemWriterSink implements Sink {
 

@@ -12,6 +12,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * {@code sink.jdbc}: one JDBC batch statement per chunk, in one transaction of its own. Its failures
  * are Spring's data-access exceptions, which the starter's retry policy classifies.
+ *
+ * <p>Thread-safe: the buffer's partitions call it concurrently. Its fields are final and set at
+ * startup; each call's parameters and transaction are its own.
  */
 final class JdbcSink implements Sink {
 

@@ -29,6 +29,9 @@ import io.tidefall.TidefallHashMap;
  * out) are retried; any other Kafka error (a record too large, a value that cannot be serialized,
  * an authorization failure) is permanent, so the engine narrows the chunk down to the elements it
  * fails on.
+ *
+ * <p>Thread-safe: the buffer's partitions call it concurrently. Its fields are final and set at
+ * startup; each call awaits only the sends it made, and the template's producer is thread-safe.
  */
 final class KafkaSink implements Sink {
 
