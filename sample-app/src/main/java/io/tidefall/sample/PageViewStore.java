@@ -36,9 +36,9 @@ public class PageViewStore {
     }
 
     /**
-     * Inserts {@code views} with one JDBC batch statement. This is the processor of the buffer
-     * {@code events} (see {@link SampleConfiguration}); each call gets one chunk of at most
-     * {@code processing-batch-size} page views.
+     * Inserts {@code views} with one JDBC batch statement, for the direct mode ({@link DirectIngestionController}),
+     * which stores each request's page views before it answers. The buffer {@code events} writes the
+     * same statement with its {@code sink.jdbc} (application.yml), with no code of the application's.
      */
     @Transactional
     public void insertAll(List<PageView> views) {

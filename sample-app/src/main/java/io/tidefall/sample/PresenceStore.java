@@ -8,7 +8,6 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.tidefall.TidefallHashMap;
-import io.tidefall.spring.TidefallProcessor;
 
 /** The {@code user_presence} table: one row per user, holding the newest heartbeat stored so far. */
 @Repository
@@ -37,12 +36,11 @@ public class PresenceStore {
     }
 
     /**
-     * Upserts the newest heartbeat of each user in one drain of the buffer {@code presence}, with one
-     * JDBC batch statement: a thousand heartbeats of one user within an interval become one row
-     * write. The buffer is configured with {@code processing-batch-size: table}, so this gets the
-     * whole drained table of one partition at once.
+     * Upserts the newest heartbeat of each user in one drain of the buffer {@code presence}
+     * ({@link PresenceWriter}), with one JDBC batch statement: a thousand heartbeats of one user
+     * within an interval become one row write. The buffer is configured with
+     * {@code processing-batch-size: table}, so this gets the whole drained table of one partition at once.
      */
-    @TidefallProcessor("presence")
     @Transactional
     public void upsertAll(List<TidefallHashMap.Entry<String, Presence>> entries) {
         if (entries.isEmpty()) {

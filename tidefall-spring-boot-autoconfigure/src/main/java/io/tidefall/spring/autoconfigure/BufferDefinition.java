@@ -15,6 +15,7 @@ import io.tidefall.spring.BufferType;
 import io.tidefall.spring.RuntimeOption;
 import io.tidefall.spring.autoconfigure.TidefallProperties.BufferProperties;
 import io.tidefall.spring.autoconfigure.TidefallProperties.Options;
+import io.tidefall.spring.sink.SinkProperties;
 
 /**
  * A buffer configured under {@code tidefall.buffers}, with every option resolved (its own entry,
@@ -30,9 +31,10 @@ import io.tidefall.spring.autoconfigure.TidefallProperties.Options;
  * @param failureHandler the name of the failure handler bean, or {@code null} for the engine's log
  * @param failureHandlerProperty the property that named it ({@code tidefall.buffers.<name>.failure-handler}
  *     or {@code tidefall.defaults.failure-handler})
+ * @param sink the sink configured instead of a processor, or {@code null}
  */
 record BufferDefinition(String name, BufferType type, @Nullable String processor, @Nullable Integer partitions,
-        BufferOptions options, @Nullable String failureHandler, String failureHandlerProperty) {
+        BufferOptions options, @Nullable String failureHandler, String failureHandlerProperty, @Nullable SinkProperties sink) {
 
     static final String PREFIX = "tidefall.";
 
@@ -83,7 +85,7 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
                     "Set it to the name of a BatchFailureHandler bean, or remove it to have lost elements logged.");
         }
         return new BufferDefinition(name, type != null ? type : BufferType.QUEUE, processor, partitions, options,
-                failureHandler, failureHandlerProperty);
+                failureHandler, failureHandlerProperty, buffer.getSink());
     }
 
     /** The property under this buffer's own key, e.g. {@code tidefall.buffers.events.processor}. */

@@ -5,6 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import io.tidefall.BatchProcessor;
+import io.tidefall.RetryPolicy;
+import io.tidefall.spring.sink.Sink;
 
 /**
  * The processor of a configured buffer, bound once every singleton exists. A processor bean often
@@ -35,6 +37,23 @@ final class DeferredProcessor implements BatchProcessor<Object> {
     void bind(BatchProcessor<Object> processor, String description) {
         this.target = processor;
         this.description = description;
+    }
+
+    /**
+     * The buffer's retry policy: what the bound processor says about a failure when it is a
+     * {@link Sink} that knows its own failures (Kafka's retriable errors, for one), else
+     * {@code fallback}, the application's policy.
+     */
+    RetryPolicy retryPolicy(RetryPolicy fallback) {
+        return failure -> {
+            if (this.target instanceof Sink sink) {
+                Boolean verdict = sink.isRetryable(failure);
+                if (verdict != null) {
+                    return verdict;
+                }
+            }
+            return fallback.isRetryable(failure);
+        };
     }
 
     boolean isBound() {

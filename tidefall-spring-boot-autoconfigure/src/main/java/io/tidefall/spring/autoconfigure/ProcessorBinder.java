@@ -25,10 +25,14 @@ import io.tidefall.BatchProcessor;
 import io.tidefall.spring.BufferType;
 import io.tidefall.spring.TidefallBuffers;
 import io.tidefall.spring.TidefallProcessor;
+import io.tidefall.spring.sink.Sink;
+import io.tidefall.spring.sink.SinkKind;
 
 /**
- * Finds the processor of every configured buffer, checks that there is exactly one and that it
- * has the right shape, and binds it to the buffer; fails the startup otherwise.
+ * Finds the processor of every configured buffer (a bean named by {@code processor}, a
+ * {@code @TidefallProcessor} method, or the sink configured under {@code sink}, which
+ * {@link ConfiguredSinks} builds), checks that there is exactly one and that it has the right
+ * shape, and binds it to the buffer; fails the startup otherwise.
  *
  * <p>Runs once every singleton exists (as {@code @EventListener} methods are found), so processor
  * beans may inject the buffers they process. {@link TidefallLifecycle} calls {@link #bindAll()}
@@ -40,6 +44,7 @@ class ProcessorBinder implements SmartInitializingSingleton {
     private final List<BufferDefinition> definitions;
     private final TidefallBufferFactory factory;
     private final TidefallBuffers buffers;
+    private final ConfiguredSinks sinks;
     private boolean bound;
 
     ProcessorBinder(ConfigurableListableBeanFactory beanFactory, List<BufferDefinition> definitions,
@@ -48,6 +53,7 @@ class ProcessorBinder implements SmartInitializingSingleton {
         this.definitions = definitions;
         this.factory = factory;
         this.buffers = buffers;
+        this.sinks = new ConfiguredSinks(beanFactory, buffers);
     }
 
     @Override
@@ -77,24 +83,33 @@ class ProcessorBinder implements SmartInitializingSingleton {
         String name = definition.name();
         String property = definition.property("processor");
         List<String> found = new ArrayList<>();
+        SinkKind sink = ConfiguredSinks.kind(definition);
         if (definition.processor() != null) {
             found.add("the bean '" + definition.processor() + "' named by " + property);
         }
         methods.forEach(method -> found.add("@TidefallProcessor method " + method.describe()));
+        if (sink != null) {
+            found.add("the " + sink.key() + " sink configured under " + definition.property("sink." + sink.key()));
+        }
         if (found.isEmpty()) {
             throw new TidefallConfigurationException(name,
                     "Buffer '" + name + "' has no processor: " + property
-                            + " is not set and no bean method is annotated @TidefallProcessor(\"" + name + "\").",
-                    "Set " + property + " to the name of a BatchProcessor bean, or annotate one bean method taking a List with @TidefallProcessor(\""
-                            + name + "\").");
+                            + " is not set, no sink is configured under " + definition.property("sink")
+                            + " and no bean method is annotated @TidefallProcessor(\"" + name + "\").",
+                    "Set " + property + " to the name of a BatchProcessor bean, or configure a sink (" + definition.property("sink.jdbc.sql")
+                            + ", for one), or annotate one bean method taking a List with @TidefallProcessor(\"" + name + "\").");
         }
         if (found.size() > 1) {
             throw new TidefallConfigurationException(name,
                     "Buffer '" + name + "' has " + found.size() + " processors: " + String.join("; ", found) + ".",
-                    "Keep exactly one: remove " + property + " or the extra @TidefallProcessor(\"" + name + "\") annotations.");
+                    "Keep exactly one: remove " + property + ", " + definition.property("sink")
+                            + " or the extra @TidefallProcessor(\"" + name + "\") annotations.");
         }
         DeferredProcessor slot = this.factory.processor(name);
-        if (definition.processor() != null) {
+        if (sink != null) {
+            Sink built = this.sinks.create(definition, sink);
+            slot.bind(built, built.toString());
+        } else if (definition.processor() != null) {
             slot.bind(processorBean(definition), "bean '" + definition.processor() + "'");
             this.beanFactory.registerDependentBean(definition.processor(), name);
         } else {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -33,6 +34,8 @@ import io.tidefall.Buffer;
 import io.tidefall.BufferBuilder;
 import io.tidefall.RetryPolicy;
 import io.tidefall.Scheduler;
+import io.tidefall.spring.sink.QueueRouting;
+import io.tidefall.spring.sink.SinkProperties;
 
 /**
  * Builds the configured buffers, on the application's scheduler and executor.
@@ -105,6 +108,9 @@ class TidefallBufferFactory implements DisposableBean {
         DeferredProcessor processor = processor(definition.name());
         BufferBuilder<?, ?> builder = definition.type().builder(definition.name());
         builder.processor(processor).options(definition.options()).scheduler(ticks());
+        if (builder instanceof TidefallQueue.Builder<?> queue && definition.sink() != null) {
+            routeBySink(queue, definition.sink(), definition.property("sink"));
+        }
         BatchFailureHandler<Object> failureHandler = failureHandler(definition);
         if (failureHandler != null) {
             builder.failureHandler(failureHandler);
@@ -113,9 +119,7 @@ class TidefallBufferFactory implements DisposableBean {
             builder.partitions(definition.partitions());
         }
         RetryPolicy retryPolicy = this.beanFactory.getBeanProvider(RetryPolicy.class).getIfUnique();
-        if (retryPolicy != null) {
-            builder.retryPolicy(retryPolicy);
-        }
+        builder.retryPolicy(processor.retryPolicy(retryPolicy != null ? retryPolicy : RetryPolicy.defaults()));
         Executor drains = executor();
         if (drains != null) {
             builder.executor(drains);
@@ -126,6 +130,15 @@ class TidefallBufferFactory implements DisposableBean {
         Buffer buffer = builder.build();
         this.created.add(buffer);
         return buffer;
+    }
+
+    /** Routes a queue by the element property its sink keys records with ({@link QueueRouting}), if any. */
+    @SuppressWarnings("unchecked")
+    private static void routeBySink(TidefallQueue.Builder<?> queue, SinkProperties sink, String property) {
+        Function<Object, Object> partitionKey = QueueRouting.partitionKey(sink, property);
+        if (partitionKey != null) {
+            ((TidefallQueue.Builder<Object>) queue).partitionKey(partitionKey);
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import org.springframework.util.unit.DataSize;
 import io.tidefall.OverflowPolicy;
 import io.tidefall.spring.BufferType;
 import io.tidefall.spring.RuntimeOption;
+import io.tidefall.spring.sink.SinkProperties;
 
 /**
  * Configuration of Tidefall buffers: {@code tidefall.defaults.*} applies to every buffer that does
@@ -326,6 +327,12 @@ public class TidefallProperties {
          */
         private @Nullable String processor;
 
+        /**
+         * Where the drained batches go when the buffer has no processor: a JDBC statement
+         * (sink.jdbc), a Spring Batch ItemWriter bean (sink.item-writer) or a Kafka topic (sink.kafka).
+         */
+        private @Nullable SinkProperties sink;
+
         public @Nullable BufferType getType() {
             return this.type;
         }
@@ -340,6 +347,14 @@ public class TidefallProperties {
 
         public void setProcessor(@Nullable String processor) {
             this.processor = processor;
+        }
+
+        public @Nullable SinkProperties getSink() {
+            return this.sink;
+        }
+
+        public void setSink(@Nullable SinkProperties sink) {
+            this.sink = sink;
         }
     }
 }

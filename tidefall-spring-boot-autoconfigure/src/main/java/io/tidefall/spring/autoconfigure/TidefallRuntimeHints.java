@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.bind.BindableRuntimeHintsRegi
 
 import io.tidefall.OverflowPolicy;
 import io.tidefall.spring.BufferType;
+import io.tidefall.spring.sink.SinkProperties;
 
 /**
  * What the starter reads reflectively at run time, for an ahead-of-time compiled (native)
@@ -16,7 +17,8 @@ import io.tidefall.spring.BufferType;
  * annotation, and the endpoint's operations by Actuator; this adds the rest:
  * <ul>
  * <li>{@link TidefallProperties} with its nested classes, which {@link TidefallBufferRegistrar}
- * binds itself, at run time, before the properties bean exists;
+ * binds itself, at run time, before the properties bean exists, and a buffer's
+ * {@link SinkProperties};
  * <li>the enums those properties bind ({@link BufferType}, {@link OverflowPolicy}), whose
  * constants Spring Boot's enum conversion looks up.
  * </ul>
@@ -27,7 +29,7 @@ class TidefallRuntimeHints implements RuntimeHintsRegistrar {
 
     @Override
     public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
-        BindableRuntimeHintsRegistrar.forTypes(TidefallProperties.class).registerHints(hints, classLoader);
+        BindableRuntimeHintsRegistrar.forTypes(TidefallProperties.class, SinkProperties.class).registerHints(hints, classLoader);
         for (Class<?> type : new Class<?>[] { BufferType.class, OverflowPolicy.class }) {
             hints.reflection().registerType(type, MemberCategory.INVOKE_PUBLIC_METHODS);
         }

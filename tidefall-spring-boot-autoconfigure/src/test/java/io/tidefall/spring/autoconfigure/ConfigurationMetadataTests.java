@@ -34,6 +34,9 @@ class ConfigurationMetadataTests {
         }
         assertDescribed(properties, "tidefall.buffers.*.type");
         assertDescribed(properties, "tidefall.buffers.*.processor");
+        for (String sink : List.of("jdbc.sql", "jdbc.data-source", "item-writer", "kafka.topic", "kafka.key", "kafka.template")) {
+            assertDescribed(properties, "tidefall.buffers.*.sink." + sink);
+        }
         assertThat(properties).filteredOn(property -> "tidefall.defaults.processing-interval".equals(property.get("name")))
                 .singleElement().satisfies(property -> assertThat(property.get("type")).isEqualTo("java.time.Duration"));
     }
