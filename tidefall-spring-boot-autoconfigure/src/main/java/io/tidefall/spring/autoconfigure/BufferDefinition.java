@@ -1,5 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
+import io.tidefall.spring.TidefallConfigurationException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;

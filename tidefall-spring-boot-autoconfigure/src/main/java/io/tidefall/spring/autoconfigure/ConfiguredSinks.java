@@ -1,5 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
+import io.tidefall.spring.TidefallConfigurationException;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
+import io.tidefall.spring.TidefallConfigurationException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
+import io.tidefall.spring.TidefallConfigurationException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +35,7 @@ import io.tidefall.Buffer;
 import io.tidefall.BufferBuilder;
 import io.tidefall.RetryPolicy;
 import io.tidefall.Scheduler;
+import io.tidefall.TidefallQueue;
 import io.tidefall.spring.sink.QueueRouting;
 import io.tidefall.spring.sink.SinkProperties;
 

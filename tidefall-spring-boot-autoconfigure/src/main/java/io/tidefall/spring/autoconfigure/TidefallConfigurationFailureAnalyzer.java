@@ -1,5 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
+import io.tidefall.spring.TidefallConfigurationException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

@@ -1,5 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
+import io.tidefall.spring.TidefallConfigurationException;
 import java.io.UncheckedIOException;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,5 +1,6 @@
 package io.tidefall.spring.autoconfigure;
 
+import io.tidefall.spring.TidefallConfigurationException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;

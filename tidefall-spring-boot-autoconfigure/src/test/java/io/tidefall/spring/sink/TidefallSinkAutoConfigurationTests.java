@@ -16,7 +16,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import io.tidefall.BatchProcessor;
 import io.tidefall.spring.autoconfigure.TidefallAutoConfiguration;
-import io.tidefall.spring.autoconfigure.TidefallConfigurationException;
+import io.tidefall.spring.TidefallConfigurationException;
 import io.tidefall.spring.autoconfigure.sink.TidefallSinkAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,11 +1,11 @@
-package io.tidefall.spring.autoconfigure;
+package io.tidefall.spring;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * Tidefall is configured in a way it cannot start with. The message names the buffer (when one is
  * concerned), the property and its value, and says what to do;
- * {@link TidefallConfigurationFailureAnalyzer} reports it at startup.
+ * the starter's {@code TidefallConfigurationFailureAnalyzer} reports it at startup.
  */
 public class TidefallConfigurationException extends RuntimeException {
 

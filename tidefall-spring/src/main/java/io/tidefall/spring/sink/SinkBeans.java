@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 
-import io.tidefall.spring.autoconfigure.TidefallConfigurationException;
+import io.tidefall.spring.TidefallConfigurationException;
 
 /** Finds the bean a sink writes through: the one its configuration names, or the application's only one. */
 final class SinkBeans {

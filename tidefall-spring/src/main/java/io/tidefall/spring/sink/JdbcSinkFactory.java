@@ -4,7 +4,7 @@ import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 
-import io.tidefall.spring.autoconfigure.TidefallConfigurationException;
+import io.tidefall.spring.TidefallConfigurationException;
 import io.tidefall.spring.sink.SinkProperties.Jdbc;
 
 /** Builds {@code sink.jdbc} sinks, on the named or the application's only {@link DataSource}. */

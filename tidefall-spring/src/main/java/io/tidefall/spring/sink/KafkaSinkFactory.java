@@ -3,7 +3,7 @@ package io.tidefall.spring.sink;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
-import io.tidefall.spring.autoconfigure.TidefallConfigurationException;
+import io.tidefall.spring.TidefallConfigurationException;
 import io.tidefall.spring.sink.SinkProperties.Kafka;
 
 /** Builds {@code sink.kafka} sinks, on the named or the application's only (or primary) {@link KafkaTemplate}. */

@@ -10,7 +10,7 @@ public interface SinkFactory {
 
     /**
      * Builds the sink of {@code target}, failing with a
-     * {@link io.tidefall.spring.autoconfigure.TidefallConfigurationException} that names the
+     * {@link io.tidefall.spring.TidefallConfigurationException} that names the
      * property when its configuration is incomplete or names a bean that does not exist.
      */
     Sink create(SinkTarget target);
