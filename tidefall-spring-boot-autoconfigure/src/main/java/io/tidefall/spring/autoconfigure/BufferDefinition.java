@@ -1,6 +1,5 @@
 package io.tidefall.spring.autoconfigure;
 
-import io.tidefall.spring.TidefallConfigurationException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import io.tidefall.BufferOptions;
 import io.tidefall.InvalidOptionException;
 import io.tidefall.spring.BufferType;
 import io.tidefall.spring.RuntimeOption;
+import io.tidefall.spring.TidefallConfigurationException;
 import io.tidefall.spring.autoconfigure.TidefallProperties.BufferProperties;
 import io.tidefall.spring.autoconfigure.TidefallProperties.Options;
 import io.tidefall.spring.sink.SinkProperties;

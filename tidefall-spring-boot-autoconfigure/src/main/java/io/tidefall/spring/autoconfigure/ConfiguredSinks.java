@@ -1,6 +1,5 @@
 package io.tidefall.spring.autoconfigure;
 
-import io.tidefall.spring.TidefallConfigurationException;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -8,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 
 import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.TidefallConfigurationException;
 import io.tidefall.spring.sink.Sink;
 import io.tidefall.spring.sink.SinkFactory;
 import io.tidefall.spring.sink.SinkKind;

@@ -1,12 +1,13 @@
 package io.tidefall.spring.autoconfigure;
 
-import io.tidefall.spring.TidefallConfigurationException;
 import java.util.Locale;
 
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+
+import io.tidefall.spring.TidefallConfigurationException;
 
 /**
  * Matches unless {@code tidefall.enabled} is {@code false}; fails the startup when it is neither

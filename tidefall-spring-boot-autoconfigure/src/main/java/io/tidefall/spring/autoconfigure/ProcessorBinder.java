@@ -1,6 +1,5 @@
 package io.tidefall.spring.autoconfigure;
 
-import io.tidefall.spring.TidefallConfigurationException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import org.springframework.core.annotation.AnnotationUtils;
 import io.tidefall.BatchProcessor;
 import io.tidefall.spring.BufferType;
 import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.TidefallConfigurationException;
 import io.tidefall.spring.TidefallProcessor;
 import io.tidefall.spring.sink.Sink;
 import io.tidefall.spring.sink.SinkKind;

@@ -1,6 +1,5 @@
 package io.tidefall.spring.autoconfigure;
 
-import io.tidefall.spring.TidefallConfigurationException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +35,8 @@ import io.tidefall.BufferBuilder;
 import io.tidefall.RetryPolicy;
 import io.tidefall.Scheduler;
 import io.tidefall.TidefallQueue;
+import io.tidefall.spring.TidefallConfigurationException;
+import io.tidefall.spring.deadletter.DeadLetterStore;
 import io.tidefall.spring.sink.QueueRouting;
 import io.tidefall.spring.sink.SinkProperties;
 
@@ -151,8 +152,8 @@ class TidefallBufferFactory implements DisposableBean {
     private BatchFailureHandler<Object> failureHandler(BufferDefinition definition) {
         String name = definition.failureHandler();
         if (name == null) {
-            return this.beanFactory.containsBean(TidefallDeadLetterAutoConfiguration.STORE_BEAN)
-                    ? this.beanFactory.getBean(TidefallDeadLetterAutoConfiguration.STORE_BEAN, BatchFailureHandler.class) : null;
+            return this.beanFactory.containsBean(DeadLetterStore.BEAN_NAME)
+                    ? this.beanFactory.getBean(DeadLetterStore.BEAN_NAME, BatchFailureHandler.class) : null;
         }
         if (!this.beanFactory.containsBean(name) || !this.beanFactory.isTypeMatch(name, BatchFailureHandler.class)) {
             String[] known = this.beanFactory.getBeanNamesForType(BatchFailureHandler.class);

@@ -1,6 +1,5 @@
 package io.tidefall.spring.autoconfigure;
 
-import io.tidefall.spring.TidefallConfigurationException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanRegistrar;
@@ -15,6 +14,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.core.env.Environment;
 
 import io.tidefall.Buffer;
+import io.tidefall.spring.TidefallConfigurationException;
 
 /**
  * Registers one bean per buffer under {@code tidefall.buffers}, named after the buffer. Each bean

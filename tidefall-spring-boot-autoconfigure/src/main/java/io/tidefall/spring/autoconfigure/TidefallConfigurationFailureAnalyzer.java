@@ -1,8 +1,9 @@
 package io.tidefall.spring.autoconfigure;
 
-import io.tidefall.spring.TidefallConfigurationException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+
+import io.tidefall.spring.TidefallConfigurationException;
 
 /** Reports a {@link TidefallConfigurationException} as a startup failure description and action. */
 class TidefallConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<TidefallConfigurationException> {

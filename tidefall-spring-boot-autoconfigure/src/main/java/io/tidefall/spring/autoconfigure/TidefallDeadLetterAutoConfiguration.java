@@ -1,6 +1,5 @@
 package io.tidefall.spring.autoconfigure;
 
-import io.tidefall.spring.TidefallConfigurationException;
 import java.io.UncheckedIOException;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,6 +15,7 @@ import org.springframework.core.io.ResourceLoader;
 
 import io.tidefall.Buffer;
 import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.TidefallConfigurationException;
 import io.tidefall.spring.deadletter.DeadLetterStore;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class TidefallDeadLetterAutoConfiguration {
 
     /** The store's bean name: buffers without a {@code failure-handler} of their own use the bean of this name. */
-    public static final String STORE_BEAN = "tidefallDeadLetterStore";
+    public static final String STORE_BEAN = DeadLetterStore.BEAN_NAME;
 
     @Bean(STORE_BEAN)
     @ConditionalOnMissingBean(DeadLetterStore.class)

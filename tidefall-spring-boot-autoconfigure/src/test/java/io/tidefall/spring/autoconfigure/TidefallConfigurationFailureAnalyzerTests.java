@@ -1,6 +1,5 @@
 package io.tidefall.spring.autoconfigure;
 
-import io.tidefall.spring.TidefallConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -15,6 +14,8 @@ import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+
+import io.tidefall.spring.TidefallConfigurationException;
 
 @ExtendWith(OutputCaptureExtension.class)
 class TidefallConfigurationFailureAnalyzerTests {

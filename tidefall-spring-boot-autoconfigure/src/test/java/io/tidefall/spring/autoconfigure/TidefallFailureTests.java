@@ -1,6 +1,5 @@
 package io.tidefall.spring.autoconfigure;
 
-import io.tidefall.spring.TidefallConfigurationException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -23,6 +22,7 @@ import io.tidefall.BatchFailureHandler;
 import io.tidefall.BatchProcessor;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
+import io.tidefall.spring.TidefallConfigurationException;
 import io.tidefall.spring.TidefallProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -55,6 +55,9 @@ import tools.jackson.databind.ObjectMapper;
  */
 public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters {
 
+    /** The bean name the starter gives the store; the buffers' default failure handler when it exists. */
+    public static final String BEAN_NAME = "tidefallDeadLetterStore";
+
     private static final Log logger = LogFactory.getLog(DeadLetterStore.class);
 
     static final String SUFFIX = ".jsonl";
