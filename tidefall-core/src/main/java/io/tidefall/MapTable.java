@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The write table of a {@link TidefallHashMap}: a {@code ConcurrentHashMap} from each key to a
+ * The write table of a hash map buffer: a {@code ConcurrentHashMap} from each key to a
  * {@link MapCell} of its own, so that a write either lands before the drain reads it or is refused
  * and retried on the partition's fresh table.
  *
@@ -66,7 +66,7 @@ import org.jspecify.annotations.Nullable;
  *       waiting) may still add keys, so then the list is as long as what the walk found.
  * </ul>
  */
-final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
+final class MapTable<K, V, E> implements WriteTable<E> {
 
     /** The most keys a fresh table is sized for up front; beyond it the map grows as usual. */
     private static final int MAX_PRESIZE = 1 << 16;
@@ -95,7 +95,11 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      * @param expectedSize how many keys the table this one replaces held: sizing the map for them
      *     up front spares the writers of a busy partition one resize after another on every swap
      */
-    MapTable(long expectedSize) {
+    /** Makes what the processor receives for a key: the buffer type's entry record. */
+    private final DrainedEntries.EntryMaker<K, V, E> entries;
+
+    MapTable(long expectedSize, DrainedEntries.EntryMaker<K, V, E> entries) {
+        this.entries = entries;
         map = new ConcurrentHashMap<>((int) Math.min(expectedSize, MAX_PRESIZE));
     }
 
@@ -330,7 +334,7 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      * The sealed contents, each cell frozen now: from here on no write lands in this table (an
      * overwrite finds its cell frozen and retries on the fresh table), so what the processor is
      * handed is fixed before any user code sees it, read or not. The list makes each
-     * {@link TidefallHashMap.Entry} only when it is read.
+     * entry only when it is read.
      *
      * <p>Why now and not when the processor first reads the list: a list fixed only by its first
      * read would take overwrites after a processor call that did not read it had ended, and no
@@ -344,13 +348,13 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
      * so then the list is as long as what the walk found.
      */
     @Override
-    public List<TidefallHashMap.Entry<K, V>> drain() {
+    public List<E> drain() {
         if (abandoned > 0) {
-            List<TidefallHashMap.Entry<K, V>> found = new ArrayList<>();
+            List<E> found = new ArrayList<>();
             map.forEach((key, cell) -> {
                 Object stored = cell.freeze();
                 if (stored != VACANT) {
-                    found.add(DrainedEntries.entry(key, stored));
+                    found.add(DrainedEntries.entry(entries, key, stored));
                 }
             });
             return found;
@@ -366,6 +370,6 @@ final class MapTable<K, V> implements WriteTable<TidefallHashMap.Entry<K, V>> {
                 stored[count[0]++] = held;
             }
         });
-        return new DrainedEntries<>(keys, stored);
+        return new DrainedEntries<>(entries, keys, stored);
     }
 }

@@ -27,13 +27,14 @@ import org.jspecify.annotations.Nullable;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashMap.Entry<K, V>, MapTable<K, V>> {
+public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashMap.Entry<K, V>, MapTable<K, V, TidefallHashMap.Entry<K, V>>> {
 
     /** Versions for {@link #putNewer(Object, Object)}: JVM-wide, strictly increasing, positive. */
     private static final AtomicLong VERSIONS = new AtomicLong();
 
     private TidefallHashMap(Builder<K, V> builder) {
-        super(builder, builder.partitionKey, DeliveryOrder.pushOrder(), MapTable::new);
+        super(builder, builder.partitionKey, DeliveryOrder.pushOrder(),
+                expectedSize -> new MapTable<>(expectedSize, Entry::new));
     }
 
     public static <K, V> Builder<K, V> builder(String name) {
@@ -134,24 +135,24 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     }
 
     // The map's writes: constants, so that a write allocates nothing (see PartitionedBuffer.write).
-    private static final TableWrite<MapTable<Object, Object>, Object, Object> PUT =
+    private static final TableWrite<MapTable<Object, Object, Object>, Object, Object> PUT =
             (table, key, value, version, capacity) -> table.put(key, value, capacity);
-    private static final TableWrite<MapTable<Object, Object>, Object, Object> PUT_NEWER = MapTable::putNewer;
-    private static final TableWrite<MapTable<Object, Object>, Object, Object> REMOVE =
+    private static final TableWrite<MapTable<Object, Object, Object>, Object, Object> PUT_NEWER = MapTable::putNewer;
+    private static final TableWrite<MapTable<Object, Object, Object>, Object, Object> REMOVE =
             (table, key, unused, version, capacity) -> table.remove(key);
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static <K, V> TableWrite<MapTable<K, V>, K, V> put() {
+    private static <K, V> TableWrite<MapTable<K, V, Entry<K, V>>, K, V> put() {
         return (TableWrite) PUT;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static <K, V> TableWrite<MapTable<K, V>, K, V> putNewer() {
+    private static <K, V> TableWrite<MapTable<K, V, Entry<K, V>>, K, V> putNewer() {
         return (TableWrite) PUT_NEWER;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static <K, V> TableWrite<MapTable<K, V>, K, @Nullable V> remove() {
+    private static <K, V> TableWrite<MapTable<K, V, Entry<K, V>>, K, @Nullable V> remove() {
         return (TableWrite) REMOVE;
     }
 

@@ -40,7 +40,7 @@ class MapTableHammerTests {
     }
 
     /** One logged write: the table that took it (not SEALED), the key, what was written, the result. */
-    private record Op(MapTable<Integer, Object> table, int key, Object value, long version, int kind, WriteResult result) {
+    private record Op(MapTable<Integer, Object, TidefallHashMap.Entry<Integer, Object>> table, int key, Object value, long version, int kind, WriteResult result) {
     }
 
     private static final int PUT = 0;
@@ -48,19 +48,19 @@ class MapTableHammerTests {
     private static final int DELETE = 2;
 
     /** What one sealed table drained, and its size once sealed. */
-    private record Drained(MapTable<Integer, Object> table, List<TidefallHashMap.Entry<Integer, Object>> entries, long size) {
+    private record Drained(MapTable<Integer, Object, TidefallHashMap.Entry<Integer, Object>> table, List<TidefallHashMap.Entry<Integer, Object>> entries, long size) {
     }
 
     /** Swaps tables in a loop while the writers run, and once more at the end, keeping every drain. */
     private static final class Sealer {
-        volatile MapTable<Integer, Object> current = new MapTable<>(0);
+        volatile MapTable<Integer, Object, TidefallHashMap.Entry<Integer, Object>> current = new MapTable<>(0, TidefallHashMap.Entry::new);
         final List<Drained> drained = new ArrayList<>();
         /** Tables drained so far; writers keep writing until there are enough. */
         volatile int swaps;
 
         void swap() {
-            MapTable<Integer, Object> retired = current;
-            current = new MapTable<>(retired.size()); // installed before the seal, as Partition.swap does
+            MapTable<Integer, Object, TidefallHashMap.Entry<Integer, Object>> retired = current;
+            current = new MapTable<>(retired.size(), TidefallHashMap.Entry::new); // installed before the seal, as Partition.swap does
             assertThat(retired.seal(Long.MAX_VALUE)).isTrue();
             drained.add(new Drained(retired, new ArrayList<>(retired.drain()), retired.size()));
             swaps = drained.size();
@@ -123,7 +123,7 @@ class MapTableHammerTests {
     /** Writes on the current table, and again on the fresh one whenever the current one was sealed. */
     private static Op write(Sealer sealer, int key, Object value, long version, int kind) {
         for (;;) {
-            MapTable<Integer, Object> table = sealer.current;
+            MapTable<Integer, Object, TidefallHashMap.Entry<Integer, Object>> table = sealer.current;
             WriteResult result = switch (kind) {
                 case PUT -> table.put(key, value, Long.MAX_VALUE);
                 case PUT_NEWER -> table.putNewer(key, value, version, Long.MAX_VALUE);
@@ -150,7 +150,7 @@ class MapTableHammerTests {
             return log;
         });
 
-        Map<MapTable<Integer, Object>, List<Op>> byTable = byTable(ops);
+        Map<MapTable<Integer, Object, TidefallHashMap.Entry<Integer, Object>>, List<Op>> byTable = byTable(ops);
         for (Drained drained : sealer.drained) {
             List<Op> written = byTable.getOrDefault(drained.table(), List.of());
             Map<Integer, Long> newest = new HashMap<>();
@@ -195,7 +195,7 @@ class MapTableHammerTests {
             return log;
         });
 
-        Map<MapTable<Integer, Object>, List<Op>> byTable = byTable(ops);
+        Map<MapTable<Integer, Object, TidefallHashMap.Entry<Integer, Object>>, List<Op>> byTable = byTable(ops);
         for (Drained drained : sealer.drained) {
             Map<Integer, TidefallHashMap.Entry<Integer, Object>> expectedOwn = new HashMap<>();
             Map<Integer, Map<Integer, Object>> lastPutByWriter = new HashMap<>(); // shared key -> writer -> its last value
@@ -244,8 +244,8 @@ class MapTableHammerTests {
     }
 
     /** The ops each table took, each writer's in the order it wrote them. */
-    private static Map<MapTable<Integer, Object>, List<Op>> byTable(List<Op> ops) {
-        Map<MapTable<Integer, Object>, List<Op>> byTable = new IdentityHashMap<>();
+    private static Map<MapTable<Integer, Object, TidefallHashMap.Entry<Integer, Object>>, List<Op>> byTable(List<Op> ops) {
+        Map<MapTable<Integer, Object, TidefallHashMap.Entry<Integer, Object>>, List<Op>> byTable = new IdentityHashMap<>();
         for (Op op : ops) {
             byTable.computeIfAbsent(op.table(), t -> new ArrayList<>()).add(op);
         }

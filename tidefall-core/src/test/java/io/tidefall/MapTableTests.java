@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class MapTableTests {
 
-    private static MapTable<Integer, String> sealedTable(int keys) {
-        MapTable<Integer, String> table = new MapTable<>(0);
+    private static MapTable<Integer, String, TidefallHashMap.Entry<Integer, String>> sealedTable(int keys) {
+        MapTable<Integer, String, TidefallHashMap.Entry<Integer, String>> table = new MapTable<>(0, TidefallHashMap.Entry::new);
         for (int key = 0; key < keys; key++) {
             assertThat(table.put(key, "v" + key, Long.MAX_VALUE)).isEqualTo(WriteResult.WRITTEN);
         }
@@ -117,7 +117,7 @@ class MapTableTests {
 
     @Test
     void anOverwriteIntoAKeyThatAnAbandonedWriterAddedAfterTheDrainThrowsRatherThanLandingUnseen() throws Exception {
-        MapTable<HeldKey, String> table = new MapTable<>(0);
+        MapTable<HeldKey, String, TidefallHashMap.Entry<HeldKey, String>> table = new MapTable<>(0, TidefallHashMap.Entry::new);
         HeldKey adding = HeldKey.heldInSecondHashCode(); // the map's lookup hashes it, then putIfAbsent, inside the guard
         ExecutorService writers = Executors.newFixedThreadPool(2);
         try {
@@ -142,9 +142,9 @@ class MapTableTests {
     }
 
     /** A table holding "before" for a key, and a writer overwriting it through a held instance of the key. */
-    private record Overwrite(MapTable<HeldKey, String> table, HeldKey held, ExecutorService writer, Future<WriteResult> result) {
+    private record Overwrite(MapTable<HeldKey, String, TidefallHashMap.Entry<HeldKey, String>> table, HeldKey held, ExecutorService writer, Future<WriteResult> result) {
         static Overwrite start(String value) throws InterruptedException {
-            MapTable<HeldKey, String> table = new MapTable<>(0);
+            MapTable<HeldKey, String, TidefallHashMap.Entry<HeldKey, String>> table = new MapTable<>(0, TidefallHashMap.Entry::new);
             assertThat(table.put(HeldKey.plain(), "before", Long.MAX_VALUE)).isEqualTo(WriteResult.WRITTEN);
             HeldKey held = HeldKey.held();
             ExecutorService writer = Executors.newSingleThreadExecutor();

@@ -146,7 +146,7 @@ class SwapProtocolLincheckTests {
     @Param(name = "key", gen = IntGen.class, conf = "1:3")
     @Param(name = "value", gen = IntGen.class, conf = "1:3")
     public static class MapHarness {
-        private volatile MapTable<Integer, Integer> table = new MapTable<>(0);
+        private volatile MapTable<Integer, Integer, TidefallHashMap.Entry<Integer, Integer>> table = new MapTable<>(0, TidefallHashMap.Entry::new);
 
         /** With a value of its own, so that an overwrite (which takes no guard) shows in what a drain returns. */
         @Operation
@@ -158,8 +158,8 @@ class SwapProtocolLincheckTests {
 
         @Operation
         public synchronized List<String> drain() {
-            MapTable<Integer, Integer> retired = table;
-            table = new MapTable<>(0);
+            MapTable<Integer, Integer, TidefallHashMap.Entry<Integer, Integer>> retired = table;
+            table = new MapTable<>(0, TidefallHashMap.Entry::new);
             retired.seal();
             List<String> entries = new ArrayList<>();
             for (Entry<Integer, Integer> entry : retired.drain()) {
