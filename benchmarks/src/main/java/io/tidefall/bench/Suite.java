@@ -1,10 +1,14 @@
 package io.tidefall.bench;
 
+import static io.tidefall.bench.ResultFormat.bytes;
+import static io.tidefall.bench.ResultFormat.error;
+import static io.tidefall.bench.ResultFormat.human;
+import static io.tidefall.bench.ResultFormat.median;
+
 import io.tidefall.bench.chart.Svg;
 import java.io.IOException;
-import java.nio.file.Path;
-
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -85,7 +89,7 @@ public final class Suite {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "quick", "full" -> mode = args[i];
-                case "--threads", "-t" -> threads = parseInts(args[++i]);
+                case "--threads", "-t" -> threads = ResultFormat.parseInts(args[++i]);
                 case "--intervals" -> intervals = args[++i];
                 case "--heap" -> heap = args[++i];
                 case "--include" -> include = args[++i];
@@ -385,50 +389,5 @@ public final class Suite {
         String spread = ratios.size() == 1 ? ""
                 : String.format(Locale.ROOT, " [%.2f-%.2f]", Collections.min(ratios), Collections.max(ratios));
         return String.format(Locale.ROOT, "%.2fx%s%s", ratio, miss ? "*" : " ", spread);
-    }
-
-    private static double median(Collection<Result<?>> results) {
-        return median(results.stream().map(Result::getScore).toList());
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    /** One round: JMH's confidence half-width; several: half the spread of the rounds' scores. Relative to the median. */
-    private static String error(List<Result<?>> results) {
-        double median = median(results);
-        if (median == 0) {
-            return "";
-        }
-        double error;
-        if (results.size() == 1) {
-            error = results.get(0).getScoreError();
-            if (Double.isNaN(error)) {
-                return "";
-            }
-        } else {
-            List<Double> scores = results.stream().map(Result::getScore).toList();
-            error = (Collections.max(scores) - Collections.min(scores)) / 2;
-        }
-        return String.format(Locale.ROOT, "±%.0f%%", 100 * error / median);
-    }
-
-    private static String bytes(List<Result<?>> results) {
-        return results == null ? "" : String.format(Locale.ROOT, "%.1f", median(results));
-    }
-
-    private static String human(double opsPerSecond) {
-        return String.format(Locale.ROOT, "%.2f M", opsPerSecond / 1e6);
-    }
-
-    private static List<Integer> parseInts(String csv) {
-        List<Integer> values = new ArrayList<>();
-        for (String s : csv.split(",")) {
-            values.add(Integer.parseInt(s.trim()));
-        }
-        return values;
     }
 }

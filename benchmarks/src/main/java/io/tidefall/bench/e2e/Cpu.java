@@ -58,4 +58,19 @@ final class Cpu {
             return null;
         }
     }
+
+    /** CPU seconds this process (the load generator) has used. */
+    static double own() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+
+    /** The machine's load averages, for the report. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2] + " (1, 5, 15 min)";
+        } catch (IOException failure) {
+            return "unknown";
+        }
+    }
 }

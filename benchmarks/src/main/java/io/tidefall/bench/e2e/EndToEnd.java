@@ -38,49 +38,6 @@ public final class EndToEnd {
      */
     private static final int[] SATURATION_CONNECTIONS = {8, 64};
 
-    /** One way of running the service: where it listens, its process, its database. */
-    record Mode(String name, InetSocketAddress address, long pid, String database) {
-    }
-
-    /** CPU in seconds used during the load; the rates below are in cores. */
-    record Saturation(int connections, Load.Outcome load, Database.Counts counts, double appSeconds,
-                      double dbSeconds, double loadSeconds) {
-
-        double per1000(long count) {
-            return 1000.0 * count / counts.insertedRows();
-        }
-
-        double appCpu() {
-            return appSeconds / load.seconds();
-        }
-
-        double dbCpu() {
-            return dbSeconds / load.seconds();
-        }
-
-        double loadCpu() {
-            return loadSeconds / load.seconds();
-        }
-
-        Saturation plus(Saturation other) {
-            return other == null ? this : new Saturation(connections, load.plus(other.load), counts.plus(other.counts),
-                    appSeconds + other.appSeconds, dbSeconds + other.dbSeconds, loadSeconds + other.loadSeconds);
-        }
-    }
-
-    record Step(double offered, Load.Outcome direct, Load.Outcome buffered) {
-    }
-
-    /**
-     * One heartbeat rate in both modes. Row writes are counted over a window from before the first
-     * heartbeat to after the last drain; {@code bufferedIntervals} is how many processing intervals
-     * that window spans (rounded up), so at most one row per user per interval means
-     * {@code bufferedRows <= users * bufferedIntervals}.
-     */
-    record Heartbeats(int perUserPerSecond, double directRowsPerUserSecond, double bufferedRowsPerUserSecond,
-                      long bufferedRows, long bufferedIntervals, double directAccepted, double bufferedAccepted) {
-    }
-
     private final Database db;
     private final long dbPid;
     private final Path out;
@@ -156,16 +113,16 @@ public final class EndToEnd {
 
     private void run(Mode direct, Mode buffered) throws Exception {
         Files.createDirectories(out);
-        String loadBefore = loadAverage();
+        String loadBefore = Cpu.loadAverage();
         OUT.println("load average before: " + loadBefore);
 
         // Long enough for the JIT: on two busy cores its compiler threads need most of this, and the
         // direct mode's JDBC path is compiled later than the buffered mode's shorter one.
         for (int round = 0; round < 2; round++) {
             for (Mode mode : List.of(direct, buffered)) {
-                OUT.println("warming up " + mode.name);
-                Load.closedLoop(mode.address, connections, seconds(10), pageViews("w"));
-                Load.closedLoop(mode.address, connections / 2, seconds(2), heartbeats(100, 0));
+                OUT.println("warming up " + mode.name());
+                Load.closedLoop(mode.address(), connections, seconds(10), pageViews("w"));
+                Load.closedLoop(mode.address(), connections / 2, seconds(2), heartbeats(100, 0));
             }
         }
 
@@ -185,8 +142,8 @@ public final class EndToEnd {
         }
         Saturation directSat = best(directSats);
         Saturation bufferedSat = best(bufferedSats);
-        double d = directSat.load.okPerSecond();
-        double b = bufferedSat.load.okPerSecond();
+        double d = directSat.load().okPerSecond();
+        double b = bufferedSat.load().okPerSecond();
 
         // Offered loads: below, at and above direct's saturation, and up to 90 % of buffered's. Half of
         // buffered's saturation is one of them: the delivery latency is measured there.
@@ -212,19 +169,19 @@ public final class EndToEnd {
             Load.Outcome directStep = null;
             Load.Outcome bufferedStep = null;
             for (int slice = 0; slice < SLICES; slice++) {
-                Load.Outcome d1 = Load.openLoop(direct.address, connections, rate, seconds(2), Duration.ofSeconds(2),
+                Load.Outcome d1 = Load.openLoop(direct.address(), connections, rate, seconds(2), Duration.ofSeconds(2),
                         pageViews("o" + index + "-" + slice));
                 directStep = d1.plus(directStep);
                 pause(300);
-                Database.Counts before = db.counts(buffered.database);
-                Load.Outcome b1 = Load.openLoop(buffered.address, connections, rate, seconds(2), Duration.ofSeconds(2),
+                Database.Counts before = db.counts(buffered.database());
+                Load.Outcome b1 = Load.openLoop(buffered.address(), connections, rate, seconds(2), Duration.ofSeconds(2),
                         pageViews(tag + "-" + slice));
                 bufferedStep = b1.plus(bufferedStep);
                 awaitStored(buffered, before, b1.ok());
                 pause(300);
             }
             if (rate == half) {
-                delivery = db.deliveryMillis(buffered.database, "/" + tag + "-");
+                delivery = db.deliveryMillis(buffered.database(), "/" + tag + "-");
             }
             steps.add(new Step(rate, directStep, bufferedStep));
             pause(500);
@@ -241,12 +198,12 @@ public final class EndToEnd {
             long bufferedIntervals = 0;
             Duration length = seconds(8);
             for (Mode mode : List.of(direct, buffered)) {
-                Database.Counts before = db.counts(mode.database);
+                Database.Counts before = db.counts(mode.database());
                 long windowStart = System.nanoTime();
-                Load.Outcome beats = Load.openLoop(mode.address, connections / 2, (double) users * perUser, length,
+                Load.Outcome beats = Load.openLoop(mode.address(), connections / 2, (double) users * perUser, length,
                         Duration.ofSeconds(2), heartbeats(users, ++phase));
                 pause(presenceIntervalMillis + 1000); // the last drain of the buffered mode
-                long written = db.counts(mode.database).minus(before).upsertedRows();
+                long written = db.counts(mode.database()).minus(before).upsertedRows();
                 int m = mode == direct ? 0 : 1;
                 rows[m] = (double) written / users / (length.toMillis() / 1000.0);
                 accepted[m] = beats.okPerSecond();
@@ -260,33 +217,33 @@ public final class EndToEnd {
                     accepted[1]));
         }
 
-        String loadAfter = loadAverage();
+        String loadAfter = Cpu.loadAverage();
         report(directSats, bufferedSats, steps, delivery == null ? new double[0] : delivery, half, heartbeats, users,
                 seconds(8), loadBefore, loadAfter);
     }
 
     private static Saturation best(List<Saturation> saturations) {
-        return saturations.stream().max((a, b) -> Double.compare(a.load.okPerSecond(), b.load.okPerSecond())).orElseThrow();
+        return saturations.stream().max((a, b) -> Double.compare(a.load().okPerSecond(), b.load().okPerSecond())).orElseThrow();
     }
 
     private Saturation saturate(Mode mode, Duration length, int clients) throws InterruptedException {
-        Database.Counts before = db.counts(mode.database);
-        double app = Cpu.seconds(mode.pid, false);
+        Database.Counts before = db.counts(mode.database());
+        double app = Cpu.seconds(mode.pid(), false);
         double database = Cpu.seconds(dbPid, true);
-        double load = ownCpu();
-        Load.Outcome outcome = Load.closedLoop(mode.address, clients, length, pageViews("sat"));
-        app = Cpu.seconds(mode.pid, false) - app;
+        double load = Cpu.own();
+        Load.Outcome outcome = Load.closedLoop(mode.address(), clients, length, pageViews("sat"));
+        app = Cpu.seconds(mode.pid(), false) - app;
         database = Cpu.seconds(dbPid, true) - database;
-        load = ownCpu() - load;
+        load = Cpu.own() - load;
         awaitStored(mode, before, outcome.ok());
-        Database.Counts counts = db.counts(mode.database).minus(before);
+        Database.Counts counts = db.counts(mode.database()).minus(before);
         return new Saturation(clients, outcome, counts, app, database, load);
     }
 
     /** Waits until the database holds as many new page views as were accepted (at most 30 s). */
     private void awaitStored(Mode mode, Database.Counts before, long accepted) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (db.counts(mode.database).minus(before).insertedRows() < accepted && System.nanoTime() < deadline) {
+        while (db.counts(mode.database()).minus(before).insertedRows() < accepted && System.nanoTime() < deadline) {
             pause(100);
         }
     }
@@ -320,17 +277,17 @@ public final class EndToEnd {
             for (Saturation s : sats) {
                 boolean best = s == direct || s == buffered;
                 OUT.printf(Locale.ROOT, "%-10s %5d %12s %9.2f %9.2f %9.2f %10.1f %11.1f %8.2f %8.2f %8.2f%n",
-                        sats == directSats ? "direct" : "buffered", s.connections, String.format(Locale.ROOT, "%.0f%s",
-                                s.load.okPerSecond(), best ? "*" : " "), s.load.millis(0.5), s.load.millis(0.99),
-                        s.load.millis(0.999), s.per1000(s.counts.transactions()), s.per1000(s.counts.statements()),
+                        sats == directSats ? "direct" : "buffered", s.connections(), String.format(Locale.ROOT, "%.0f%s",
+                                s.load().okPerSecond(), best ? "*" : " "), s.load().millis(0.5), s.load().millis(0.99),
+                        s.load().millis(0.999), s.per1000(s.counts().transactions()), s.per1000(s.counts().statements()),
                         s.appCpu(), s.dbCpu(), s.loadCpu());
             }
         }
         OUT.printf(Locale.ROOT, "(refused: direct %d, buffered %d; failed: %d, %d; CPU in cores)%n",
-                direct.load.refused(), buffered.load.refused(), direct.load.failed(), buffered.load.failed());
+                direct.load().refused(), buffered.load().refused(), direct.load().failed(), buffered.load().failed());
         OUT.println("CPU per page view at saturation, microseconds: what bounds each mode on these shared cores");
         for (Saturation s : List.of(direct, buffered)) {
-            double pv = s.load.okPerSecond();
+            double pv = s.load().okPerSecond();
             OUT.printf(Locale.ROOT, "  %-9s service %6.0f   database %6.0f   load generator %5.0f   total %6.0f%n",
                     s == direct ? "direct" : "buffered", 1e6 * s.appCpu() / pv, 1e6 * s.dbCpu() / pv,
                     1e6 * s.loadCpu() / pv, 1e6 * (s.appCpu() + s.dbCpu() + s.loadCpu()) / pv);
@@ -344,14 +301,14 @@ public final class EndToEnd {
         boolean p99Below = true;
         StringBuilder worst = new StringBuilder();
         for (Step s : steps) {
-            OUT.printf(Locale.ROOT, "%12.0f | %10.0f %9.2f %9.2f %10.2f | %10.0f %9.2f %9.2f %10.2f%s%n", s.offered,
-                    s.direct.okPerSecond(), s.direct.millis(0.5), s.direct.millis(0.99), s.direct.millis(0.999),
-                    s.buffered.okPerSecond(), s.buffered.millis(0.5), s.buffered.millis(0.99), s.buffered.millis(0.999),
-                    (s.direct.overloaded() ? "  direct overloaded" : "") + (s.buffered.overloaded() ? "  buffered overloaded" : ""));
-            if (!(s.buffered.millis(0.99) < s.direct.millis(0.99))) {
+            OUT.printf(Locale.ROOT, "%12.0f | %10.0f %9.2f %9.2f %10.2f | %10.0f %9.2f %9.2f %10.2f%s%n", s.offered(),
+                    s.direct().okPerSecond(), s.direct().millis(0.5), s.direct().millis(0.99), s.direct().millis(0.999),
+                    s.buffered().okPerSecond(), s.buffered().millis(0.5), s.buffered().millis(0.99), s.buffered().millis(0.999),
+                    (s.direct().overloaded() ? "  direct overloaded" : "") + (s.buffered().overloaded() ? "  buffered overloaded" : ""));
+            if (!(s.buffered().millis(0.99) < s.direct().millis(0.99))) {
                 p99Below = false;
-                worst.append(String.format(Locale.ROOT, " at %.0f/s: %.2f vs %.2f ms;", s.offered,
-                        s.buffered.millis(0.99), s.direct.millis(0.99)));
+                worst.append(String.format(Locale.ROOT, " at %.0f/s: %.2f vs %.2f ms;", s.offered(),
+                        s.buffered().millis(0.99), s.direct().millis(0.99)));
             }
         }
         OUT.println();
@@ -373,12 +330,12 @@ public final class EndToEnd {
         boolean coalesced = true;
         double worstPerInterval = 0;
         for (Heartbeats h : heartbeats) {
-            double perInterval = (double) h.bufferedRows / users / h.bufferedIntervals;
+            double perInterval = (double) h.bufferedRows() / users / h.bufferedIntervals();
             worstPerInterval = Math.max(worstPerInterval, perInterval);
-            OUT.printf(Locale.ROOT, "%18d %12.2f %14.2f %22s %13.0f %15.0f%n", h.perUserPerSecond,
-                    h.directRowsPerUserSecond, h.bufferedRowsPerUserSecond, String.format(Locale.ROOT, "%.2f (%d in %d)",
-                            perInterval, h.bufferedRows, h.bufferedIntervals), h.directAccepted, h.bufferedAccepted);
-            coalesced &= h.bufferedRows <= (long) users * h.bufferedIntervals;
+            OUT.printf(Locale.ROOT, "%18d %12.2f %14.2f %22s %13.0f %15.0f%n", h.perUserPerSecond(),
+                    h.directRowsPerUserSecond(), h.bufferedRowsPerUserSecond(), String.format(Locale.ROOT, "%.2f (%d in %d)",
+                            perInterval, h.bufferedRows(), h.bufferedIntervals()), h.directAccepted(), h.bufferedAccepted());
+            coalesced &= h.bufferedRows() <= (long) users * h.bufferedIntervals();
         }
         OUT.println("(rows per user per second over the heartbeats' duration; per user per interval over the window"
                 + " from the first heartbeat to the last drain)");
@@ -386,11 +343,11 @@ public final class EndToEnd {
 
         // A mode's saturation is the most page views per second it accepted anywhere in the run: its
         // best closed loop, or an open-loop rate it kept up with (or served while overloaded).
-        double directBest = direct.load.okPerSecond();
-        double bufferedBest = buffered.load.okPerSecond();
+        double directBest = direct.load().okPerSecond();
+        double bufferedBest = buffered.load().okPerSecond();
         for (Step s : steps) {
-            directBest = Math.max(directBest, s.direct.okPerSecond());
-            bufferedBest = Math.max(bufferedBest, s.buffered.okPerSecond());
+            directBest = Math.max(directBest, s.direct().okPerSecond());
+            bufferedBest = Math.max(bufferedBest, s.buffered().okPerSecond());
         }
         OUT.printf(Locale.ROOT, "Most page views/s accepted anywhere in the run (closed or open loop): direct %.0f,"
                 + " buffered %.0f; the throughput target is judged on these%n%n", directBest, bufferedBest);
@@ -401,12 +358,12 @@ public final class EndToEnd {
                         String.format(Locale.ROOT, "%.1fx (%.0f vs %.0f /s, the most each accepted in the run)", ratio,
                                 bufferedBest, directBest), ratio >= 10),
                 target("<= 5 database transactions per 1,000 page views (buffered)",
-                        String.format(Locale.ROOT, "%.2f (direct: %.0f)", buffered.per1000(buffered.counts.transactions()),
-                                direct.per1000(direct.counts.transactions())), buffered.per1000(buffered.counts.transactions()) <= 5),
+                        String.format(Locale.ROOT, "%.2f (direct: %.0f)", buffered.per1000(buffered.counts().transactions()),
+                                direct.per1000(direct.counts().transactions())), buffered.per1000(buffered.counts().transactions()) <= 5),
                 target("presence writes <= 1 row per user per processing-interval (" + presenceIntervalMillis + " ms)",
                         String.format(Locale.ROOT, "at most %.2f rows/user/interval (%.2f rows/user/s) at up to %d"
                                 + " heartbeats/user/s", worstPerInterval, maxRowsPerUserSecond,
-                                heartbeats.get(heartbeats.size() - 1).perUserPerSecond),
+                                heartbeats.get(heartbeats.size() - 1).perUserPerSecond()),
                         coalesced),
                 target("HTTP p99 of buffered below direct's at every offered load",
                         p99Below ? steps.size() + " of " + steps.size() + " loads" : "not at" + worst, p99Below),
@@ -418,8 +375,8 @@ public final class EndToEnd {
             OUT.printf(Locale.ROOT, "  %-6s %-80s %s%n", t[2], t[0], t[1]);
         }
 
-        writeTsv(direct, buffered, steps, heartbeats, sortedDelivery);
-        drawCharts(direct, buffered, directBest, bufferedBest, steps, sortedDelivery, half, d50, d99);
+        E2eFiles.writeTsv(out, direct, buffered, steps, heartbeats, sortedDelivery);
+        E2eFiles.drawCharts(charts, eventsIntervalMillis, direct, buffered, directBest, bufferedBest, steps, sortedDelivery, half, d50, d99);
         OUT.println();
         OUT.println("numbers: " + out.resolve("e2e.tsv") + "; charts: " + charts.resolve("e2e-*.svg"));
     }
@@ -428,102 +385,11 @@ public final class EndToEnd {
         return new String[] {what, measured, met ? "met" : "MISSED"};
     }
 
-    private void writeTsv(Saturation direct, Saturation buffered, List<Step> steps, List<Heartbeats> heartbeats,
-                          double[] delivery) throws IOException {
-        StringBuilder tsv = new StringBuilder("section\tmode\toffered\taccepted_per_s\tp50_ms\tp99_ms\tp999_ms\n");
-        for (Saturation s : List.of(direct, buffered)) {
-            tsv.append(String.format(Locale.ROOT, "saturation\t%s\t\t%.1f\t%.3f\t%.3f\t%.3f\n",
-                    s == direct ? "direct" : "buffered", s.load.okPerSecond(), s.load.millis(0.5), s.load.millis(0.99),
-                    s.load.millis(0.999)));
-        }
-        for (Step s : steps) {
-            for (Load.Outcome o : List.of(s.direct, s.buffered)) {
-                tsv.append(String.format(Locale.ROOT, "open\t%s\t%.0f\t%.1f\t%.3f\t%.3f\t%.3f\n",
-                        o == s.direct ? "direct" : "buffered", s.offered, o.okPerSecond(), o.millis(0.5), o.millis(0.99),
-                        o.millis(0.999)));
-            }
-        }
-        for (Heartbeats h : heartbeats) {
-            tsv.append(String.format(Locale.ROOT, "presence_rows_per_user_s\tdirect\t%d\t%.3f\n", h.perUserPerSecond,
-                    h.directRowsPerUserSecond));
-            tsv.append(String.format(Locale.ROOT, "presence_rows_per_user_s\tbuffered\t%d\t%.3f\n", h.perUserPerSecond,
-                    h.bufferedRowsPerUserSecond));
-        }
-        Files.writeString(out.resolve("e2e.tsv"), tsv);
-        StringBuilder millis = new StringBuilder();
-        for (double m : delivery) {
-            millis.append(String.format(Locale.ROOT, "%.3f\n", m));
-        }
-        Files.writeString(out.resolve("e2e-delivery-ms.txt"), millis);
-    }
-
-    private void drawCharts(Saturation direct, Saturation buffered, double directBest, double bufferedBest,
-                            List<Step> steps, double[] delivery, double half,
-                            double d50, double d99) throws IOException {
-        int n = steps.size();
-        double[] offered = new double[n];
-        double[][] accepted = new double[2][n];
-        double[][] p99 = new double[2][n];
-        double[][] p50 = new double[2][n];
-        for (int i = 0; i < n; i++) {
-            Step s = steps.get(i);
-            offered[i] = s.offered;
-            accepted[0][i] = s.direct.okPerSecond();
-            accepted[1][i] = s.buffered.okPerSecond();
-            p99[0][i] = s.direct.millis(0.99);
-            p99[1][i] = s.buffered.millis(0.99);
-            p50[0][i] = s.direct.millis(0.5);
-            p50[1][i] = s.buffered.millis(0.5);
-        }
-        Svg.lines(charts.resolve("e2e-throughput.svg"), "Accepted page views/s vs offered load (open loop)",
-                "offered page views/s", "accepted page views/s", false, List.of(
-                        new Svg.Series("offered", Svg.GREY, true, offered, offered),
-                        new Svg.Series("direct (a transaction per request)", Svg.BLUE, false, offered, accepted[0]),
-                        new Svg.Series("buffered (Tidefall)", Svg.GREEN, false, offered, accepted[1])),
-                null, null);
-        Svg.lines(charts.resolve("e2e-latency.svg"), "HTTP latency vs offered load (open loop)",
-                "offered page views/s", "latency, ms (log scale)", true, List.of(
-                        new Svg.Series("direct p99", Svg.BLUE, false, offered, p99[0]),
-                        new Svg.Series("direct p50", Svg.BLUE, true, offered, p50[0]),
-                        new Svg.Series("buffered p99", Svg.GREEN, false, offered, p99[1]),
-                        new Svg.Series("buffered p50", Svg.GREEN, true, offered, p50[1])),
-                null, null);
-        Svg.histogram(charts.resolve("e2e-delivery.svg"), String.format(Locale.ROOT,
-                        "Buffered: acceptance to committed row, at %.0f page views/s", half),
-                "ms from the 202 to the row's commit", delivery, 25, 40, Svg.GREEN,
-                List.of(new double[] {d50}, new double[] {d99}, new double[] {eventsIntervalMillis + 250}),
-                List.of(String.format(Locale.ROOT, "p50 %.0f ms", d50), String.format(Locale.ROOT, "p99 %.0f ms", d99),
-                        "target p99 <= " + (eventsIntervalMillis + 250) + " ms"));
-        Svg.bars(charts.resolve("e2e-headline.svg"), "Page views per second one service takes, on one PostgreSQL",
-                "most page views/s accepted (2 shared cores: load generator, service, database)", List.of(
-                        new Svg.Bar("direct: a transaction per request", directBest, Svg.BLUE,
-                                String.format(Locale.ROOT, "/s; %.0f transactions per 1,000",
-                                        direct.per1000(direct.counts.transactions()))),
-                        new Svg.Bar("buffered with Tidefall", bufferedBest, Svg.GREEN,
-                                String.format(Locale.ROOT, "/s (%.1fx); %.1f transactions per 1,000",
-                                        bufferedBest / directBest,
-                                        buffered.per1000(buffered.counts.transactions())))),
-                null, null, "%,.0f");
-    }
-
     private static double quantile(double[] sorted, double q) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
         return sorted[(int) Math.max(0, Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1))];
-    }
-
-    private static double ownCpu() {
-        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2] + " (1, 5, 15 min)";
-        } catch (IOException failure) {
-            return "unknown";
-        }
     }
 
     private static void pause(long millis) throws InterruptedException {
