@@ -69,8 +69,14 @@ final class ChunkSettlement<E> {
         DeliveryDecision decision;
         ChunkLedger.Verdict verdict = null;
         synchronized (state) {
-            decision = DeliveryDecision.decide(chunk.attempts, retryable, chunk.size(), chunk.firstAttemptNanos, now,
-                    state.closeDeadlineNanos(), context.options().get(), ThreadLocalRandom.current().nextDouble());
+            if (state.isFinished()) {
+                // A close handed the drain over between the call's return and now: that hand-over did
+                // not see this chunk (no longer taken, not yet put back), so it goes to the handler here.
+                decision = new DeliveryDecision(DeliveryDecision.Action.FAIL_CLOSING, 0);
+            } else {
+                decision = DeliveryDecision.decide(chunk.attempts, retryable, chunk.size(), chunk.firstAttemptNanos,
+                        now, state.closeDeadlineNanos(), context.options().get(), ThreadLocalRandom.current().nextDouble());
+            }
             if (decision.action() == DeliveryDecision.Action.RETRY) {
                 ledger.retryLater(chunk, now + decision.pauseNanos());
                 if (retryingSinceMillis == 0) {
@@ -120,8 +126,10 @@ final class ChunkSettlement<E> {
         DeliveryDecision decision;
         int elements = runs.stream().mapToInt(Chunk::size).sum();
         synchronized (state) {
-            decision = DeliveryDecision.decide(first.attempts, true, elements, first.firstAttemptNanos, now,
-                    state.closeDeadlineNanos(), context.options().get(), ThreadLocalRandom.current().nextDouble());
+            decision = state.isFinished() // handed over meanwhile, without these runs: see failed()
+                    ? new DeliveryDecision(DeliveryDecision.Action.FAIL_CLOSING, 0)
+                    : DeliveryDecision.decide(first.attempts, true, elements, first.firstAttemptNanos, now,
+                            state.closeDeadlineNanos(), context.options().get(), ThreadLocalRandom.current().nextDouble());
             if (decision.action() == DeliveryDecision.Action.RETRY) {
                 ledger.retryLater(runs, now + decision.pauseNanos());
                 if (retryingSinceMillis == 0) {
