@@ -1,5 +1,6 @@
 package io.tidefall;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +31,13 @@ public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
     @Nullable ThreadFactory threadFactory;
     Ticker ticker = Ticker.system();
     final List<BufferListener> listeners = new ArrayList<>();
+    Durability durability = Durability.MEMORY;
+    @Nullable Path journalDirectory;
+    long journalLimit = DEFAULT_JOURNAL_LIMIT;
+    JournalFile.Opener journalFiles = JournalFile.Opener.FILES;
+
+    /** The default {@linkplain #journalLimit journal limit}: 256 MiB. */
+    public static final long DEFAULT_JOURNAL_LIMIT = 256L << 20;
 
     BufferBuilder(String name) {
         Objects.requireNonNull(name, "name must not be null");
@@ -125,6 +133,44 @@ public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
         return self();
     }
 
+    /**
+     * What a write that returned survives; default {@link Durability#MEMORY}. Any other needs a
+     * {@link #journalDirectory} and a codec (the builder's {@code codec} method). On
+     * {@link #build()}, the segments a previous run left in the directory are replayed into the
+     * buffer before it accepts a write.
+     */
+    public B durability(Durability durability) {
+        this.durability = Objects.requireNonNull(durability, "durability must not be null");
+        return self();
+    }
+
+    /**
+     * The directory of this buffer's write-ahead journal (created if missing); one buffer per
+     * directory. Must be on a persistent volume for the journal to outlive a container.
+     */
+    public B journalDirectory(Path journalDirectory) {
+        this.journalDirectory = Objects.requireNonNull(journalDirectory, "journalDirectory must not be null");
+        return self();
+    }
+
+    /**
+     * The most bytes the journal's unsettled segments hold; default {@link #DEFAULT_JOURNAL_LIMIT}.
+     * A full journal is a full buffer: the {@linkplain BufferOptions#overflow() overflow policy} applies.
+     */
+    public B journalLimit(long bytes) {
+        if (bytes < 1024) {
+            throw new IllegalArgumentException("journalLimit of buffer '" + name + "' must be at least 1024 bytes, but was " + bytes);
+        }
+        this.journalLimit = bytes;
+        return self();
+    }
+
+    /** Opens the journal's segment files; tests inject faults here. */
+    B journalFiles(JournalFile.Opener opener) {
+        this.journalFiles = Objects.requireNonNull(opener);
+        return self();
+    }
+
     /** Adds a listener; more can be added to the built buffer. */
     public B listener(BufferListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
@@ -137,6 +183,18 @@ public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
      * @throws IllegalStateException if no processor was set
      */
     public abstract Buffer build();
+
+    /** The journal of a durable buffer, opened (its old segments found, not replayed yet); {@code null} for MEMORY. */
+    @Nullable Journal openJournal(int kind, boolean hasCodec, System.Logger log) {
+        if (durability == Durability.MEMORY) {
+            return null;
+        }
+        if (journalDirectory == null || !hasCodec) {
+            throw new IllegalStateException("Buffer '" + name + "' has durability " + durability + ", which needs "
+                    + (journalDirectory == null ? "a journalDirectory" : "a codec") + ": set it before build()");
+        }
+        return new Journal(name, durability, journalDirectory, journalLimit, kind, journalFiles, log);
+    }
 
     /** The processor, for {@code build()}; throws when none was set. */
     BatchProcessor<? super E> requireProcessor() {

@@ -1,5 +1,6 @@
 package io.tidefall;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -23,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param ticker the engine's clock: every duration the engine computes with is read from it
  * @param options the options in force now (they change at runtime)
  * @param log the engine's logger
+ * @param journal the write-ahead journal of a durable buffer; {@code null} for {@link Durability#MEMORY}
  * @param <E> the element type the processor receives
  */
 record BufferContext<E>(
@@ -37,7 +39,8 @@ record BufferContext<E>(
         OwnThreads threads,
         Ticker ticker,
         Supplier<BufferOptions> options,
-        System.Logger log) {
+        System.Logger log,
+        @Nullable Journal journal) {
 
     /**
      * Runs {@code drain} on the executor, or on a thread of its own when the executor refuses it
@@ -89,6 +92,33 @@ record BufferContext<E>(
         } catch (Throwable failed) {
             log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'' partition {1}: cancelling a timer threw {2}",
                     name, partition, failed);
+        }
+    }
+
+    /** {@code table}, with a journal segment of its own when the buffer is durable. */
+    <W extends WriteTable<?>> W withSegment(W table) {
+        if (journal != null) {
+            table.journalTo(journal.openSegment());
+        }
+        return table;
+    }
+
+    /** {@link #withSegment}, or {@code null} when no segment can be made now (a full disk), which is logged. */
+    <W extends WriteTable<?>> @Nullable W withSegmentOrNull(W table, int partition) {
+        try {
+            return withSegment(table);
+        } catch (UncheckedIOException noSegment) {
+            log.log(System.Logger.Level.ERROR, "Buffer ''{0}'' partition {1} keeps its write table for now: {2}",
+                    name, partition, noSegment.getMessage());
+            return null;
+        }
+    }
+
+    /** Every element of {@code table} was delivered or handed over: its journal segment goes. */
+    void settled(WriteTable<?> table) {
+        JournalSegment segment = table.journalSegment();
+        if (journal != null && segment != null) {
+            journal.settled(segment);
         }
     }
 }

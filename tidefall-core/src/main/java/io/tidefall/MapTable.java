@@ -98,6 +98,19 @@ final class MapTable<K, V, E> implements WriteTable<E> {
     /** Makes what the processor receives for a key: the buffer type's entry record. */
     private final DrainedEntries.EntryMaker<K, V, E> entries;
 
+    /** Attached before the table is published; see {@link WriteTable#journalSegment()}. */
+    private @Nullable JournalSegment journalSegment;
+
+    @Override
+    public @Nullable JournalSegment journalSegment() {
+        return journalSegment;
+    }
+
+    @Override
+    public void journalTo(JournalSegment segment) {
+        this.journalSegment = segment;
+    }
+
     MapTable(long expectedSize, DrainedEntries.EntryMaker<K, V, E> entries) {
         this.entries = entries;
         map = new ConcurrentHashMap<>((int) Math.min(expectedSize, MAX_PRESIZE));

@@ -69,7 +69,7 @@ final class Partition<E, W extends WriteTable<E>> {
         this.index = index;
         this.counters = new PartitionCounters(context, index);
         this.freshTable = freshTable;
-        this.table = freshTable.apply(0);
+        this.table = context.withSegment(freshTable.apply(0)); // a durable buffer's table has a journal segment
         this.tableOpenedNanos = context.ticker().read();
         this.tickTimer = new PartitionTimer(context, index, lock, this::tick);
         this.checkTimer = new PartitionTimer(context, index, lock, this::check);
@@ -161,7 +161,7 @@ final class Partition<E, W extends WriteTable<E>> {
                 Long threshold = context.options().get().drainThreshold();
                 if (running && threshold != null && inFlight == null && table.size() >= threshold) {
                     started = swap();
-                    tick = planTick(); // an early drain resets the interval
+                    tick = started != null ? planTick() : null; // an early drain resets the interval
                 }
             }
             perform(tick);
@@ -187,12 +187,18 @@ final class Partition<E, W extends WriteTable<E>> {
 
     // ---- control plane: swaps -------------------------------------------------------------
 
-    /** Installs a fresh table and makes the drain of the retired one. Caller holds {@code lock}; none is in flight. */
-    private Drain<E> swap() {
+    /**
+     * Installs a fresh table and makes the drain of the retired one. Caller holds {@code lock}; none is in flight.
+     * {@code null}: no fresh journal segment could be made (logged), and nothing changed.
+     */
+    private @Nullable Drain<E> swap() {
         W retired = table;
         // Both allocations before anything changes: if either throws, the partition is as it was.
         Drain<E> drain = drainOf(retired, true);
-        W fresh = freshTable.apply(retired.size());
+        W fresh = context.withSegmentOrNull(freshTable.apply(retired.size()), index);
+        if (fresh == null) {
+            return null;
+        }
         counters.draining(tableOpenedNanos);
         tableOpenedNanos = context.ticker().read();
         table = fresh;
@@ -203,7 +209,8 @@ final class Partition<E, W extends WriteTable<E>> {
 
     /** The drain of {@code retired}, under the options in force now; it reports to this partition's counters. */
     private Drain<E> drainOf(W retired, boolean callProcessor) {
-        return new Drain<>(context, counters, retired, context.options().get(), callProcessor, this::release);
+        return new Drain<>(context, counters, retired, context.options().get(), callProcessor,
+                finished -> release(finished, retired));
     }
 
     /** Hands a drain that a swap made to the executor; called without {@code lock}. */
@@ -260,7 +267,7 @@ final class Partition<E, W extends WriteTable<E>> {
                 mine = inFlight;
                 if (mine == null && !stopped && table.size() > 0) {
                     mine = swap();
-                    submit = true;
+                    submit = mine != null;
                 }
             }
             if (submit) {
@@ -340,9 +347,9 @@ final class Partition<E, W extends WriteTable<E>> {
     /**
      * A drain finished and was reported ({@link PartitionCounters#drainCompleted}): the partition
      * lets it go (and starts the drain a full writer asked for), so that one partition's events
-     * never interleave.
+     * never interleave. Then the journal segment of its table goes: every element was settled.
      */
-    private void release(Drain<E> drain) {
+    private void release(Drain<E> drain, W table) {
         Drain<E> next = null;
         Arming tick = null;
         synchronized (lock) {
@@ -358,6 +365,7 @@ final class Partition<E, W extends WriteTable<E>> {
         }
         perform(tick);
         submit(next);
+        context.settled(table);
     }
 
     /** A writer dropped {@code count} elements (the overflow policy DROP). */

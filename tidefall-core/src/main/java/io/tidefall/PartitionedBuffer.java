@@ -52,7 +52,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
 
     @SuppressWarnings("unchecked")
     PartitionedBuffer(BufferBuilder<E, ?> builder, @Nullable Function<?, ?> partitionKey, DeliveryOrder<E> deliveryOrder,
-            LongFunction<W> freshTable) {
+            LongFunction<W> freshTable, @Nullable Journal journal) { // journal: durable buffers only
         BatchProcessor<? super E> processor = builder.requireProcessor();
         this.name = builder.name;
         this.partitionKey = (Function<? super Object, ?>) partitionKey;
@@ -69,7 +69,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
                 failures, listeners,
                 builder.executor != null ? builder.executor : ownedExecutor(threads),
                 builder.scheduler != null ? builder.scheduler : ownedScheduler(threads),
-                threads, builder.ticker, this::options, log);
+                threads, builder.ticker, this::options, log, journal);
         this.partitions = new Partition[builder.partitions];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = new Partition<>(context, i, freshTable);

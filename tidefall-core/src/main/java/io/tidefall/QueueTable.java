@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.function.IntFunction;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The write table of a {@link TidefallQueue}: a multi-producer array of slots, grown in segments,
  * that seals itself, so no guard is needed around its writes.
@@ -114,6 +116,19 @@ final class QueueTable<T> implements WriteTable<T> {
 
     /** Claims the drain skipped because their writers threw; written and read by the draining thread only. */
     private long abandoned;
+
+    /** Attached before the table is published; see {@link WriteTable#journalSegment()}. */
+    private @Nullable JournalSegment journalSegment;
+
+    @Override
+    public @Nullable JournalSegment journalSegment() {
+        return journalSegment;
+    }
+
+    @Override
+    public void journalTo(JournalSegment segment) {
+        this.journalSegment = segment;
+    }
 
     QueueTable() {
         this(Object[]::new);

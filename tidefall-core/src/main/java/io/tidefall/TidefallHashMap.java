@@ -1,7 +1,9 @@
 package io.tidefall;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -32,9 +34,28 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     /** Versions for {@link #putNewer(Object, Object)}: JVM-wide, strictly increasing, positive. */
     private static final AtomicLong VERSIONS = new AtomicLong();
 
+    /** The write-ahead journal of a durable map and its writes with their records; all {@code null} for MEMORY. */
+    private final @Nullable MapJournal<K, V> journal;
+
     private TidefallHashMap(Builder<K, V> builder) {
+        this(builder, builder.openJournal(JournalFrame.KIND_MAP, builder.keyCodec != null,
+                System.getLogger(TidefallHashMap.class.getName())));
+    }
+
+    private TidefallHashMap(Builder<K, V> builder, @Nullable Journal journal) {
         super(builder, builder.partitionKey, DeliveryOrder.pushOrder(),
-                expectedSize -> new MapTable<>(expectedSize, Entry::new));
+                expectedSize -> new MapTable<>(expectedSize, Entry::new), journal);
+        this.journal = journal == null ? null
+                : new MapJournal<>(journal, builder.keyCodec, builder.valueCodec, put(), putNewer(), remove());
+        if (journal != null) {
+            journal.recover(records -> this.journal.replay(records, this::put, this::putNewer));
+            VERSIONS.accumulateAndGet(this.journal.newestVersion(), Math::max); // putNewer without a version beats replayed ones
+        }
+    }
+
+    /** The write-ahead journal of a durable map; empty for {@link Durability#MEMORY}. */
+    public Optional<JournalStats> journalStats() {
+        return Optional.ofNullable(journal).map(MapJournal::stats);
     }
 
     public static <K, V> Builder<K, V> builder(String name) {
@@ -52,7 +73,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     public void put(K key, V value) {
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(value, "value must not be null");
-        write(partitionFor(key), put(), key, value, 0);
+        write(partitionFor(key), journal == null ? put() : journal.put, key, value, 0);
     }
 
     /**
@@ -78,7 +99,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     public boolean putNewer(K key, V value, long version) {
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(value, "value must not be null");
-        return write(partitionFor(key), putNewer(), key, value, version).accepted();
+        return write(partitionFor(key), journal == null ? putNewer() : journal.putNewer, key, value, version).accepted();
     }
 
     /**
@@ -131,7 +152,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
      */
     public boolean delete(K key) {
         Objects.requireNonNull(key, "key must not be null");
-        return write(partitionFor(key), remove(), key, null, 0) == WriteResult.WRITTEN;
+        return write(partitionFor(key), journal == null ? remove() : journal.remove, key, null, 0) == WriteResult.WRITTEN;
     }
 
     // The map's writes: constants, so that a write allocates nothing (see PartitionedBuffer.write).
@@ -167,6 +188,8 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
     public static final class Builder<K, V> extends BufferBuilder<Entry<K, V>, Builder<K, V>> {
 
         private @Nullable Function<? super K, ?> partitionKey;
+        private @Nullable ElementCodec<K> keyCodec;
+        private @Nullable ElementCodec<V> valueCodec;
 
         private Builder(String name) {
             super(name);
@@ -175,6 +198,13 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
         /** Routes each key by {@code partitionKey.apply(key)} instead of the key itself. */
         public Builder<K, V> partitionKey(Function<? super K, ?> partitionKey) {
             this.partitionKey = Objects.requireNonNull(partitionKey, "partitionKey must not be null");
+            return this;
+        }
+
+        /** Turns keys and values into journal records and back; required for a durable {@linkplain #durability durability}. */
+        public Builder<K, V> codec(ElementCodec<K> keyCodec, ElementCodec<V> valueCodec) {
+            this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec must not be null");
+            this.valueCodec = Objects.requireNonNull(valueCodec, "valueCodec must not be null");
             return this;
         }
 

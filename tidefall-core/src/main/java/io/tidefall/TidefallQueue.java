@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -35,9 +36,51 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
     /** Computes each item's sort key on the writer's thread; {@code null}: none. */
     private final @Nullable Function<? super T, ? extends Comparable<?>> sortKey;
 
+    /** The write-ahead journal and codec of a durable queue; {@code null} for {@link Durability#MEMORY}. */
+    private final @Nullable Journal journal;
+    private final @Nullable ElementCodec<T> codec;
+    /** {@link #APPEND} with its journal record, for a durable queue; {@code null}: {@link #APPEND} itself. */
+    private final @Nullable TableWrite<QueueTable<Object>, Object, Void> journaledAppend;
+
     private TidefallQueue(Builder<T> builder) {
-        super(builder, builder.partitionKey, deliveryOrderOf(builder), expectedSize -> new QueueTable<>());
+        this(builder, builder.openJournal(JournalFrame.KIND_QUEUE, builder.codec != null,
+                System.getLogger(TidefallQueue.class.getName())));
+    }
+
+    private TidefallQueue(Builder<T> builder, @Nullable Journal journal) {
+        super(builder, builder.partitionKey, deliveryOrderOf(builder), expectedSize -> new QueueTable<>(), journal);
         this.sortKey = builder.sortKey;
+        this.journal = journal;
+        this.codec = builder.codec;
+        this.journaledAppend = journal == null ? null : journal.journaled(APPEND, (stored, unused, version) -> encode(stored));
+        if (journal != null) {
+            journal.recover(this::replay); // before the buffer is returned: no write can come first
+        }
+    }
+
+    /** The record of one push: the item's bytes (a sort key is computed again on replay). */
+    @SuppressWarnings("unchecked")
+    private byte[] encode(Object stored) {
+        T item = stored instanceof DeliveryOrder.Keyed<?> pair ? (T) pair.item : (T) stored;
+        byte[] bytes = codec.encode(item);
+        if (bytes == null) {
+            throw new NullPointerException("codec of buffer '" + name() + "' encoded " + item + " as null");
+        }
+        return bytes;
+    }
+
+    /** Pushes one segment's items again, every one decoded first: a segment that cannot be read pushes nothing. */
+    private void replay(List<byte[]> records) {
+        List<T> items = new ArrayList<>(records.size());
+        for (byte[] record : records) {
+            items.add(Objects.requireNonNull(codec.decode(record), "the codec decoded a journal record as null"));
+        }
+        items.forEach(this::push);
+    }
+
+    /** The write-ahead journal of a durable queue; empty for {@link Durability#MEMORY}. */
+    public Optional<JournalStats> journalStats() {
+        return Optional.ofNullable(journal).map(Journal::stats);
     }
 
     private static <T> DeliveryOrder<T> deliveryOrderOf(Builder<T> builder) {
@@ -148,7 +191,7 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void append(Partition<T, QueueTable<T>> partition, Object stored) {
         // A Keyed pair for a queue with a sort key: the table never looks inside what it stores.
-        write((Partition) partition, (TableWrite) APPEND, stored, null, 0);
+        write((Partition) partition, (TableWrite) (journaledAppend == null ? APPEND : journaledAppend), stored, null, 0);
     }
 
     /** Builds a {@link TidefallQueue}; the buffer starts only when {@link #start()} is called. */
@@ -157,6 +200,7 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
         private @Nullable Function<? super T, ?> partitionKey;
         private @Nullable Comparator<? super T> ordering;
         private @Nullable Function<? super T, ? extends Comparable<?>> sortKey;
+        private @Nullable ElementCodec<T> codec;
 
         private Builder(String name) {
             super(name);
@@ -176,6 +220,12 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
          */
         public Builder<T> sortKey(Function<? super T, ? extends Comparable<?>> sortKey) {
             this.sortKey = Objects.requireNonNull(sortKey, "sortKey must not be null");
+            return this;
+        }
+
+        /** Turns items into journal records and back; required for a durable {@linkplain #durability durability}. */
+        public Builder<T> codec(ElementCodec<T> codec) {
+            this.codec = Objects.requireNonNull(codec, "codec must not be null");
             return this;
         }
 

@@ -2,6 +2,8 @@ package io.tidefall;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the partition engine needs from a table; everything else (what a write does, how the
  * contents turn into elements) belongs to the buffer type that owns the table's shape.
@@ -44,6 +46,14 @@ interface WriteTable<E> {
      * writer threw or was abandoned.
      */
     List<E> drain();
+
+    /**
+     * The journal segment of this table, for a durable buffer; {@code null} otherwise. Attached
+     * once, before the table is published to writers (the partition's volatile store of it).
+     */
+    @Nullable JournalSegment journalSegment();
+
+    void journalTo(JournalSegment segment);
 
     /** Writes the seal or the drain gave up on: their writers threw or were told so. */
     default long abandoned() {
