@@ -5,6 +5,7 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A durable buffer's write-ahead journal: a directory of segment files, one per write table
@@ -206,6 +209,9 @@ final class Journal {
         try {
             for (Path path : pending) {
                 JournalFrame.Contents contents = read(path); // its kind was checked when the journal was opened
+                if (contents == null) {
+                    continue; // settled and deleted meanwhile, by a buffer of the previous run that still runs
+                }
                 boolean damaged = contents.damaged();
                 String problem = contents.problem();
                 try {
@@ -265,9 +271,11 @@ final class Journal {
         }
     }
 
-    private JournalFrame.Contents read(Path path) {
+    private JournalFrame.@Nullable Contents read(Path path) {
         try {
             return JournalFrame.read(Files.readAllBytes(path));
+        } catch (NoSuchFileException gone) {
+            return null;
         } catch (IOException e) {
             throw new UncheckedIOException("Buffer '" + buffer + "' cannot read its journal segment " + path
                     + ": " + e.getMessage(), e);
