@@ -1,0 +1,179 @@
+package io.tidefall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a durable buffer does when its disk is full, its journal at its limit, and how sync writers share a force. */
+@Timeout(60)
+class JournalFaultTests {
+
+    @TempDir
+    Path directory;
+
+    private final ManualScheduler clock = new ManualScheduler();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
+    private TidefallQueue.Builder<Integer> queue(Durability durability) {
+        return TidefallQueue.<Integer>builder("events")
+                .partitions(1)
+                .durability(durability)
+                .journalDirectory(directory)
+                .codec(IntCodec.INSTANCE)
+                .options(BufferOptions.defaults().withProcessingBatchSize(BatchSize.TABLE))
+                .scheduler(clock)
+                .ticker(clock)
+                .executor(Runnable::run)
+                .processor(new Batches<>());
+    }
+
+    /** A file system with room for {@code room} bytes: a write past it fails as a full disk does. */
+    private static JournalFile.Opener smallDisk(long room) {
+        AtomicLong used = new AtomicLong();
+        return path -> {
+            JournalFile file = JournalFile.Opener.FILES.open(path);
+            return new JournalFile() {
+                @Override
+                public void write(byte[] bytes) throws IOException {
+                    if (used.addAndGet(bytes.length) > room) {
+                        throw new IOException("No space left on device");
+                    }
+                    file.write(bytes);
+                }
+
+                @Override
+                public void force() throws IOException {
+                    file.force();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    file.close();
+                }
+            };
+        };
+    }
+
+    @Test
+    void aFullDiskFailsTheWriteClearlyAndNothingFailedIsReplayed() {
+        // The header (8 bytes), then 10 records of 12 bytes; the eleventh does not fit.
+        TidefallQueue<Integer> queue = queue(Durability.PROCESS).journalFiles(smallDisk(8 + 10 * 12)).build();
+        IntStream.range(0, 10).forEach(queue::push);
+
+        assertThatThrownBy(() -> queue.push(10))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("Buffer 'events' could not write its journal segment " + directory)
+                .hasMessageContaining("No space left on device")
+                .hasMessageContaining("the write was not accepted");
+        assertThatThrownBy(() -> queue.push(11)).as("the segment stays refused").isInstanceOf(UncheckedIOException.class);
+
+        Batches<Integer> batches = new Batches<>();
+        TidefallQueue<Integer> next = queue(Durability.PROCESS).processor(batches).build();
+        next.start();
+        next.flush();
+        next.close();
+        assertThat(batches.all()).as("every write that returned, and none that threw")
+                .containsExactlyElementsOf(IntStream.range(0, 10).boxed().toList());
+    }
+
+    @Test
+    void aFullJournalIsAFullBufferAndTheOverflowPolicyApplies() {
+        TidefallQueue<Integer> queue = queue(Durability.PROCESS).journalLimit(1024)
+                .options(BufferOptions.defaults().withOverflow(OverflowPolicy.FAIL)).build();
+        int accepted = 0;
+        try {
+            for (;; accepted++) {
+                queue.push(accepted);
+            }
+        } catch (BufferFullException full) {
+            assertThat(full).hasMessage("Buffer 'events' partition 0 is full (capacity " + Long.MAX_VALUE + ", overflow FAIL)");
+        }
+        assertThat(accepted).as("(1024 - 8 header bytes) / 12 bytes a record").isEqualTo(84);
+        assertThat(queue.journalStats().orElseThrow().bytes()).isLessThanOrEqualTo(1024);
+
+        queue.start();
+        queue.flush(); // delivered: the segment goes, and its bytes with it
+        queue.push(1_000);
+        assertThat(queue.bufferSize()).isEqualTo(1);
+        queue.close();
+    }
+
+    @Test
+    void syncWritersShareOneForceAndNoneReturnsBeforeTheForceThatCoversIt() throws Exception {
+        CountDownLatch forceMayEnd = new CountDownLatch(1);
+        AtomicInteger records = new AtomicInteger();
+        AtomicInteger forces = new AtomicInteger();
+        AtomicInteger armed = new AtomicInteger();
+        JournalFile.Opener counting = path -> {
+            JournalFile file = JournalFile.Opener.FILES.open(path);
+            return new JournalFile() {
+                @Override
+                public void write(byte[] bytes) throws IOException {
+                    file.write(bytes);
+                    if (bytes.length != JournalFrame.HEADER) {
+                        records.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void force() throws IOException {
+                    if (armed.get() == 1) {
+                        forces.incrementAndGet();
+                        try {
+                            forceMayEnd.await(); // the disk is slow: every writer arrives during this force
+                        } catch (InterruptedException e) {
+                            throw new IOException(e);
+                        }
+                    }
+                    file.force();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    file.close();
+                }
+            };
+        };
+        TidefallQueue<Integer> queue = queue(Durability.SYNC).journalFiles(counting).build();
+        armed.set(1);
+
+        List<Future<?>> writers = new ArrayList<>();
+        writers.add(threads.submit(() -> queue.push(0)));
+        await().until(() -> forces.get() == 1);
+        for (int i = 1; i <= 4; i++) {
+            int item = i;
+            writers.add(threads.submit(() -> queue.push(item)));
+        }
+        await().until(() -> records.get() == 5);
+        assertThat(writers).as("nobody returns before a force covers its record").noneMatch(Future::isDone);
+
+        forceMayEnd.countDown();
+        for (Future<?> writer : writers) {
+            writer.get();
+        }
+        assertThat(forces.get()).as("the first writer's force, then one for the four that came during it").isEqualTo(2);
+        assertThat(queue.journalStats().orElseThrow().syncs()).isEqualTo(2);
+    }
+}
