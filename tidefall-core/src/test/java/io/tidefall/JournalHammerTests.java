@@ -1,0 +1,92 @@
+package io.tidefall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several writers against swaps every millisecond, drains delivering and deleting segments as they
+ * go, then a crash: the processor stops returning (nothing settles any more) and the buffer is
+ * dropped without a close. A new buffer on the same directory must deliver every write that
+ * returned and was not delivered before the crash.
+ */
+@Timeout(120)
+class JournalHammerTests {
+
+    private static final int WRITERS = 4;
+
+    @TempDir
+    Path directory;
+
+    @ParameterizedTest
+    @CsvSource({"PROCESS, 25000", "SYNC, 1000"})
+    void everyAcceptedWriteSurvivesACrashInTheMiddleOfSwaps(Durability durability, int perWriter) throws Exception {
+        Set<Integer> deliveredBeforeCrash = ConcurrentHashMap.newKeySet();
+        CountDownLatch crashed = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(1);
+        TidefallQueue<Integer> crashing = builder(durability)
+                .processor(batch -> {
+                    if (crashed.getCount() == 0) {
+                        released.await(); // dead: this call never returns while the test looks
+                    }
+                    deliveredBeforeCrash.addAll(batch);
+                })
+                .build();
+        crashing.start();
+
+        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            int first = w * perWriter;
+            done.add(writers.submit(() -> {
+                for (int i = first; i < first + perWriter; i++) {
+                    crashing.push(i);
+                }
+            }));
+        }
+        for (Future<?> writer : done) {
+            writer.get(); // each push returned: each is promised
+        }
+        writers.shutdown();
+        crashed.countDown();
+
+        Set<Integer> deliveredAfterReplay = ConcurrentHashMap.newKeySet();
+        TidefallQueue<Integer> next = builder(durability).processor(deliveredAfterReplay::addAll).build();
+        next.start();
+        next.flush();
+        next.close();
+        released.countDown();
+        crashing.close(Duration.ofSeconds(5));
+
+        Set<Integer> missing = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < WRITERS * perWriter; i++) {
+            if (!deliveredBeforeCrash.contains(i) && !deliveredAfterReplay.contains(i)) {
+                missing.add(i);
+            }
+        }
+        assertThat(missing).as("accepted, never delivered").isEmpty();
+    }
+
+    private TidefallQueue.Builder<Integer> builder(Durability durability) {
+        return TidefallQueue.<Integer>builder("events")
+                .partitions(2)
+                .durability(durability)
+                .journalDirectory(directory)
+                .codec(IntCodec.INSTANCE)
+                .options(BufferOptions.defaults().withProcessingInterval(Duration.ofMillis(1))
+                        .withProcessingBatchSize(BatchSize.TABLE));
+    }
+}
