@@ -104,9 +104,10 @@ class JournalFaultTests {
                 .options(BufferOptions.defaults().withOverflow(OverflowPolicy.FAIL)).build();
         int accepted = 0;
         try {
-            for (;; accepted++) {
+            for (; accepted < 10_000; accepted++) {
                 queue.push(accepted);
             }
+            throw new AssertionError("10,000 records of 12 bytes fit a journal limit of 1024 bytes");
         } catch (BufferFullException full) {
             assertThat(full).hasMessage("Buffer 'events' partition 0 is full (capacity " + Long.MAX_VALUE + ", overflow FAIL)");
         }

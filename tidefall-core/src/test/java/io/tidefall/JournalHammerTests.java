@@ -1,6 +1,7 @@
 package io.tidefall;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Timeout;
@@ -19,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several writers against swaps every millisecond, drains delivering and deleting segments as they
- * go, then a crash: the processor stops returning (nothing settles any more) and the buffer is
- * dropped without a close. A new buffer on the same directory must deliver every write that
+ * go, then a crash half way through the writes: the processor stops returning (nothing settles
+ * any more, while the writers go on) and the buffer is dropped without a close. A new buffer on the same directory must deliver every write that
  * returned and was not delivered before the crash.
  */
 @Timeout(120)
@@ -47,6 +49,7 @@ class JournalHammerTests {
                 .build();
         crashing.start();
 
+        AtomicInteger pushed = new AtomicInteger();
         ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
         List<Future<?>> done = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
@@ -54,14 +57,16 @@ class JournalHammerTests {
             done.add(writers.submit(() -> {
                 for (int i = first; i < first + perWriter; i++) {
                     crashing.push(i);
+                    pushed.incrementAndGet();
                 }
             }));
         }
+        await().until(() -> pushed.get() >= WRITERS * perWriter / 2);
+        crashed.countDown(); // in the middle of the writes: from here on nothing settles
         for (Future<?> writer : done) {
             writer.get(); // each push returned: each is promised
         }
         writers.shutdown();
-        crashed.countDown();
 
         Set<Integer> deliveredAfterReplay = ConcurrentHashMap.newKeySet();
         TidefallQueue<Integer> next = builder(durability).processor(deliveredAfterReplay::addAll).build();
