@@ -1,7 +1,6 @@
 package io.tidefall;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Timeout;
@@ -49,19 +47,23 @@ class JournalHammerTests {
                 .build();
         crashing.start();
 
-        AtomicInteger pushed = new AtomicInteger();
+        CountDownLatch halfWay = new CountDownLatch(WRITERS);
         ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
         List<Future<?>> done = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
             int first = w * perWriter;
             done.add(writers.submit(() -> {
                 for (int i = first; i < first + perWriter; i++) {
+                    if (i == first + perWriter / 2) {
+                        halfWay.countDown();
+                        crashed.await(); // so that the crash comes while every writer has half its writes to go
+                    }
                     crashing.push(i);
-                    pushed.incrementAndGet();
                 }
+                return null;
             }));
         }
-        await().until(() -> pushed.get() >= WRITERS * perWriter / 2);
+        halfWay.await();
         crashed.countDown(); // in the middle of the writes: from here on nothing settles
         for (Future<?> writer : done) {
             writer.get(); // each push returned: each is promised
