@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The journal of one write table: a file that every write the table accepted is appended to,
  * deleted once every element of the table has settled.
@@ -37,7 +39,7 @@ final class JournalSegment {
     private long forced;
     private boolean forcing;
     private boolean closed;
-    private @org.jspecify.annotations.Nullable IOException broken;
+    private @Nullable IOException broken;
     private long bytes;
 
     JournalSegment(Path path, JournalFile file, long headerBytes, JournalStatsCounter stats) {

@@ -349,7 +349,7 @@ final class Partition<E, W extends WriteTable<E>> {
      * lets it go (and starts the drain a full writer asked for), so that one partition's events
      * never interleave. Then the journal segment of its table goes: every element was settled.
      */
-    private void release(Drain<E> drain, W table) {
+    private void release(Drain<E> drain, W retired) {
         Drain<E> next = null;
         Arming tick = null;
         synchronized (lock) {
@@ -365,7 +365,7 @@ final class Partition<E, W extends WriteTable<E>> {
         }
         perform(tick);
         submit(next);
-        context.settled(table);
+        context.settled(retired);
     }
 
     /** A writer dropped {@code count} elements (the overflow policy DROP). */
