@@ -99,6 +99,26 @@ class JournalFaultTests {
     }
 
     @Test
+    void anInterruptedWriterNeitherFailsNorBreaksTheJournalForOthers() throws Exception {
+        TidefallQueue<Integer> queue = queue(Durability.SYNC).build();
+        Future<?> interrupted = threads.submit(() -> {
+            Thread.currentThread().interrupt(); // a FileChannel would be closed for every writer by this
+            queue.push(0);
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept for its owner").isTrue();
+            return null;
+        });
+        interrupted.get();
+        queue.push(1);
+
+        Batches<Integer> batches = new Batches<>();
+        TidefallQueue<Integer> next = queue(Durability.SYNC).processor(batches).build();
+        next.start();
+        next.flush();
+        next.close();
+        assertThat(batches.all()).containsExactly(0, 1);
+    }
+
+    @Test
     void aFullJournalIsAFullBufferAndTheOverflowPolicyApplies() {
         TidefallQueue<Integer> queue = queue(Durability.PROCESS).journalLimit(1024)
                 .options(BufferOptions.defaults().withOverflow(OverflowPolicy.FAIL)).build();
