@@ -29,6 +29,14 @@ public interface Buffer extends AutoCloseable {
     /** Elements in one partition's write table. */
     long bufferSize(int partition);
 
+    /**
+     * Elements of the drains in flight not settled yet: neither delivered nor handed to the
+     * failure handler. With {@link #bufferSize()}, every element the buffer holds: during an
+     * outage most of them are here, in the retired tables that wait for their retries. Takes each
+     * drain's lock briefly; for gauges and endpoints, not for hot paths.
+     */
+    long drainingSize();
+
     /** The options in force now. */
     BufferOptions options();
 

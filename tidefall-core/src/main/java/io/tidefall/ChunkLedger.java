@@ -2,6 +2,7 @@ package io.tidefall;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
 
@@ -93,6 +94,8 @@ final class ChunkLedger<E> {
     private final BatchSize batchSize;
     /** {@code null} until the table has been read. */
     private @Nullable List<E> elements;
+    /** Elements (by index) some retry was already counted for, so that logs count elements, not attempts; {@code null} before the first. */
+    private @Nullable BitSet retryCounted;
     private int size;
     /** Where the tail not yet cut into chunks begins. */
     private int nextFrom;
@@ -272,6 +275,22 @@ final class ChunkLedger<E> {
 
     int failedCount() {
         return failed;
+    }
+
+    /**
+     * Marks the elements of {@code chunks} as retried and returns how many were not marked before:
+     * a chunk retried ten times, or split and retried in pieces, counts its elements once.
+     */
+    int firstRetries(List<Chunk> chunks) {
+        if (retryCounted == null) {
+            retryCounted = new BitSet(size);
+        }
+        int first = 0;
+        for (Chunk chunk : chunks) {
+            first += chunk.size() - retryCounted.get(chunk.from, chunk.to).cardinality();
+            retryCounted.set(chunk.from, chunk.to);
+        }
+        return first;
     }
 
     /** Elements neither delivered nor failed. */

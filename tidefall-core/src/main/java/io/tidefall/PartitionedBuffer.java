@@ -62,14 +62,14 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         this.listeners = new Listeners(log);
         builder.listeners.forEach(listeners::add);
         // A failure handler or processor of a supertype only reads the elements, so it can take a List<E>.
-        FailureReporter<E> failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler,
-                listeners, new FailureLog(log, name, builder.partitions, builder.ticker));
         OwnThreads threads = new OwnThreads(name, builder.threadFactory);
+        Scheduler scheduler = builder.scheduler != null ? builder.scheduler : ownedScheduler(threads);
+        FailureReporter<E> failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler,
+                listeners, new FailureLog(log, name, builder.partitions, builder.ticker, scheduler));
         this.context = new BufferContext<>(name, (BatchProcessor<E>) processor, deliveryOrder, builder.retryPolicy,
                 failures, listeners,
                 builder.executor != null ? builder.executor : ownedExecutor(threads),
-                builder.scheduler != null ? builder.scheduler : ownedScheduler(threads),
-                threads, builder.ticker, this::options, log);
+                scheduler, threads, builder.ticker, this::options, log);
         this.partitions = new Partition[builder.partitions];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = new Partition<>(context, i, freshTable);
@@ -227,6 +227,15 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         long size = 0;
         for (Partition<E, W> partition : partitions) {
             size += partition.size();
+        }
+        return size;
+    }
+
+    @Override
+    public final long drainingSize() {
+        long size = 0;
+        for (Partition<E, W> partition : partitions) {
+            size += partition.drainingSize();
         }
         return size;
     }
