@@ -91,7 +91,9 @@ public interface Buffer extends AutoCloseable {
      * buffer, lets the drain in flight finish, then drains what is left on threads of its own
      * (shared executors may already refuse work during shutdown), retrying failed chunks as usual.
      * What is not delivered when {@code budget} runs out goes to the failure handler (reason
-     * {@link BufferListener.FailureReason#SHUTDOWN}), so returns within {@code budget}; a
+     * {@link BufferListener.FailureReason#SHUTDOWN}): delivery stops early enough for that hand-over
+     * to fit (a fifth of the budget up to 2 s, or more when much is held, at most half), so returns
+     * within {@code budget}; a
      * failure handler that does not return is waited for at most one more second per partition.
      * Idempotent: a second call returns at once.
      *

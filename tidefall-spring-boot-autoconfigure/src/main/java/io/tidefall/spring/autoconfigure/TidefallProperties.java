@@ -95,12 +95,24 @@ public class TidefallProperties {
     }
 
     /**
-     * The dead-letter store: on when {@code directory} is set. It becomes the failure handler of
-     * every buffer that does not name one with {@code failure-handler}.
+     * The dead-letter store: on by default (with Jackson on the class path). It becomes the
+     * failure handler of every buffer that does not name one with {@code failure-handler}, and
+     * heals itself: while it holds elements of a buffer, it probes that buffer's sink and replays
+     * them once the sink takes writes again.
      */
     public static class DeadLetter {
 
-        /** Directory of the dead-letter store, with one folder per buffer. Setting it turns the store on. */
+        /**
+         * Whether the dead-letter store is on. Turning it off makes buffers without a
+         * failure-handler discard what they cannot deliver (logged and counted).
+         */
+        private boolean enabled = true;
+
+        /**
+         * Directory of the dead-letter store, with one folder per buffer. By default, the
+         * application's temporary directory ('tidefall-dead-letters' in Spring Boot's ApplicationTemp),
+         * which a new container or a restart of the machine may not keep: set it to a persistent volume.
+         */
         private @Nullable Path directory;
 
         /** Largest size of the stored files together; a batch that does not fit is refused and logged. */
@@ -108,6 +120,23 @@ public class TidefallProperties {
 
         /** Whether to push the stored elements back into their buffers when the application starts. */
         private boolean replayOnStart;
+
+        /** Whether stored elements are replayed by themselves once a probe finds their buffer's sink taking writes. */
+        private boolean selfHeal = true;
+
+        /** Pause before the first probe of a sink while dead letters wait; each further probe doubles it. */
+        private Duration probeBackoff = Duration.ofSeconds(1);
+
+        /** Longest pause between two probes of a sink. */
+        private Duration probeBackoffMax = Duration.ofSeconds(30);
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
 
         public @Nullable Path getDirectory() {
             return this.directory;
@@ -131,6 +160,30 @@ public class TidefallProperties {
 
         public void setReplayOnStart(boolean replayOnStart) {
             this.replayOnStart = replayOnStart;
+        }
+
+        public boolean isSelfHeal() {
+            return this.selfHeal;
+        }
+
+        public void setSelfHeal(boolean selfHeal) {
+            this.selfHeal = selfHeal;
+        }
+
+        public Duration getProbeBackoff() {
+            return this.probeBackoff;
+        }
+
+        public void setProbeBackoff(Duration probeBackoff) {
+            this.probeBackoff = probeBackoff;
+        }
+
+        public Duration getProbeBackoffMax() {
+            return this.probeBackoffMax;
+        }
+
+        public void setProbeBackoffMax(Duration probeBackoffMax) {
+            this.probeBackoffMax = probeBackoffMax;
         }
     }
 

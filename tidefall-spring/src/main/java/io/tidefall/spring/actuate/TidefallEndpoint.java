@@ -28,6 +28,7 @@ import io.tidefall.PartitionStats;
 import io.tidefall.spring.BufferType;
 import io.tidefall.spring.RuntimeOption;
 import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.deadletter.DeadLetterBacklog;
 import io.tidefall.spring.deadletter.DeadLetters;
 import io.tidefall.spring.deadletter.ReplayResult;
 
@@ -165,20 +166,28 @@ public class TidefallEndpoint {
     public record BuffersDescriptor(Map<String, BufferDescriptor> buffers) implements OperationResponseBody {
     }
 
-    /** A buffer: its type, size, partitions and options. */
-    public record BufferDescriptor(String type, boolean running, long bufferSize, int partitions,
+    /**
+     * A buffer: its type, size, partitions and options. {@code bufferSize} counts every element not
+     * settled yet, {@code inDrains} the part of them in drains in flight (the rest is in the write tables).
+     */
+    public record BufferDescriptor(String type, boolean running, long bufferSize, long inDrains, int partitions,
             OptionsDescriptor options) implements OperationResponseBody {
 
         static BufferDescriptor of(Buffer buffer) {
-            return new BufferDescriptor(typeOf(buffer), buffer.isRunning(), buffer.bufferSize(), buffer.partitions(),
-                    OptionsDescriptor.of(buffer.options()));
+            long inDrains = buffer.drainingSize();
+            return new BufferDescriptor(typeOf(buffer), buffer.isRunning(), buffer.bufferSize() + inDrains, inDrains,
+                    buffer.partitions(), OptionsDescriptor.of(buffer.options()));
         }
     }
 
-    /** A buffer as {@link BufferDescriptor} shows it, plus each partition's state and counters. */
-    public record BufferDetailsDescriptor(String name, String type, boolean running, long bufferSize, int partitions,
-            OptionsDescriptor options, List<PartitionDescriptor> partitionDetails, @Nullable Long deadLetters)
-            implements OperationResponseBody {
+    /**
+     * A buffer as {@link BufferDescriptor} shows it, plus each partition's state and counters, and,
+     * with a dead-letter store, the number of its elements stored there ({@code deadLetters}) with
+     * the oldest one's time and the last probe of its sink ({@code deadLetterBacklog}).
+     */
+    public record BufferDetailsDescriptor(String name, String type, boolean running, long bufferSize, long inDrains,
+            int partitions, OptionsDescriptor options, List<PartitionDescriptor> partitionDetails, @Nullable Long deadLetters,
+            @Nullable DeadLetterBacklog deadLetterBacklog) implements OperationResponseBody {
 
         static BufferDetailsDescriptor of(Buffer buffer) {
             return of(buffer, null);
@@ -190,10 +199,12 @@ public class TidefallEndpoint {
             for (int i = 0; i < buffer.partitions(); i++) {
                 details.add(PartitionDescriptor.of(buffer.stats(i)));
             }
-            long size = details.stream().mapToLong(PartitionDescriptor::bufferSize).sum();
-            return new BufferDetailsDescriptor(buffer.name(), typeOf(buffer), buffer.isRunning(), size,
+            long inDrains = details.stream().mapToLong(PartitionDescriptor::drainingSize).sum();
+            long size = details.stream().mapToLong(PartitionDescriptor::bufferSize).sum() + inDrains;
+            DeadLetterBacklog backlog = deadLetters != null ? deadLetters.backlog(buffer.name()) : null;
+            return new BufferDetailsDescriptor(buffer.name(), typeOf(buffer), buffer.isRunning(), size, inDrains,
                     buffer.partitions(), OptionsDescriptor.of(buffer.options()), details,
-                    deadLetters != null ? deadLetters.count(buffer.name()) : null);
+                    backlog != null ? backlog.count() : null, backlog);
         }
     }
 
@@ -211,20 +222,22 @@ public class TidefallEndpoint {
     }
 
     /**
-     * One partition: its write table's size, whether a drain is in flight, whether a timed-out
+     * One partition: its write table's size, whether a drain is in flight and how many of its
+     * elements are not settled yet ({@code drainingSize}), whether a timed-out
      * processor call is still stuck, its counters since the buffer was built ({@code retried}:
      * elements offered again after a failure), and, while it retries a failed chunk, since when
      * and the class of the failure.
      */
     public record PartitionDescriptor(int partition, long bufferSize, boolean draining, boolean stuck, long drained, long failed,
             long dropped, long drains, long retried, @Nullable Instant retryingSince, @Nullable String retryCause,
-            @Nullable Instant lastDrainAt, @Nullable String lastDrainDuration) {
+            @Nullable Instant lastDrainAt, @Nullable String lastDrainDuration, long drainingSize) {
 
         static PartitionDescriptor of(PartitionStats stats) {
             return new PartitionDescriptor(stats.partition(), stats.bufferSize(), stats.draining(), stats.stuck(), stats.drained(),
                     stats.failed(), stats.dropped(), stats.drains(), stats.retried(), stats.retryingSince(),
                     stats.retryCause() != null ? stats.retryCause().getClass().getName() : null, stats.lastDrainAt(),
-                    stats.lastDrainDuration() != null ? Durations.measured(stats.lastDrainDuration()) : null);
+                    stats.lastDrainDuration() != null ? Durations.measured(stats.lastDrainDuration()) : null,
+                    stats.drainingSize());
         }
     }
 

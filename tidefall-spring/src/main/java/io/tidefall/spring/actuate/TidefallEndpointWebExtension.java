@@ -50,7 +50,7 @@ public class TidefallEndpointWebExtension {
         Object result = this.endpoint.action(name, action);
         if (result == null && "replay".equals(action) && !this.endpoint.canReplay()) {
             return new WebEndpointResponse<>(Map.of("status", WebEndpointResponse.STATUS_NOT_FOUND, "error", "Not Found",
-                    "message", "There is no dead-letter store to replay from: set tidefall.dead-letter.directory."),
+                    "message", "There is no dead-letter store to replay from: tidefall.dead-letter.enabled is false, or Jackson is not on the class path."),
                     WebEndpointResponse.STATUS_NOT_FOUND);
         }
         return result != null ? new WebEndpointResponse<>(result) : notFound();

@@ -71,6 +71,14 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
     private final AtomicLong usedBytes;
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Object> replayLocks = new ConcurrentHashMap<>();
+    /**
+     * Elements stored per buffer: counted from the files once, when the store opens, then kept by
+     * {@link #handle} (after a file is in place) and {@link #replay} (after a file shrank), so
+     * gauges and health read it without touching the disk.
+     */
+    private final Map<String, AtomicLong> stored = new ConcurrentHashMap<>();
+    /** The last probe of each buffer's sink, told by the {@link DeadLetterHealer}. */
+    private final Map<String, DeadLetterBacklog.Probe> lastProbes = new ConcurrentHashMap<>();
 
     public DeadLetterStore(Path directory, DataSize maxSize, ObjectMapper mapper, ClassLoader classLoader) {
         this(directory, maxSize, mapper, classLoader, Clock.systemUTC());
@@ -94,6 +102,9 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
             throw new UncheckedIOException("The dead-letter directory " + this.directory + " cannot be created, read or written ("
                     + failure + ")", failure);
         }
+        for (String buffer : buffers()) {
+            this.stored.put(buffer, new AtomicLong(countLines(buffer)));
+        }
     }
 
     /** The directory holding one folder per buffer. */
@@ -111,9 +122,43 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
         return this.maxBytes;
     }
 
-    /** Reads the files: for the endpoint, not for hot paths. */
+    /** Elements stored for {@code buffer}; read from memory, kept as files are written and replayed. */
     @Override
     public long count(String buffer) {
+        AtomicLong count = this.stored.get(buffer);
+        return count != null ? count.get() : 0;
+    }
+
+    @Override
+    public DeadLetterBacklog backlog(String buffer) {
+        long count = count(buffer);
+        Instant oldest = null;
+        if (count > 0) {
+            List<Path> files = files(buffer);
+            if (!files.isEmpty()) {
+                oldest = writtenAt(files.get(0));
+            }
+        }
+        return new DeadLetterBacklog(buffer, count, oldest, this.lastProbes.get(buffer));
+    }
+
+    /** Tells the store what the last probe of {@code buffer}'s sink found, for {@link #backlog}. */
+    public void probed(String buffer, DeadLetterBacklog.Probe probe) {
+        this.lastProbes.put(buffer, probe);
+    }
+
+    /** When a batch file was written: its name starts with the epoch milliseconds. */
+    private static @Nullable Instant writtenAt(Path file) {
+        String name = file.getFileName().toString();
+        int dash = name.indexOf('-');
+        try {
+            return dash > 0 ? Instant.ofEpochMilli(Long.parseLong(name.substring(0, dash))) : null;
+        } catch (NumberFormatException notOurs) {
+            return null;
+        }
+    }
+
+    private long countLines(String buffer) {
         long count = 0;
         byte[] chunk = new byte[64 * 1024];
         for (Path file : files(buffer)) {
@@ -133,6 +178,10 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
         return count;
     }
 
+    private AtomicLong storedOf(String buffer) {
+        return this.stored.computeIfAbsent(buffer, name -> new AtomicLong());
+    }
+
     /**
      * Writes the batch to disk before returning.
      *
@@ -148,9 +197,10 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
         String cause = describe(failed.cause());
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         List<String> unwritable = new ArrayList<>();
+        String failedAt = now.toString();
         for (Object element : failed.elements()) {
             try {
-                content.write(this.codec.encode(element, failed.partition(), now, cause).getBytes(StandardCharsets.UTF_8));
+                this.codec.encode(element, failed.partition(), failedAt, cause, content);
                 content.write('\n');
             } catch (RuntimeException notJson) {
                 unwritable.add(element.getClass().getName() + ": " + notJson.getMessage());
@@ -163,6 +213,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
             try {
                 write(folder(failed.buffer()), failed.partition(), bytes);
                 written = true;
+                storedOf(failed.buffer()).addAndGet(failed.elements().size() - unwritable.size());
             } finally {
                 if (!written) {
                     this.usedBytes.addAndGet(-bytes.length);
@@ -204,6 +255,14 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
      */
     @Override
     public ReplayResult replay(Buffer buffer) {
+        return replay(buffer, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #replay(Buffer)} of the oldest {@code files} batch files only: the rest stays stored.
+     * The {@link DeadLetterHealer} probes a sink with the oldest batch.
+     */
+    public ReplayResult replay(Buffer buffer, int files) {
         BufferType type = BufferType.of(buffer);
         synchronized (this.replayLocks.computeIfAbsent(buffer.name(), name -> new Object())) {
             long replayed = 0;
@@ -211,6 +270,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
             long remaining = 0;
             List<String> problems = new ArrayList<>();
             boolean refused = false;
+            int opened = 0;
             for (Path file : files(buffer.name())) {
                 List<String> lines;
                 try {
@@ -219,7 +279,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
                     problems.add(file + ": cannot be read (" + unreadable + ")");
                     continue;
                 }
-                if (refused) {
+                if (refused || opened >= files) {
                     remaining += lines.size();
                     continue;
                 }
@@ -231,6 +291,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
                     remaining += lines.size();
                     continue;
                 }
+                opened++; // a file that cannot be read does not count towards the files asked for
                 int written = 0;
                 try {
                     for (Object letter : letters) {
@@ -248,6 +309,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
                 }
                 try {
                     keepOnly(file, lines.subList(written, lines.size()));
+                    storedOf(buffer.name()).addAndGet(-written);
                 } catch (IOException failure) {
                     // Its elements are in the buffer now: a later replay offers them again (at least once).
                     problems.add(file + ": replayed, but could not be removed (" + failure + ")");
