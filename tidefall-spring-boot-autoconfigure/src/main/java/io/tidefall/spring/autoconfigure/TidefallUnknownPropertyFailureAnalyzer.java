@@ -126,7 +126,7 @@ class TidefallUnknownPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Unb
 
         /** The names a key can have under {@code type}, dashed; none for a value that takes no keys. */
         private static List<String> names(Class<?> type) {
-            if (!type.getName().startsWith("io.tidefall.")) { // a value: String, Duration, Path, DataSize, an enum
+            if (type.isEnum() || !type.getName().startsWith("io.tidefall.")) { // a value: String, Duration, Path, DataSize, an enum
                 return List.of();
             }
             List<String> names = new ArrayList<>();
