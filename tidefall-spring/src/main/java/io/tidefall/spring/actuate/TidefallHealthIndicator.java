@@ -22,6 +22,7 @@ import org.springframework.boot.health.contributor.Status;
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
 import io.tidefall.PartitionStats;
+import io.tidefall.spring.Durations;
 import io.tidefall.spring.TidefallBuffers;
 import io.tidefall.spring.deadletter.DeadLetterBacklog;
 import io.tidefall.spring.deadletter.DeadLetters;
@@ -161,7 +162,7 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
             Instant since = this.drainsInFlight.get(key(buffer.name(), partition));
             if (since != null) {
                 Duration age = Duration.between(since, now);
-                draining.put(partition, TidefallEndpoint.Durations.format(age.isNegative() ? Duration.ZERO : age));
+                draining.put(partition, Durations.format(age.isNegative() ? Duration.ZERO : age));
                 if (age.compareTo(this.retryingThreshold) > 0 && stats.drainingSize() > 0
                         && (drainingTooLongSince == null || since.isBefore(drainingTooLongSince))) {
                     drainingTooLongSince = since;
@@ -194,12 +195,12 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
         }
         if (retryingTooLongSince != null) {
             problems.add("retrying a failed chunk since " + retryingTooLongSince + ", for longer than "
-                    + TidefallEndpoint.Durations.format(this.retryingThreshold)
+                    + Durations.exact(this.retryingThreshold)
                     + ": the processor keeps failing (see retrying); the buffer holds what it cannot deliver");
         }
         else if (drainingTooLongSince != null) {
             problems.add(inDrains + " element(s) in drains in flight since " + drainingTooLongSince + ", for longer than "
-                    + TidefallEndpoint.Durations.format(this.retryingThreshold) + ": the backlog is not delivered");
+                    + Durations.exact(this.retryingThreshold) + ": the backlog is not delivered");
         }
         if (backlog != null && backlog.pending()) {
             problems.add(backlog.count() + " dead-lettered element(s) wait for delivery"
@@ -219,7 +220,7 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
         if (oldest != null) {
             description.put("oldest", oldest.toString());
             Duration age = Duration.between(oldest, now);
-            description.put("age", TidefallEndpoint.Durations.format(age.isNegative() ? Duration.ZERO
+            description.put("age", Durations.format(age.isNegative() ? Duration.ZERO
                     : age.truncatedTo(ChronoUnit.SECONDS)));
         }
         DeadLetterBacklog.Probe probe = backlog.lastProbe();
@@ -238,7 +239,7 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
     private static Map<String, Object> retrying(Instant since, Duration age, Throwable cause) {
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("since", since.toString());
-        description.put("for", TidefallEndpoint.Durations.format(age.isNegative() ? Duration.ZERO : age.truncatedTo(ChronoUnit.SECONDS)));
+        description.put("for", Durations.format(age.isNegative() ? Duration.ZERO : age.truncatedTo(ChronoUnit.SECONDS)));
         if (cause != null) {
             description.put("error", cause.getClass().getName());
             Throwable root = cause;

@@ -71,6 +71,14 @@ class TidefallHealthIndicatorTests {
     }
 
     @Test
+    void agesAreShownForReadingNotInNanoseconds() {
+        this.events.start();
+        this.indicator.drainStarted("events", 0, 5);
+        this.clock.advance(Duration.ofNanos(3_024_682_653L));
+        assertThat(detail(this.indicator.health(true))).containsEntry("draining", Map.of(0, "3s"));
+    }
+
+    @Test
     void downWhileAProcessorCallThatTimedOutHasNotReturned() {
         java.util.concurrent.CountDownLatch unstick = new java.util.concurrent.CountDownLatch(1);
         TidefallQueue<String> stubborn = TidefallQueue.<String>builder("stubborn")
