@@ -63,7 +63,6 @@ class PostgresOutageTests {
     Path deadLetters;
 
     private final String run = "outage-" + UUID.randomUUID();
-    private final HttpClient http = HttpClient.newHttpClient();
     private TcpProxy proxy;
     private String proxiedUrl;
 
