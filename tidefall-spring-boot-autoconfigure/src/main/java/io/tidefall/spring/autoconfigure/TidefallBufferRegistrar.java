@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.UnboundElementsSourceFilter;
 import org.springframework.core.env.Environment;
 
 import io.tidefall.Buffer;
@@ -116,6 +117,8 @@ public class TidefallBufferRegistrar implements BeanRegistrar {
      * would if it knew the runtime options: the binding runs with Spring Boot's own check over the
      * application's properties less the runtime options, which {@link BufferDefinition} has read.
      * {@code TidefallUnknownPropertyFailureAnalyzer} reports the failure with the closest valid name.
+     * As in Spring Boot's check, environment variables and system properties are left out: relaxed
+     * binding reads a machine's {@code TIDEFALL_HOME} as {@code tidefall.home}, which is not a typo.
      */
     private static void rejectUnknownKeys(Environment environment) {
         List<ConfigurationPropertySource> sources = new ArrayList<>();
@@ -123,7 +126,7 @@ public class TidefallBufferRegistrar implements BeanRegistrar {
             sources.add(source.filter(name -> !isRuntimeOption(name)));
         }
         new Binder(sources, new PropertySourcesPlaceholdersResolver(environment))
-                .bind("tidefall", Bindable.of(TidefallProperties.class), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+                .bind("tidefall", Bindable.of(TidefallProperties.class), new NoUnboundElementsBindHandler(BindHandler.DEFAULT, new UnboundElementsSourceFilter()));
     }
 
     /** Whether {@code name} is {@code tidefall.defaults.<option>} or {@code tidefall.buffers.<name>.<option>}. */

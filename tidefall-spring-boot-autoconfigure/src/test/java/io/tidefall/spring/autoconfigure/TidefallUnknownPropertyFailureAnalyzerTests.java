@@ -1,5 +1,7 @@
 package io.tidefall.spring.autoconfigure;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,6 +11,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -77,12 +83,37 @@ class TidefallUnknownPropertyFailureAnalyzerTests {
         run("--tidefall.buffers.events.processing-interval=5s").close();
     }
 
+    /**
+     * Environment variables are not the application's configuration: a machine may well have
+     * {@code TIDEFALL_TEST_POSTGRES_URL} or {@code TIDEFALL_HOME}, which relaxed binding reads as
+     * {@code tidefall.test.postgres.url}. Spring Boot's own check of unknown keys leaves the
+     * environment variables and system properties out, and so does Tidefall's.
+     */
+    @Test
+    void environmentVariablesAndSystemPropertiesUnderTheTidefallPrefixAreNotChecked() {
+        StandardEnvironment environment = new StandardEnvironment();
+        MutablePropertySources sources = environment.getPropertySources();
+        sources.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of("TIDEFALL_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1/tidefall", "TIDEFALL_HOME", "/opt/tidefall")));
+        sources.replace(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
+                new MapPropertySource(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, Map.of("tidefall.colour", "blue")));
+        SpringApplication application = application();
+        application.setEnvironment(environment);
+        application.run("--tidefall.buffers.events.processor=recorder").close();
+    }
+
     private static org.springframework.context.ConfigurableApplicationContext run(String... arguments) {
-        SpringApplication application = new SpringApplication(TidefallConfigurationFailureAnalyzerTests.Application.class);
-        application.setWebApplicationType(WebApplicationType.NONE);
+        SpringApplication application = application();
         String[] all = new String[arguments.length + 1];
         all[0] = "--tidefall.buffers.events.processor=recorder";
         System.arraycopy(arguments, 0, all, 1, arguments.length);
         return application.run(all);
+    }
+
+    private static SpringApplication application() {
+        SpringApplication application = new SpringApplication(TidefallConfigurationFailureAnalyzerTests.Application.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        return application;
     }
 }
