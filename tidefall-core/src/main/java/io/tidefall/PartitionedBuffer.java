@@ -331,26 +331,16 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
             }
             state = State.CLOSED;
         }
-        long budgetNanos = saturatedNanos(budget);
-        long now = context.ticker().read();
-        long deadline = now + budgetNanos;
-        // Delivery stops before the deadline, so that handing the rest over fits in the budget: a fifth
-        // of it up to 2 s, more when much is held (a failure handler that writes to disk takes its time
-        // per element), but never more than half.
-        long held = bufferSize() + drainingSize();
-        long reserve = Math.max(Math.min(budgetNanos / 5, HAND_OVER_RESERVE_NANOS),
-                Math.min(budgetNanos / 2, held * HAND_OVER_NANOS_PER_ELEMENT));
-        long handOverAt = deadline - reserve;
+        ClosePlan plan = ClosePlan.of(budget, context.ticker().read(), bufferSize() + drainingSize());
         List<Thread> closers = new ArrayList<>(partitions.length);
         for (Partition<E, W> partition : partitions) {
             W retired = partition.retireForClose();
-            closers.add(context.threads().start("close", () -> partition.closeBy(retired, handOverAt, deadline)));
+            closers.add(context.threads().start("close", () -> partition.closeBy(retired, plan.handOverAt(), plan.deadline())));
         }
         boolean interrupted = false;
-        long waitUntil = deadline + HANDLER_GRACE_NANOS;
         for (Thread closer : closers) {
-            for (long left = waitUntil - context.ticker().read(); closer.isAlive() && left > 0;
-                    left = waitUntil - context.ticker().read()) {
+            for (long left = plan.waitUntil() - context.ticker().read(); closer.isAlive() && left > 0;
+                    left = plan.waitUntil() - context.ticker().read()) {
                 try {
                     TimeUnit.NANOSECONDS.timedJoin(closer, left);
                 } catch (InterruptedException e) {
@@ -366,26 +356,6 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         ownedResources.forEach(Runnable::run);
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The most of a close budget kept for handing undelivered elements to the failure handler. */
-    private static final long HAND_OVER_RESERVE_NANOS = TimeUnit.SECONDS.toNanos(2);
-    /**
-     * What handing one element over is assumed to take when a close plans its reserve: the
-     * starter's dead-letter store writes 50,000 to 250,000 elements a second (JSON, one file and one
-     * fsync per batch) on a quiet machine, cold and warm, and far fewer on a busy one at shutdown,
-     * its code not yet compiled; this errs on the slow side.
-     */
-    private static final long HAND_OVER_NANOS_PER_ELEMENT = TimeUnit.MICROSECONDS.toNanos(50);
-    /** How long close() waits past its budget for a failure handler that is still busy. */
-    private static final long HANDLER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return Math.min(duration.toNanos(), Long.MAX_VALUE / 4);
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE / 4;
         }
     }
 

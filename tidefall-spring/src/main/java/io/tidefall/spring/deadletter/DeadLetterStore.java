@@ -2,14 +2,11 @@ package io.tidefall.spring.deadletter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,9 +57,6 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
 
     private static final Log logger = LogFactory.getLog(DeadLetterStore.class);
 
-    static final String SUFFIX = ".jsonl";
-    private static final String TEMPORARY = ".tmp";
-
     private final Path directory;
     private final long maxBytes;
     private final DeadLetterCodec codec;
@@ -103,7 +97,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
                     + failure + ")", failure);
         }
         for (String buffer : buffers()) {
-            this.stored.put(buffer, new AtomicLong(countLines(buffer)));
+            this.stored.put(buffer, new AtomicLong(files(buffer).stream().mapToLong(BatchFiles::countLines).sum()));
         }
     }
 
@@ -136,7 +130,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
         if (count > 0) {
             List<Path> files = files(buffer);
             if (!files.isEmpty()) {
-                oldest = writtenAt(files.get(0));
+                oldest = BatchFiles.writtenAt(files.get(0));
             }
         }
         return new DeadLetterBacklog(buffer, count, oldest, this.lastProbes.get(buffer));
@@ -145,37 +139,6 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
     /** Tells the store what the last probe of {@code buffer}'s sink found, for {@link #backlog}. */
     public void probed(String buffer, DeadLetterBacklog.Probe probe) {
         this.lastProbes.put(buffer, probe);
-    }
-
-    /** When a batch file was written: its name starts with the epoch milliseconds. */
-    private static @Nullable Instant writtenAt(Path file) {
-        String name = file.getFileName().toString();
-        int dash = name.indexOf('-');
-        try {
-            return dash > 0 ? Instant.ofEpochMilli(Long.parseLong(name.substring(0, dash))) : null;
-        } catch (NumberFormatException notOurs) {
-            return null;
-        }
-    }
-
-    private long countLines(String buffer) {
-        long count = 0;
-        byte[] chunk = new byte[64 * 1024];
-        for (Path file : files(buffer)) {
-            try (InputStream in = Files.newInputStream(file)) {
-                int read;
-                while ((read = in.read(chunk)) > 0) {
-                    for (int i = 0; i < read; i++) {
-                        if (chunk[i] == '\n') {
-                            count++;
-                        }
-                    }
-                }
-            } catch (IOException unreadable) {
-                // counted as far as it was read; replay reports it
-            }
-        }
-        return count;
     }
 
     private AtomicLong storedOf(String buffer) {
@@ -274,7 +237,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
             for (Path file : files(buffer.name())) {
                 List<String> lines;
                 try {
-                    lines = lines(file);
+                    lines = BatchFiles.lines(file);
                 } catch (IOException unreadable) {
                     problems.add(file + ": cannot be read (" + unreadable + ")");
                     continue;
@@ -370,8 +333,8 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+        try {
+            return BatchFiles.in(folder);
         } catch (IOException unreadable) {
             throw new UncheckedIOException("Cannot list the dead letters of buffer '" + buffer + "' in " + folder, unreadable);
         }
@@ -379,22 +342,8 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
 
     private void write(Path folder, int partition, byte[] bytes) throws IOException {
         Files.createDirectories(folder);
-        for (;;) {
-            String name = String.format("%013d-p%d-%06d", this.clock.millis(), partition, this.sequence.incrementAndGet() % 1_000_000);
-            Path temporary = folder.resolve(name + TEMPORARY);
-            Path target = folder.resolve(name + SUFFIX);
-            if (Files.exists(target)) {
-                continue;
-            }
-            DurableFiles.write(temporary, bytes);
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException taken) {
-                Files.deleteIfExists(temporary);
-                continue;
-            }
-            DurableFiles.forceDirectory(folder);
-            return;
+        while (!DurableFiles.create(folder.resolve(BatchFiles.name(this.clock.millis(), partition, this.sequence.incrementAndGet())), bytes)) {
+            // that name is taken: the next sequence number
         }
     }
 
@@ -402,35 +351,20 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
     private void keepOnly(Path file, List<String> lines) throws IOException {
         long before = Files.size(file);
         if (lines.isEmpty()) {
-            Files.delete(file);
+            DurableFiles.delete(file);
             this.usedBytes.addAndGet(-before);
+            return;
         }
-        else {
-            byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
-            if (bytes.length == before) {
-                return;
-            }
-            Path temporary = file.resolveSibling(file.getFileName() + TEMPORARY);
-            DurableFiles.write(temporary, bytes);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+        if (bytes.length != before) {
+            DurableFiles.replace(file, bytes);
             this.usedBytes.addAndGet(bytes.length - before);
         }
-        DurableFiles.forceDirectory(file.getParent());
-    }
-
-    private static List<String> lines(Path file) throws IOException {
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> !line.isBlank()).toList();
     }
 
     private static long sizeOf(Path directory) throws IOException {
         try (Stream<Path> files = Files.walk(directory, 2)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(SUFFIX)).mapToLong(file -> {
-                try {
-                    return Files.size(file);
-                } catch (IOException gone) {
-                    return 0;
-                }
-            }).sum();
+            return files.filter(BatchFiles::isBatch).mapToLong(DurableFiles::sizeOrZero).sum();
         }
     }
 

@@ -244,7 +244,7 @@ class DeadLetterStoreTests {
         store.handle(failed("events", 0, List.of(view("a"))));
         Path folder = store.files("events").get(0).getParent();
         try (Stream<Path> files = Files.list(folder)) {
-            assertThat(files).allMatch(file -> file.toString().endsWith(DeadLetterStore.SUFFIX));
+            assertThat(files).allMatch(file -> file.toString().endsWith(BatchFiles.SUFFIX));
         }
         Files.writeString(folder.resolve("0000000000000-p0-000001.tmp"), "{\"half\":");
         List<Object> delivered = new CopyOnWriteArrayList<>();
