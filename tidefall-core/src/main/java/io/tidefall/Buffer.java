@@ -29,6 +29,14 @@ public interface Buffer extends AutoCloseable {
     /** Elements in one partition's write table. */
     long bufferSize(int partition);
 
+    /**
+     * Elements of the drains in flight not settled yet: neither delivered nor handed to the
+     * failure handler. With {@link #bufferSize()}, every element the buffer holds: during an
+     * outage most of them are here, in the retired tables that wait for their retries. Takes each
+     * drain's lock briefly; for gauges and endpoints, not for hot paths.
+     */
+    long drainingSize();
+
     /** The options in force now. */
     BufferOptions options();
 
@@ -83,7 +91,9 @@ public interface Buffer extends AutoCloseable {
      * buffer, lets the drain in flight finish, then drains what is left on threads of its own
      * (shared executors may already refuse work during shutdown), retrying failed chunks as usual.
      * What is not delivered when {@code budget} runs out goes to the failure handler (reason
-     * {@link BufferListener.FailureReason#SHUTDOWN}), so returns within {@code budget}; a
+     * {@link BufferListener.FailureReason#SHUTDOWN}): delivery stops early enough for that hand-over
+     * to fit (a fifth of the budget up to 2 s, or more when much is held, at most half), so returns
+     * within {@code budget}; a
      * failure handler that does not return is waited for at most one more second per partition.
      * Idempotent: a second call returns at once.
      *

@@ -2,6 +2,7 @@ package io.tidefall;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
 
@@ -22,8 +23,10 @@ import org.jspecify.annotations.Nullable;
  * chunk passed: when every element fails, the failure belongs to the sink (a missing table, a
  * revoked grant), not to the data. So a single element that fails while none of its
  * {@link Narrowing} has passed yet is <em>suspected</em> and parked, still unsettled; once no piece
- * of the narrowing is open, the suspects are judged ({@link Verdict}): poison if something passed,
- * else put back together, in runs of adjacent elements, to be retried as a transient failure.
+ * of the narrowing is open, the suspects are judged ({@link Verdict}): if something passed after
+ * they failed, each is offered once more alone (the sink may have come back meanwhile; failing
+ * again, it is poison); else they are put back together, in runs of adjacent elements, to be
+ * retried as a transient failure.
  *
  * <p>Not thread-safe: the {@link Drain} that owns a ledger guards it with its monitor.
  *
@@ -93,6 +96,8 @@ final class ChunkLedger<E> {
     private final BatchSize batchSize;
     /** {@code null} until the table has been read. */
     private @Nullable List<E> elements;
+    /** Elements (by index) some retry was already counted for, so that logs count elements, not attempts; {@code null} before the first. */
+    private @Nullable BitSet retryCounted;
     private int size;
     /** Where the tail not yet cut into chunks begins. */
     private int nextFrom;
@@ -211,8 +216,9 @@ final class ChunkLedger<E> {
 
     /**
      * A single element of a narrowing failed permanently. Poison at once if another element of its
-     * narrowing passed (the verdict names it; the caller fails it); else it is parked until the
-     * narrowing is judged.
+     * narrowing passed before (the verdict names it; the caller fails it); else it is parked until
+     * the narrowing is judged: retried as the sink's failure if nothing passed, offered alone once
+     * more if something passed after it failed.
      */
     Verdict suspect(Chunk single) {
         Narrowing narrowing = single.narrowing;
@@ -237,10 +243,20 @@ final class ChunkLedger<E> {
         narrowing.suspects.clear();
         parked.removeAll(suspects);
         suspects.forEach(suspect -> suspect.narrowing = null); // settled on their own from here on
-        if (narrowing.delivered > 0) {
-            return new Verdict(suspects, List.of());
-        }
         suspects.sort((a, b) -> Integer.compare(a.from, b.from));
+        if (narrowing.delivered > 0) {
+            // They failed alone before any piece passed, so perhaps while the sink itself failed (a table
+            // re-created mid-narrowing): each is offered once more, alone. Failing again now that the sink
+            // took writes, it is poison (a single element outside a narrowing goes to the failure handler).
+            List<Chunk> again = new ArrayList<>(suspects.size());
+            for (Chunk suspect : suspects) {
+                Chunk retry = new Chunk(suspect.from, suspect.to);
+                retry.firstAttemptNanos = narrowing.firstAttemptNanos;
+                retry.attempts = narrowing.attempts;
+                again.add(retry);
+            }
+            return new Verdict(List.of(), again);
+        }
         List<Chunk> runs = new ArrayList<>();
         Chunk run = null;
         for (Chunk suspect : suspects) {
@@ -272,6 +288,22 @@ final class ChunkLedger<E> {
 
     int failedCount() {
         return failed;
+    }
+
+    /**
+     * Marks the elements of {@code chunks} as retried and returns how many were not marked before:
+     * a chunk retried ten times, or split and retried in pieces, counts its elements once.
+     */
+    int firstRetries(List<Chunk> chunks) {
+        if (retryCounted == null) {
+            retryCounted = new BitSet(size);
+        }
+        int first = 0;
+        for (Chunk chunk : chunks) {
+            first += chunk.size() - retryCounted.get(chunk.from, chunk.to).cardinality();
+            retryCounted.set(chunk.from, chunk.to);
+        }
+        return first;
     }
 
     /** Elements neither delivered nor failed. */

@@ -68,6 +68,7 @@ final class ChunkSettlement<E> {
         long now = ticker.read();
         DeliveryDecision decision;
         ChunkLedger.Verdict verdict = null;
+        int firstRetries = 0;
         synchronized (state) {
             if (state.isFinished()) {
                 // A close handed the drain over between the call's return and now: that hand-over did
@@ -79,6 +80,7 @@ final class ChunkSettlement<E> {
             }
             if (decision.action() == DeliveryDecision.Action.RETRY) {
                 ledger.retryLater(chunk, now + decision.pauseNanos());
+                firstRetries = ledger.firstRetries(List.of(chunk));
                 if (retryingSinceMillis == 0) {
                     retryingSinceMillis = ticker.wallMillis();
                 }
@@ -91,7 +93,7 @@ final class ChunkSettlement<E> {
             }
         }
         switch (decision.action()) {
-            case RETRY -> counters.retrying(chunk.size(), chunk.attempts, cause, Duration.ofNanos(decision.pauseNanos()));
+            case RETRY -> counters.retrying(chunk.size(), firstRetries, chunk.attempts, cause, Duration.ofNanos(decision.pauseNanos()));
             case SPLIT -> {
             }
             case FAIL_CLOSING -> fail(chunk, closing(cause), BufferListener.FailureReason.SHUTDOWN);
@@ -125,6 +127,7 @@ final class ChunkSettlement<E> {
         long now = ticker.read();
         DeliveryDecision decision;
         int elements = runs.stream().mapToInt(Chunk::size).sum();
+        int firstRetries = 0;
         synchronized (state) {
             decision = state.isFinished() // handed over meanwhile, without these runs: see failed()
                     ? new DeliveryDecision(DeliveryDecision.Action.FAIL_CLOSING, 0)
@@ -132,6 +135,7 @@ final class ChunkSettlement<E> {
                             state.closeDeadlineNanos(), context.options().get(), ThreadLocalRandom.current().nextDouble());
             if (decision.action() == DeliveryDecision.Action.RETRY) {
                 ledger.retryLater(runs, now + decision.pauseNanos());
+                firstRetries = ledger.firstRetries(runs);
                 if (retryingSinceMillis == 0) {
                     retryingSinceMillis = ticker.wallMillis();
                 }
@@ -139,7 +143,7 @@ final class ChunkSettlement<E> {
             }
         }
         switch (decision.action()) {
-            case RETRY -> counters.retrying(elements, first.attempts, sinkFailure, Duration.ofNanos(decision.pauseNanos()));
+            case RETRY -> counters.retrying(elements, firstRetries, first.attempts, sinkFailure, Duration.ofNanos(decision.pauseNanos()));
             case FAIL_CLOSING -> runs.forEach(run -> fail(run, closing(sinkFailure), BufferListener.FailureReason.SHUTDOWN));
             default -> runs.forEach(run -> fail(run, sinkFailure, BufferListener.FailureReason.EXCEPTION));
         }

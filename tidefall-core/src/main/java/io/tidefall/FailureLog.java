@@ -1,6 +1,8 @@
 package io.tidefall;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -10,13 +12,18 @@ import org.jspecify.annotations.Nullable;
  * Logs what went wrong with a buffer's deliveries without flooding the log, and without losing
  * count: each kind of event (retried, dead-lettered, lost) gets at most one line per ten seconds
  * per buffer, and each line gives the exact number of elements since the previous line of its
- * kind, per partition, and the total since the buffer was built. So the lines add up to the
- * counters and meters, and {@link #close()} writes what the last interval still holds, so that a
- * shutdown's losses reach the log too.
+ * kind, per partition, and the total since the buffer was built. A count that arrives inside the
+ * interval is written when the interval ends (a timer is armed for it), not when the next event
+ * happens, which may be never; {@link #close()} writes what the last interval still holds, so a
+ * shutdown's losses reach the log too. Retried elements are counted once each, however often
+ * they are retried (the drain tells only the first retry of an element).
  *
  * <p>Counts are added by drain threads and closing threads; a line is written by whichever thread
- * wins the compare-and-set of its kind's due time. A count added while a line is being written
- * goes into that line or the next one, never into neither.
+ * wins the compare-and-set of its kind's due time: a counting thread, or the timer. A count added
+ * while a line is being written goes into that line or the next one, never into neither: a
+ * counting thread that does not write a line arms the timer (at most one per kind, {@code armed}),
+ * and the timer, once it has disarmed itself, writes if anything is pending and re-arms if it
+ * finds the line not yet due.
  */
 final class FailureLog {
 
@@ -40,26 +47,59 @@ final class FailureLog {
     private final System.Logger log;
     private final String buffer;
     private final Ticker ticker;
+    private final Scheduler scheduler;
     private final Tally[] tallies = new Tally[Kind.values().length];
 
-    FailureLog(System.Logger log, String buffer, int partitions, Ticker ticker) {
+    FailureLog(System.Logger log, String buffer, int partitions, Ticker ticker, Scheduler scheduler) {
         this.log = log;
         this.buffer = buffer;
         this.ticker = ticker;
+        this.scheduler = scheduler;
         for (Kind kind : Kind.values()) {
             tallies[kind.ordinal()] = new Tally(partitions, ticker.read());
         }
     }
 
-    /** Counts {@code count} elements of {@code partition}; writes a line if one is due. */
+    /** Counts {@code count} elements of {@code partition}; writes a line if one is due, else makes sure one will be. */
     void count(Kind kind, int partition, long count, String why, @Nullable Throwable cause) {
+        if (count == 0) {
+            return;
+        }
         Tally tally = tallies[kind.ordinal()];
+        tally.why = why;
+        tally.cause = cause;
         tally.sinceLine.addAndGet(partition, count);
         tally.total.addAndGet(count);
+        if (!writeIfDue(kind, tally)) {
+            arm(kind, tally);
+        }
+    }
+
+    private boolean writeIfDue(Kind kind, Tally tally) {
         long now = ticker.read();
         long due = tally.nextLineAt.get();
         if (now - due >= 0 && tally.nextLineAt.compareAndSet(due, now + INTERVAL_NANOS)) {
-            write(kind, tally, why, cause);
+            write(kind, tally, tally.why, tally.cause);
+            return true;
+        }
+        return false;
+    }
+
+    /** Arms the timer that writes the pending count of {@code kind} when its line is due. */
+    private void arm(Kind kind, Tally tally) {
+        if (!tally.armed.compareAndSet(false, true)) {
+            return;
+        }
+        long delay = Math.max(0, tally.nextLineAt.get() - ticker.read());
+        try {
+            scheduler.schedule(Duration.ofNanos(delay), () -> {
+                tally.armed.set(false);
+                if (tally.pending() > 0 && !writeIfDue(kind, tally)) {
+                    arm(kind, tally);
+                }
+            });
+        } catch (Throwable refused) {
+            tally.armed.set(false); // shutting down: close() writes what is pending
         }
     }
 
@@ -91,10 +131,23 @@ final class FailureLog {
         final AtomicLongArray sinceLine;
         final AtomicLong total = new AtomicLong();
         final AtomicLong nextLineAt;
+        /** Whether a timer will write this kind's pending count. */
+        final AtomicBoolean armed = new AtomicBoolean();
+        /** The last event's description and cause, for the line (a racy read names one of the recent events). */
+        volatile String why = "";
+        volatile @Nullable Throwable cause;
 
         Tally(int partitions, long now) {
             sinceLine = new AtomicLongArray(partitions);
             nextLineAt = new AtomicLong(now);
+        }
+
+        long pending() {
+            long sum = 0;
+            for (int p = 0; p < sinceLine.length(); p++) {
+                sum += sinceLine.get(p);
+            }
+            return sum;
         }
     }
 }

@@ -52,9 +52,12 @@ final class FailureReporter<E> {
         return true;
     }
 
-    /** Counts a chunk that failed and will be offered again. */
-    void retrying(int partition, int size, int attempt, Throwable cause) {
-        log.count(FailureLog.Kind.RETRIED, partition, size, "attempt " + attempt + " failed with " + cause, null);
+    /**
+     * Counts the elements of a chunk that failed and will be offered again, each once however
+     * often it is retried ({@code firstRetries}: those failing for the first time).
+     */
+    void retrying(int partition, int firstRetries, int attempt, Throwable cause) {
+        log.count(FailureLog.Kind.RETRIED, partition, firstRetries, "attempt " + attempt + " failed with " + cause, null);
     }
 
     /** Writes the lines the last interval still holds. */

@@ -88,6 +88,15 @@ final class Partition<E, W extends WriteTable<E>> {
         return table.size();
     }
 
+    /** Elements of the drain in flight not settled yet; 0 when none is in flight. */
+    long drainingSize() {
+        Drain<E> drain;
+        synchronized (lock) {
+            drain = inFlight;
+        }
+        return drain == null ? 0 : drain.unsettled();
+    }
+
     // ---- control plane: timers ------------------------------------------------------------
 
     void start() {
@@ -379,8 +388,9 @@ final class Partition<E, W extends WriteTable<E>> {
             drain = inFlight;
         }
         if (drain == null) {
-            return counters.stats(size(), false, false, 0, null);
+            return counters.stats(size(), false, 0, false, 0, null);
         }
-        return counters.stats(size(), true, drain.state().isStuck(), drain.retryingSinceMillis(), drain.retryCause());
+        return counters.stats(size(), true, drain.unsettled(), drain.state().isStuck(), drain.retryingSinceMillis(),
+                drain.retryCause());
     }
 }

@@ -77,9 +77,10 @@ final class PartitionCounters {
         }
     }
 
-    void retrying(int size, int attempt, Throwable cause, Duration backoff) {
+    /** A chunk of {@code size} elements failed and will be offered again; {@code firstRetries} of them failed for the first time. */
+    void retrying(int size, int firstRetries, int attempt, Throwable cause, Duration backoff) {
         retried.addAndGet(size);
-        context.failures().retrying(partition, size, attempt, cause);
+        context.failures().retrying(partition, firstRetries, attempt, cause);
         context.listeners().chunkRetrying(context.name(), partition, size, attempt, cause, backoff);
     }
 
@@ -106,10 +107,11 @@ final class PartitionCounters {
     }
 
     /** These counters, with what the partition knows of its table and its drain in flight. */
-    PartitionStats stats(long size, boolean draining, boolean stuck, long retryingSinceMillis, @Nullable Throwable retryCause) {
+    PartitionStats stats(long size, boolean draining, long drainingSize, boolean stuck, long retryingSinceMillis,
+            @Nullable Throwable retryCause) {
         return new PartitionStats(partition, size, draining, stuck, delivered.get(), failed.get(), dropped.get(),
                 drains.get(), lastDrainAt, lastDrainDuration,
                 retryingSinceMillis == 0 ? null : Instant.ofEpochMilli(retryingSinceMillis), retryCause,
-                retried.get(), abandoned.get());
+                retried.get(), abandoned.get(), drainingSize);
     }
 }

@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param abandoned claims of queue slots whose writer threw before storing its item (an
  *     {@code OutOfMemoryError}, say): the drain skipped them; their writes did not return, so
  *     nothing was promised for them
+ * @param drainingSize elements of the drain in flight not settled yet (neither delivered nor
+ *     handed to the failure handler): with {@code bufferSize}, what the partition holds
  */
 public record PartitionStats(
         int partition,
@@ -43,7 +45,13 @@ public record PartitionStats(
         @Nullable Instant retryingSince,
         @Nullable Throwable retryCause,
         long retried,
-        long abandoned) {
+        long abandoned,
+        long drainingSize) {
+
+    /** Every element the partition holds that is not settled yet: its write table and its drain in flight. */
+    public long unsettled() {
+        return bufferSize + drainingSize;
+    }
 
     /** Whether a failed chunk of this partition is being retried now. */
     public boolean retrying() {

@@ -62,14 +62,14 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         this.listeners = new Listeners(log);
         builder.listeners.forEach(listeners::add);
         // A failure handler or processor of a supertype only reads the elements, so it can take a List<E>.
-        FailureReporter<E> failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler,
-                listeners, new FailureLog(log, name, builder.partitions, builder.ticker));
         OwnThreads threads = new OwnThreads(name, builder.threadFactory);
+        Scheduler scheduler = builder.scheduler != null ? builder.scheduler : ownedScheduler(threads);
+        FailureReporter<E> failures = new FailureReporter<>(name, (BatchFailureHandler<E>) builder.failureHandler,
+                listeners, new FailureLog(log, name, builder.partitions, builder.ticker, scheduler));
         this.context = new BufferContext<>(name, (BatchProcessor<E>) processor, deliveryOrder, builder.retryPolicy,
                 failures, listeners,
                 builder.executor != null ? builder.executor : ownedExecutor(threads),
-                builder.scheduler != null ? builder.scheduler : ownedScheduler(threads),
-                threads, builder.ticker, this::options, log, journal);
+                scheduler, threads, builder.ticker, this::options, log, journal);
         this.partitions = new Partition[builder.partitions];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = new Partition<>(context, i, freshTable);
@@ -232,6 +232,15 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
     }
 
     @Override
+    public final long drainingSize() {
+        long size = 0;
+        for (Partition<E, W> partition : partitions) {
+            size += partition.drainingSize();
+        }
+        return size;
+    }
+
+    @Override
     public final long bufferSize(int partition) {
         return partition(partition).size();
     }
@@ -322,21 +331,16 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
             }
             state = State.CLOSED;
         }
-        long budgetNanos = saturatedNanos(budget);
-        long now = context.ticker().read();
-        long deadline = now + budgetNanos;
-        // Delivery stops a little before the deadline, so that handing the rest over fits in the budget.
-        long handOverAt = deadline - Math.min(budgetNanos / 5, HAND_OVER_RESERVE_NANOS);
+        ClosePlan plan = ClosePlan.of(budget, context.ticker().read(), bufferSize() + drainingSize());
         List<Thread> closers = new ArrayList<>(partitions.length);
         for (Partition<E, W> partition : partitions) {
             W retired = partition.retireForClose();
-            closers.add(context.threads().start("close", () -> partition.closeBy(retired, handOverAt, deadline)));
+            closers.add(context.threads().start("close", () -> partition.closeBy(retired, plan.handOverAt(), plan.deadline())));
         }
         boolean interrupted = false;
-        long waitUntil = deadline + HANDLER_GRACE_NANOS;
         for (Thread closer : closers) {
-            for (long left = waitUntil - context.ticker().read(); closer.isAlive() && left > 0;
-                    left = waitUntil - context.ticker().read()) {
+            for (long left = plan.waitUntil() - context.ticker().read(); closer.isAlive() && left > 0;
+                    left = plan.waitUntil() - context.ticker().read()) {
                 try {
                     TimeUnit.NANOSECONDS.timedJoin(closer, left);
                 } catch (InterruptedException e) {
@@ -352,19 +356,6 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         ownedResources.forEach(Runnable::run);
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The most of a close budget kept for handing undelivered elements to the failure handler. */
-    private static final long HAND_OVER_RESERVE_NANOS = TimeUnit.SECONDS.toNanos(2);
-    /** How long close() waits past its budget for a failure handler that is still busy. */
-    private static final long HANDLER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return Math.min(duration.toNanos(), Long.MAX_VALUE / 4);
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE / 4;
         }
     }
 

@@ -181,7 +181,7 @@ class ChunkLedgerTests {
     }
 
     @Test
-    void suspectsOfANarrowingInWhichSomethingPassedArePoison() {
+    void suspectsOfANarrowingInWhichSomethingPassedAfterThemAreOfferedOnceMoreAlone() {
         ChunkLedger<Integer> ledger = loaded(BatchSize.of(4), 4);
         failAndSplit(ledger); // [0, 2) [2, 4)
         failAndSplit(ledger); // [0, 1) [1, 2) [2, 4)
@@ -196,9 +196,17 @@ class ChunkLedgerTests {
         ledger.returned();
         ChunkLedger.Verdict verdict = ledger.delivered(rest);
 
-        assertThat(verdict.retry()).isEmpty();
-        assertThat(verdict.poison()).singleElement().satisfies(poison -> assertThat(poison.from).isZero());
-        assertThat(ledger.failed(verdict.poison().get(0))).isEqualTo(ChunkLedger.Verdict.NONE);
+        assertThat(verdict.poison()).isEmpty();
+        assertThat(verdict.retry()).singleElement().satisfies(again -> {
+            assertThat(again.from).isZero();
+            assertThat(again.size()).isOne();
+            assertThat(again.narrowing).as("alone, outside the narrowing: failing again, it is poison").isNull();
+        });
+        ledger.retryLater(verdict.retry(), 0);
+        Chunk again = ledger.next();
+        ledger.take(again);
+        ledger.returned();
+        assertThat(ledger.failed(again)).isEqualTo(ChunkLedger.Verdict.NONE);
         assertThat(ledger.unsettledCount()).isZero();
     }
 

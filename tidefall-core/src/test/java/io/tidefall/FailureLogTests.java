@@ -99,6 +99,59 @@ class FailureLogTests {
         assertThat(failed).as("the scenario fails some elements").isPositive();
         assertThat(retried).as("and retries some").isPositive();
         assertThat(logged).as("handed over or lost, as logged").isEqualTo(failed);
-        assertThat(loggedRetries).as("retried, as logged").isEqualTo(retried);
+        assertThat(loggedRetries).as("retried elements are logged once each, not once per attempt").isPositive()
+                .isLessThan(retried).isLessThanOrEqualTo(1_000);
+    }
+
+    @Test
+    void aCountInsideTheIntervalIsWrittenWhenTheIntervalEndsNotWithTheNextEvent() {
+        ManualScheduler clock = new ManualScheduler();
+        FailureLog log = new FailureLog(System.getLogger(TidefallQueue.class.getName()), "counted", 2, clock, clock);
+        log.count(FailureLog.Kind.LOST, 0, 1, "no failure handler", null);
+        log.count(FailureLog.Kind.LOST, 1, 99, "no failure handler", null);
+        assertThat(logged("were lost")).as("the first event is written at once").isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(9));
+        assertThat(logged("were lost")).as("the rest waits for the end of the interval").isEqualTo(1);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(logged("were lost")).as("and is written then, with no further event").isEqualTo(100);
+        assertThat(lines).last().asString().contains("partition 1: 99").contains("100 since start");
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(lines).as("nothing pending, nothing written").hasSize(2);
+        assertThat(clock.pendingDelays()).as("and no timer left armed").isEmpty();
+    }
+
+    @Test
+    void aChunkRetriedManyTimesCountsItsElementsOnce() {
+        AtomicInteger calls = new AtomicInteger();
+        TidefallQueue<Integer> queue = TidefallQueue.<Integer>builder("counted")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingBatchSize(BatchSize.TABLE).withProcessingRetries(5)
+                        .withRetryBackoff(Duration.ZERO))
+                .processor(batch -> {
+                    if (calls.incrementAndGet() <= 3) {
+                        throw new IllegalStateException("database down, call " + calls.get());
+                    }
+                })
+                .build();
+        IntStream.range(0, 100).forEach(queue::push);
+        queue.flush();
+        queue.close();
+
+        assertThat(queue.stats(0).retried()).as("offered again three times").isEqualTo(300);
+        assertThat(queue.stats(0).drained()).isEqualTo(100);
+        assertThat(logged("failed and will be retried")).as("100 elements failed, whatever the attempts").isEqualTo(100);
+    }
+
+    private long logged(String what) {
+        long sum = 0;
+        for (String line : lines) {
+            Matcher matcher = LINE.matcher(line);
+            if (matcher.find() && matcher.group(2).equals(what)) {
+                sum += Long.parseLong(matcher.group(1));
+            }
+        }
+        return sum;
     }
 }

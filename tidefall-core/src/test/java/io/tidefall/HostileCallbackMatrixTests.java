@@ -135,6 +135,15 @@ class HostileCallbackMatrixTests {
         assertThat(delivered).as("the processor never received an element that was not accepted").isSubsetOf(accepted);
         boolean carriesOn = accepted.stream().filter(e -> e >= 20).allMatch(delivered::contains);
 
+        Expected expected = Expected.of(callee, misdeed);
+        long handedOver = accepted.stream().filter(e -> count(failed, e) == 1).count();
+        assertThat(40 - accepted.size()).as("writes refused: only the write whose own key misbehaved")
+                .isEqualTo(expected.refused());
+        assertThat(accepted.stream().filter(e -> count(delivered, e) >= 1).count()).as("delivered").isPositive();
+        assertThat(handedOver > 0).as("elements went to the failure handler: " + handedOver).isEqualTo(expected.toHandler());
+        assertThat(lostLoudly.get() > 0).as("elements lost, reported: " + lostLoudly.get()).isEqualTo(expected.lost());
+        assertThat(carriesOn).as("the partition carries on: the second writes were delivered").isEqualTo(expected.carriesOn());
+
         OUTCOMES.put(callee + " " + misdeed, String.format("| %s | %s | %d | %d | %d | %d | %d | %s | %d ms | %d ms | %s |",
                 name(callee), name(misdeed), 40 - accepted.size(), accepted.size(),
                 accepted.stream().filter(e -> count(delivered, e) == 1).count(),
@@ -254,6 +263,31 @@ class HostileCallbackMatrixTests {
         return list.stream().filter(e -> e == element).count();
     }
 
+    /**
+     * What the promise makes of a cell: which writes are refused (the one whose own key or routing
+     * misbehaved), whether elements go to the failure handler (a table whose step never returns is
+     * handed over at close; a throwing ordering fails its table; a permanently failing chunk goes
+     * there), whether some are lost loudly (only a throwing failure handler loses, and says so), and
+     * whether the partition carries on (all but a step that never returns).
+     */
+    private record Expected(int refused, boolean toHandler, boolean lost, boolean carriesOn) {
+
+        static Expected of(Callee callee, Misdeed misdeed) {
+            boolean throwsOrHangs = misdeed == Misdeed.THROWS_RUNTIME || misdeed == Misdeed.THROWS_ERROR
+                    || misdeed == Misdeed.HANGS_DEAF;
+            boolean throwing = misdeed == Misdeed.THROWS_RUNTIME || misdeed == Misdeed.THROWS_ERROR;
+            boolean stuck = misdeed == Misdeed.HANGS_DEAF && switch (callee) {
+                case PROCESSOR, FAILURE_HANDLER, LISTENER, ORDERING, SCHEDULER -> true;
+                default -> false;
+            };
+            int refused = (callee == Callee.PARTITION_KEY || callee == Callee.KEY_HASH_EQUALS) && throwsOrHangs ? 1 : 0;
+            boolean toHandler = stuck || (callee == Callee.ORDERING && throwing)
+                    || (callee == Callee.FAILURE_HANDLER && !throwsOrHangs);
+            boolean lost = callee == Callee.FAILURE_HANDLER && throwing;
+            return new Expected(refused, toHandler, lost, !stuck);
+        }
+    }
+
     /** Misbehaves on its first call, as told; behaves on every later call. */
     private final class Trap {
         private final Misdeed misdeed;
@@ -331,6 +365,7 @@ class HostileCallbackMatrixTests {
         @Override public int partitions() { return map.partitions(); }
         @Override public long bufferSize() { return map.bufferSize(); }
         @Override public long bufferSize(int partition) { return map.bufferSize(partition); }
+        @Override public long drainingSize() { return map.drainingSize(); }
         @Override public BufferOptions options() { return map.options(); }
         @Override public void updateOptions(java.util.function.UnaryOperator<BufferOptions> change) { map.updateOptions(change); }
         @Override public void start() { map.start(); }

@@ -86,14 +86,28 @@ class SinkFailureTests {
     }
 
     @Test
-    void aSuspectThatFailedBeforeAnythingPassedIsPoisonOnceASiblingPasses() {
+    void aSuspectThatFailedBeforeAnythingPassedIsOfferedOnceMoreAloneAndIsPoisonWhenItFailsAgain() {
         refused = element -> element == 1; // the first single fails before any other element was tried
         start(BufferOptions.defaults());
 
         clock.advance(Duration.ofSeconds(5));
+        assertThat(delivered).containsExactly(2, 3, 4, 5, 6, 7, 8);
+        assertThat(failed).as("the sink may have come back after it failed: it gets one more try").isEmpty();
+        clock.advance(PAUSE_LONGEST);
 
         assertThat(failed).containsExactly(1);
-        assertThat(delivered).containsExactly(2, 3, 4, 5, 6, 7, 8);
+    }
+
+    @Test
+    void aSinkThatComesBackWhileAChunkIsNarrowedDownDiscardsNothing() {
+        refused = element -> calls.get() <= 4; // the table is missing for the chunk, its halves down to [1], then back
+        start(BufferOptions.defaults());
+
+        clock.advance(Duration.ofSeconds(5));
+        clock.advance(PAUSE_LONGEST);
+
+        assertThat(failed).as("1 failed alone while the table was missing: not poison").isEmpty();
+        assertThat(delivered).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8);
     }
 
     @Test

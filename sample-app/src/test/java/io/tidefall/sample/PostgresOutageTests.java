@@ -14,6 +14,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import io.tidefall.Buffer;
 import io.tidefall.spring.deadletter.DeadLetterStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,13 +52,17 @@ class PostgresOutageTests {
     static final Duration PROCESSING_TIMEOUT = Duration.ofSeconds(2);
     static final Duration OUTAGE = PROCESSING_TIMEOUT.multipliedBy(3);
     static final Duration SETTLES_WITHIN = Duration.ofSeconds(40);
+    /** Past the 6 s delivery timeout the healing test sets: chunks reach their deadline during the outage. */
+    static final Duration LONG_OUTAGE = Duration.ofSeconds(20);
+    static final Duration MISSING_TABLE = Duration.ofSeconds(20);
+    /** The bound: every page view stored within 60 s of the database's return, with no call. */
+    static final Duration HEALS_WITHIN = Duration.ofSeconds(60);
     private static final Pattern HOST_AND_PORT = Pattern.compile("^jdbc:postgresql://([^/:?]+)(?::(\\d+))?(/.*)$");
 
     @TempDir
     Path deadLetters;
 
     private final String run = "outage-" + UUID.randomUUID();
-    private final HttpClient http = HttpClient.newHttpClient();
     private TcpProxy proxy;
     private String proxiedUrl;
 
@@ -90,7 +98,8 @@ class PostgresOutageTests {
             load.close();
 
             long deadLettered = app.getBean(DeadLetterStore.class).count("events");
-            awaitEverythingStored(load.accepted(), port);
+            awaitEverythingStored(load.accepted(), SETTLES_WITHIN);
+            assertThat(retried(app)).as("the cut hit drains: their chunks were retried").isPositive();
             assertThat(deadLettered).as("an outage shorter than the delivery timeout is ridden out by retries").isZero();
             report("outage of " + OUTAGE.toSeconds() + "s", load, acceptedDuringOutage, deadLettered);
         }
@@ -115,15 +124,153 @@ class PostgresOutageTests {
                 .hasSizeLessThan(load.accepted().size());
 
         this.proxy.restore();
-        try (ConfigurableApplicationContext restarted = start()) { // replays the dead letters on start
-            awaitEverythingStored(load.accepted(), port(restarted));
+        try (ConfigurableApplicationContext restarted = start("--tidefall.dead-letter.replay-on-start=true")) {
+            awaitEverythingStored(load.accepted(), SETTLES_WITHIN); // replayed on start
             assertThat(storedDeadLetters()).isZero();
         }
         report("stop during an outage, then a restart", load, 0, deadLettered);
     }
 
-    private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(SampleApplication.class).profiles("postgres").run(
+    /**
+     * An outage past the delivery timeout: chunks reach their deadline and go to the dead-letter
+     * store while the database is down. Once it is back, the dead letters come back by themselves
+     * (the healer's probe), with no call and no restart, and the {@code tidefall} health component
+     * is DOWN from the first threshold until everything is stored, never UP in between.
+     */
+    @Test
+    void anOutagePastTheDeliveryTimeoutHealsByItselfAndHealthStaysDownUntilEverythingIsStored() throws Exception {
+        try (ConfigurableApplicationContext app = start("--tidefall.defaults.delivery-timeout=6s",
+                "--tidefall.dead-letter.probe-backoff-max=4s", "--management.health.tidefall.retrying-threshold=2s");
+                HealthPoller health = new HealthPoller(port(app), app.getBean(DeadLetterStore.class))) {
+            PageViewLoad load = new PageViewLoad(this.run, port(app), 4, 400);
+            await().atMost(SETTLES_WITHIN).until(() -> load.acceptedCount() >= 400);
+            await().atMost(SETTLES_WITHIN).until(() -> "UP".equals(health.last()));
+
+            this.proxy.cut();
+            Instant cutAt = Instant.now();
+            DeadLetterStore store = app.getBean(DeadLetterStore.class);
+            await().atMost(SETTLES_WITHIN).until(() -> store.count("events") > 0);
+            long deadLetteredDuringOutage = store.count("events");
+            await().atMost(SETTLES_WITHIN).until(() -> Duration.between(cutAt, Instant.now()).compareTo(LONG_OUTAGE) >= 0);
+            this.proxy.restore();
+            Instant restoredAt = Instant.now();
+
+            long acceptedAtRestore = load.acceptedCount();
+            await().atMost(SETTLES_WITHIN).until(() -> load.acceptedCount() >= acceptedAtRestore + 400);
+            load.close();
+            awaitEverythingStored(load.accepted(), HEALS_WITHIN);
+            Instant storedAt = Instant.now();
+            await().atMost(SETTLES_WITHIN).until(() -> store.count("events") == 0 && "UP".equals(health.last()));
+
+            assertThat(retried(app)).as("the cut hit drains").isPositive();
+            List<HealthPoller.Sample> samples = health.samples();
+            Instant firstDown = samples.stream().filter(sample -> sample.at().isAfter(cutAt) && sample.status().equals("DOWN"))
+                    .map(HealthPoller.Sample::at).findFirst().orElseThrow(() -> new AssertionError("never DOWN: " + samples));
+            // UP again only once the database is back and no dead letter waits: what is left then flows normally.
+            assertThat(samples).as("never UP after the first DOWN while the database is down or dead letters wait")
+                    .filteredOn(sample -> sample.at().isAfter(firstDown)
+                            && (sample.at().isBefore(restoredAt) || sample.deadLetters() > 0))
+                    .extracting(HealthPoller.Sample::status).containsOnly("DOWN");
+            report("outage of " + LONG_OUTAGE.toSeconds() + "s past a 6s delivery timeout, healed in "
+                    + Duration.between(restoredAt, storedAt).toSeconds() + "s with no call, health DOWN from +"
+                    + Duration.between(cutAt, firstDown).toSeconds() + "s", load, 0, deadLetteredDuringOutage);
+        }
+    }
+
+    /**
+     * The table disappears under load (dropped, or not created yet) and comes back 20 seconds later:
+     * every element fails alone, which is the sink's failure, not poison, so the chunks are kept and
+     * retried, health is DOWN meanwhile, and nothing is discarded.
+     */
+    @Test
+    void aMissingTableDuringLoadLosesNothingAndHealthSaysSo() throws Exception {
+        try (ConfigurableApplicationContext app = start("--management.health.tidefall.retrying-threshold=2s");
+                HealthPoller health = new HealthPoller(port(app), app.getBean(DeadLetterStore.class))) {
+            PageViewLoad load = new PageViewLoad(this.run, port(app), 4, 400);
+            await().atMost(SETTLES_WITHIN).until(() -> load.acceptedCount() >= 400);
+
+            execute("alter table page_views rename to page_views_away");
+            Instant goneAt = Instant.now();
+            try {
+                await().atMost(MISSING_TABLE).until(() -> "DOWN".equals(health.last()));
+                await().atMost(MISSING_TABLE.plus(SETTLES_WITHIN))
+                        .until(() -> Duration.between(goneAt, Instant.now()).compareTo(MISSING_TABLE) >= 0);
+            } finally {
+                execute("alter table page_views_away rename to page_views");
+            }
+            long acceptedAtReturn = load.acceptedCount();
+            await().atMost(SETTLES_WITHIN).until(() -> load.acceptedCount() >= acceptedAtReturn + 400);
+            load.close();
+
+            awaitEverythingStored(load.accepted(), HEALS_WITHIN);
+            assertThat(retried(app)).as("the missing table's failures were retried, not discarded").isPositive();
+            assertThat(app.getBean(DeadLetterStore.class).count("events")).isZero();
+            assertThat(failed(app)).as("nothing went to the failure handler").isZero();
+            report("table missing for " + MISSING_TABLE.toSeconds() + "s", load, 0, 0);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = connect(); java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static long failed(ConfigurableApplicationContext app) {
+        Buffer events = app.getBean("events", Buffer.class);
+        long failed = 0;
+        for (int partition = 0; partition < events.partitions(); partition++) {
+            failed += events.stats(partition).failed();
+        }
+        return failed;
+    }
+
+    /** Reads {@code /actuator/health/tidefall/events} four times a second and keeps what it said. */
+    private static final class HealthPoller implements AutoCloseable {
+
+        record Sample(Instant at, String status, long deadLetters) {
+        }
+
+        /** The buffer's own status: the last member of the answer, after its details. */
+        private static final Pattern STATUS = Pattern.compile("\"status\":\"(\\w+)\"}\\s*$");
+
+        private final List<Sample> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        private final HttpClient http = HttpClient.newHttpClient();
+
+        HealthPoller(int port, DeadLetterStore store) {
+            URI uri = URI.create("http://127.0.0.1:" + port + "/actuator/health/tidefall/events");
+            this.timer.scheduleWithFixedDelay(() -> {
+                try {
+                    String body = this.http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    Matcher status = STATUS.matcher(body);
+                    this.samples.add(new Sample(Instant.now(), status.find() ? status.group(1) : "unreadable: " + body,
+                            store.count("events")));
+                } catch (IOException | InterruptedException unreachable) {
+                    this.samples.add(new Sample(Instant.now(), "unreachable", store.count("events")));
+                }
+            }, 0, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        String last() {
+            return this.samples.isEmpty() ? "none" : this.samples.get(this.samples.size() - 1).status();
+        }
+
+        List<Sample> samples() {
+            return List.copyOf(this.samples);
+        }
+
+        @Override
+        public void close() {
+            this.timer.shutdownNow();
+        }
+    }
+
+    /** The sample on the proxied PostgreSQL, with the test's settings; {@code more} adds or overrides ({@code --key=value}). */
+    private ConfigurableApplicationContext start(String... more) {
+        Map<String, String> arguments = new LinkedHashMap<>();
+        for (String argument : List.of(
                 "--server.port=0",
                 "--spring.datasource.url=" + this.proxiedUrl,
                 "--spring.datasource.username=" + env("TIDEFALL_TEST_POSTGRES_USER"),
@@ -131,29 +278,36 @@ class PostgresOutageTests {
                 "--spring.datasource.hikari.connection-timeout=5000",
                 "--tidefall.defaults.processing-timeout=" + PROCESSING_TIMEOUT.toMillis() + "ms",
                 "--tidefall.dead-letter.directory=" + this.deadLetters,
-                "--tidefall.dead-letter.replay-on-start=true",
+                "--tidefall.dead-letter.replay-on-start=false",
                 "--logging.level.com.zaxxer.hikari=OFF",
-                "--logging.level.io.tidefall=WARN");
+                "--logging.level.io.tidefall=WARN")) {
+            arguments.put(argument.substring(0, argument.indexOf('=')), argument);
+        }
+        for (String argument : more) {
+            arguments.put(argument.substring(0, argument.indexOf('=')), argument);
+        }
+        return new SpringApplicationBuilder(SampleApplication.class).profiles("postgres")
+                .run(arguments.values().toArray(String[]::new));
     }
 
     /**
-     * Waits until every accepted page view is stored, replaying dead letters (as an operator would
-     * once the database is back) while it waits; then checks that none is stored twice.
+     * Waits until every accepted page view is stored, with no call and no restart (dead letters come
+     * back by themselves), then checks that none is stored twice.
      */
-    private void awaitEverythingStored(Set<String> accepted, int port) throws SQLException {
-        await().atMost(SETTLES_WITHIN).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            replay(port);
-            assertThat(storedRows()).containsAll(accepted);
-        });
+    private void awaitEverythingStored(Set<String> accepted, Duration within) throws SQLException {
+        await().atMost(within).pollInterval(Duration.ofMillis(500)).untilAsserted(
+                () -> assertThat(storedRows()).containsAll(accepted));
         assertThat(count("select count(*) - count(distinct path) from page_views where path like ?"))
                 .as("page views stored twice").isZero();
     }
 
-    private void replay(int port) throws IOException, InterruptedException {
-        HttpResponse<String> answer = this.http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/tidefall/events/replay"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    private static long retried(ConfigurableApplicationContext app) {
+        Buffer events = app.getBean("events", Buffer.class);
+        long retried = 0;
+        for (int partition = 0; partition < events.partitions(); partition++) {
+            retried += events.stats(partition).retried();
+        }
+        return retried;
     }
 
     private Set<String> storedRows() throws SQLException {

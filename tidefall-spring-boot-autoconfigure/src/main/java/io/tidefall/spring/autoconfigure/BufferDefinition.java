@@ -50,6 +50,11 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
         for (Map.Entry<String, BufferProperties> entry : properties.getBuffers().entrySet()) {
             definitions.add(resolve(entry.getKey(), entry.getValue(), properties.getDefaults(), rawValues));
         }
+        // A default every buffer overrides, or with no buffer at all, is still checked: it is a mistake waiting.
+        Resolver defaults = new Resolver(null, null, properties.getDefaults(), rawValues);
+        for (RuntimeOption option : RuntimeOption.values()) {
+            defaults.set(BufferOptions.builder(), option);
+        }
         return definitions;
     }
 
@@ -70,22 +75,22 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
                     "Set it to the name of a BatchProcessor bean, or remove it and annotate one bean method with @TidefallProcessor(\""
                             + name + "\").");
         }
-        Integer partitions = (Integer) resolver.pick("partitions", Options::getPartitions, false);
+        Integer partitions = (Integer) resolver.pick("partitions", Options::getPartitions);
         if (partitions != null && partitions < 1) {
             throw resolver.invalid("partitions", partitions, "must be at least 1",
                     "Set it to 1 or more, or remove it to use one partition per available processor.");
         }
-        BufferOptions options = BufferOptions.defaults();
+        BufferOptions.Builder options = BufferOptions.builder();
         for (RuntimeOption option : RuntimeOption.values()) {
-            options = resolver.apply(options, option);
+            resolver.set(options, option);
         }
-        String failureHandler = (String) resolver.pick("failure-handler", Options::getFailureHandler, false);
+        String failureHandler = (String) resolver.pick("failure-handler", Options::getFailureHandler);
         String failureHandlerProperty = resolver.source;
         if (failureHandler != null && failureHandler.isBlank()) {
             throw resolver.invalid("failure-handler", failureHandler, "must name a bean",
                     "Set it to the name of a BatchFailureHandler bean, or remove it to have lost elements logged.");
         }
-        return new BufferDefinition(name, type != null ? type : BufferType.QUEUE, processor, partitions, options,
+        return new BufferDefinition(name, type != null ? type : BufferType.QUEUE, processor, partitions, options.build(),
                 failureHandler, failureHandlerProperty, buffer.getSink());
     }
 
@@ -94,19 +99,22 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
         return PREFIX + "buffers." + this.name + "." + key;
     }
 
-    /** Picks each option from the buffer, then the defaults, and remembers which property it came from. */
+    /**
+     * Picks each option from the buffer, then the defaults, and remembers which property it came
+     * from; without a buffer, checks the defaults alone.
+     */
     private static final class Resolver {
 
-        private final String name;
-        private final BufferProperties buffer;
-        private final Options defaults;
+        private final @Nullable String name;
+        private final List<Options> levels;
         private final Function<String, @Nullable String> rawValues;
         private String source = "";
 
-        Resolver(String name, BufferProperties buffer, Options defaults, Function<String, @Nullable String> rawValues) {
+        /** {@code name} and {@code buffer} are both {@code null} to check the defaults alone. */
+        Resolver(@Nullable String name, @Nullable BufferProperties buffer, Options defaults,
+                Function<String, @Nullable String> rawValues) {
             this.name = name;
-            this.buffer = buffer;
-            this.defaults = defaults;
+            this.levels = buffer != null ? List.of(buffer, defaults) : List.of(defaults);
             this.rawValues = rawValues;
         }
 
@@ -114,20 +122,15 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
             return PREFIX + "buffers." + this.name + "." + key;
         }
 
-        /**
-         * @param enumTyped whether the property is bound as an enum: then a text Spring Boot could
-         *     not convert (or an empty one) leaves it unset, and the text is returned instead, to be
-         *     rejected by name
-         */
-        <V> @Nullable Object pick(String key, Function<Options, @Nullable V> getter, boolean enumTyped) {
+        private String sourceOf(int level, String key) {
+            return this.levels.size() == 2 && level == 0 ? own(key) : PREFIX + "defaults." + key;
+        }
+
+        <V> @Nullable Object pick(String key, Function<Options, @Nullable V> getter) {
             Object value = null;
-            for (Options level : List.of(this.buffer, this.defaults)) {
-                this.source = (level == this.buffer ? own(key) : PREFIX + "defaults." + key);
-                value = getter.apply(level);
-                String written = enumTyped && value == null ? this.rawValues.apply(this.source) : null;
-                if (written != null) {
-                    return written;
-                }
+            for (int level = 0; level < this.levels.size(); level++) {
+                this.source = sourceOf(level, key);
+                value = getter.apply(this.levels.get(level));
                 if (value != null) {
                     break;
                 }
@@ -161,45 +164,56 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
             }
         }
 
-        /** {@code options} with {@code option} as configured, or as they are when it is not. */
-        BufferOptions apply(BufferOptions options, RuntimeOption option) {
+        /**
+         * Sets {@code option} as configured, read from its text by {@link RuntimeOption#parse} as the
+         * endpoint reads it, and checked on its own so that a refusal names the property that
+         * supplied the value; leaves the engine's default when it is not configured.
+         */
+        void set(BufferOptions.Builder options, RuntimeOption option) {
             String key = option.property();
-            Object value = pick(key, level -> level.option(option), option.read(options) instanceof Enum<?>);
-            if (value == null) {
-                return options;
+            String text = text(key);
+            if (text == null) {
+                return;
             }
-            if (value instanceof Duration) {
-                requireUnit(key, value);
+            if (option.read(BufferOptions.defaults()) instanceof Duration && RuntimeOption.isDurationWithoutUnit(text)) {
+                // Spring Boot would read a bare number as milliseconds: say so, with both readings.
+                throw invalid(key, text, "a duration needs a unit",
+                        "Set it with a unit, such as " + text.trim() + "ms or " + text.trim() + "s.");
             }
+            Object value;
             try {
-                return option.apply(options, value instanceof String text ? option.parse(text) : value);
+                value = option.parse(text);
+                option.apply(BufferOptions.defaults(), value);
             } catch (InvalidOptionException invalid) {
-                throw invalid(key, value, invalid.requirement(), option.action());
+                throw invalid(key, text, invalid.requirement(), option.action());
             }
+            option.set(options, value);
         }
 
-        /**
-         * Spring Boot reads a bare number as milliseconds, so {@code processing-interval: 5} would
-         * silently mean 5 ms where 5 s was likely meant. The configuration refuses what the
-         * Actuator endpoint refuses: one rule for both, {@link RuntimeOption#isDurationWithoutUnit}.
-         */
-        private void requireUnit(String key, Object value) {
-            String raw = this.rawValues.apply(this.source);
-            if (raw != null && RuntimeOption.isDurationWithoutUnit(raw)) {
-                throw invalid(key, value, "a duration needs a unit",
-                        "Set it with a unit, such as " + raw.trim() + "ms or " + raw.trim() + "s.");
+        /** The text of {@code key} from the buffer's own entry, else from the defaults; {@code null} when neither sets it. */
+        private @Nullable String text(String key) {
+            for (int level = 0; level < this.levels.size(); level++) {
+                this.source = sourceOf(level, key);
+                String text = this.rawValues.apply(this.source);
+                if (text != null) {
+                    return text;
+                }
             }
+            return null;
         }
 
         TidefallConfigurationException invalid(String key, Object value, String reason, String action) {
             String raw = this.rawValues.apply(this.source);
             String shown = raw != null ? raw : (value instanceof Duration duration ? duration.toString() : String.valueOf(value));
-            return new TidefallConfigurationException(this.name,
-                    "Buffer '" + this.name + "': " + this.source + " is '" + shown + "', which is invalid: " + reason + ".",
+            String problem = this.source + " is '" + shown + "', which is invalid: " + reason + ".";
+            String set = action.replace("Set it", "Set " + this.source);
+            if (this.name == null) {
+                return new TidefallConfigurationException(null, problem, set + " It is the default of every buffer.");
+            }
+            return new TidefallConfigurationException(this.name, "Buffer '" + this.name + "': " + problem,
                     this.source.startsWith(PREFIX + "defaults.")
-                            ? action.replace("Set it", "Set " + this.source) + " It is the default of every buffer; "
-                                    + own(key) + " overrides it for this one."
-                            : action.replace("Set it", "Set " + this.source));
+                            ? set + " It is the default of every buffer; " + own(key) + " overrides it for this one."
+                            : set);
         }
     }
 }

@@ -145,15 +145,23 @@ class TidefallBufferFactory implements DisposableBean {
     }
 
     /**
-     * The bean named by {@code failure-handler}; else the dead-letter store, when there is one;
-     * else {@code null} (the engine logs and counts lost elements).
+     * The bean named by {@code failure-handler}; else the dead-letter store, which exists unless
+     * turned off or Jackson is missing; else {@code null} (the engine logs and counts lost
+     * elements), said at startup with a warning, since elements are discarded then.
      */
     @SuppressWarnings("unchecked")
     private BatchFailureHandler<Object> failureHandler(BufferDefinition definition) {
         String name = definition.failureHandler();
         if (name == null) {
-            return this.beanFactory.containsBean(DeadLetterStore.BEAN_NAME)
-                    ? this.beanFactory.getBean(DeadLetterStore.BEAN_NAME, BatchFailureHandler.class) : null;
+            if (this.beanFactory.containsBean(DeadLetterStore.BEAN_NAME)) {
+                return this.beanFactory.getBean(DeadLetterStore.BEAN_NAME, BatchFailureHandler.class);
+            }
+            logger.warn("Buffer '" + definition.name() + "' has no failure handler: what it cannot deliver by its delivery"
+                    + " timeout is logged, counted and discarded. "
+                    + (this.properties.getDeadLetter().isEnabled()
+                            ? "The dead-letter store needs Jackson (tools.jackson.core:jackson-databind) on the class path."
+                            : "tidefall.dead-letter.enabled is false; remove it to keep such elements in the dead-letter store."));
+            return null;
         }
         if (!this.beanFactory.containsBean(name) || !this.beanFactory.isTypeMatch(name, BatchFailureHandler.class)) {
             String[] known = this.beanFactory.getBeanNamesForType(BatchFailureHandler.class);

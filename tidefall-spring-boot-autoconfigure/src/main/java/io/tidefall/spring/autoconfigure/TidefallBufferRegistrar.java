@@ -1,5 +1,12 @@
 package io.tidefall.spring.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanRegistrar;
@@ -10,10 +17,19 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.UnboundElementsSourceFilter;
 import org.springframework.core.env.Environment;
 
 import io.tidefall.Buffer;
+import io.tidefall.spring.RuntimeOption;
+import io.tidefall.spring.autoconfigure.TidefallProperties.BufferProperties;
 import io.tidefall.spring.TidefallConfigurationException;
 
 /**
@@ -48,6 +64,11 @@ public class TidefallBufferRegistrar implements BeanRegistrar {
         }
     };
 
+    /** The runtime options' property names, in Spring Boot's uniform form (no dashes, lower case). */
+    private static final Set<String> OPTIONS = RuntimeOption.PROPERTIES.stream()
+            .map(property -> ConfigurationPropertyName.of(property).getElement(0, Form.UNIFORM))
+            .collect(Collectors.toUnmodifiableSet());
+
     public TidefallBufferRegistrar() {
     }
 
@@ -61,13 +82,62 @@ public class TidefallBufferRegistrar implements BeanRegistrar {
         } catch (BindException failure) {
             throw notABuffer(failure, environment);
         }
+        addBuffersNamedOnlyByRuntimeOptions(properties, environment);
         BufferDefinitions definitions = new BufferDefinitions(BufferDefinition.resolveAll(properties, environment::getProperty));
+        rejectUnknownKeys(environment);
         for (BufferDefinition definition : definitions.all()) {
             register(registry, definition);
         }
         registry.registerBean(BufferDefinitions.BEAN_NAME, BufferDefinitions.class, spec -> spec
                 .description("The buffers configured under tidefall.buffers, resolved once")
                 .supplier(context -> definitions));
+    }
+
+    /**
+     * A buffer configured with nothing but runtime options ({@code tidefall.buffers.events.processing-interval: 20ms},
+     * its processor a {@code @TidefallProcessor} method) binds no property of {@link TidefallProperties},
+     * so Spring Boot leaves it out of the map: adds it, after the buffers that were bound.
+     */
+    private static void addBuffersNamedOnlyByRuntimeOptions(TidefallProperties properties, Environment environment) {
+        Map<String, BufferProperties> buffers = new LinkedHashMap<>();
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            if (source instanceof IterableConfigurationPropertySource iterable) {
+                iterable.stream().filter(name -> isRuntimeOption(name) && name.getNumberOfElements() == 4)
+                        .map(name -> name.getElement(2, Form.ORIGINAL))
+                        .forEach(name -> buffers.putIfAbsent(name, new BufferProperties()));
+            }
+        }
+        buffers.keySet().removeAll(properties.getBuffers().keySet());
+        properties.getBuffers().putAll(buffers);
+    }
+
+    /**
+     * Fails on any key under {@code tidefall} that is neither a property of {@link TidefallProperties}
+     * nor a runtime option where one belongs, as Spring Boot's {@code ignoreUnknownFields = false}
+     * would if it knew the runtime options: the binding runs with Spring Boot's own check over the
+     * application's properties less the runtime options, which {@link BufferDefinition} has read.
+     * {@code TidefallUnknownPropertyFailureAnalyzer} reports the failure with the closest valid name.
+     * As in Spring Boot's check, environment variables and system properties are left out: relaxed
+     * binding reads a machine's {@code TIDEFALL_HOME} as {@code tidefall.home}, which is not a typo.
+     */
+    private static void rejectUnknownKeys(Environment environment) {
+        List<ConfigurationPropertySource> sources = new ArrayList<>();
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            sources.add(source.filter(name -> !isRuntimeOption(name)));
+        }
+        new Binder(sources, new PropertySourcesPlaceholdersResolver(environment))
+                .bind("tidefall", Bindable.of(TidefallProperties.class), new NoUnboundElementsBindHandler(BindHandler.DEFAULT, new UnboundElementsSourceFilter()));
+    }
+
+    /** Whether {@code name} is {@code tidefall.defaults.<option>} or {@code tidefall.buffers.<name>.<option>}. */
+    static boolean isRuntimeOption(ConfigurationPropertyName name) {
+        int elements = name.getNumberOfElements();
+        if (elements < 3 || !"tidefall".equals(name.getElement(0, Form.UNIFORM))) {
+            return false;
+        }
+        String group = name.getElement(1, Form.UNIFORM);
+        boolean placed = ("defaults".equals(group) && elements == 3) || ("buffers".equals(group) && elements == 4);
+        return placed && !name.isLastElementIndexed() && OPTIONS.contains(name.getLastElement(Form.UNIFORM));
     }
 
     /**

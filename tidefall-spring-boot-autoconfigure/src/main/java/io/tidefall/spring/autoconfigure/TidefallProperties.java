@@ -7,11 +7,9 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
-import io.tidefall.OverflowPolicy;
 import io.tidefall.spring.BufferType;
 import io.tidefall.spring.RuntimeOption;
 import io.tidefall.spring.sink.SinkProperties;
@@ -22,12 +20,17 @@ import io.tidefall.spring.sink.SinkProperties;
  *
  * <p>Every option is a nullable wrapper so that an unset one can be told apart from a set one: a
  * buffer takes each option from its own entry, then from {@code defaults}, then from the engine's
- * defaults. Unknown keys fail the startup, so a misspelt option is never silently ignored.
+ * defaults.
  *
- * <p>The runtime options ({@link io.tidefall.BufferOptions}) are listed once, in {@link RuntimeOption};
- * {@code RuntimeOptionCatalogueTests} checks that {@link Options} has a property for each.
+ * <p>The runtime options ({@link io.tidefall.BufferOptions}) have no field here: they are declared
+ * once, in {@link RuntimeOption}, and {@link TidefallBufferRegistrar} reads
+ * {@code tidefall.defaults.<property>} and {@code tidefall.buffers.<name>.<property>} as text for
+ * each, as the endpoint does; their configuration metadata is generated from the catalogue. The
+ * registrar also fails the startup on any key under {@code tidefall} that is neither a runtime
+ * option nor bound here (which is why this class does not ask Spring Boot to, with
+ * {@code ignoreUnknownFields}: Spring Boot would refuse the runtime options).
  */
-@ConfigurationProperties(prefix = "tidefall", ignoreUnknownFields = false)
+@ConfigurationProperties(prefix = "tidefall")
 public class TidefallProperties {
 
     /** Whether to enable the Tidefall auto-configuration: buffers, registry and lifecycle. */
@@ -95,12 +98,24 @@ public class TidefallProperties {
     }
 
     /**
-     * The dead-letter store: on when {@code directory} is set. It becomes the failure handler of
-     * every buffer that does not name one with {@code failure-handler}.
+     * The dead-letter store: on by default (with Jackson on the class path). It becomes the
+     * failure handler of every buffer that does not name one with {@code failure-handler}, and
+     * heals itself: while it holds elements of a buffer, it probes that buffer's sink and replays
+     * them once the sink takes writes again.
      */
     public static class DeadLetter {
 
-        /** Directory of the dead-letter store, with one folder per buffer. Setting it turns the store on. */
+        /**
+         * Whether the dead-letter store is on. Turning it off makes buffers without a
+         * failure-handler discard what they cannot deliver (logged and counted).
+         */
+        private boolean enabled = true;
+
+        /**
+         * Directory of the dead-letter store, with one folder per buffer. By default, the
+         * application's temporary directory ('tidefall-dead-letters' in Spring Boot's ApplicationTemp),
+         * which a new container or a restart of the machine may not keep: set it to a persistent volume.
+         */
         private @Nullable Path directory;
 
         /** Largest size of the stored files together; a batch that does not fit is refused and logged. */
@@ -108,6 +123,23 @@ public class TidefallProperties {
 
         /** Whether to push the stored elements back into their buffers when the application starts. */
         private boolean replayOnStart;
+
+        /** Whether stored elements are replayed by themselves once a probe finds their buffer's sink taking writes. */
+        private boolean selfHeal = true;
+
+        /** Pause before the first probe of a sink while dead letters wait; each further probe doubles it. */
+        private Duration probeBackoff = Duration.ofSeconds(1);
+
+        /** Longest pause between two probes of a sink. */
+        private Duration probeBackoffMax = Duration.ofSeconds(30);
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
 
         public @Nullable Path getDirectory() {
             return this.directory;
@@ -132,55 +164,40 @@ public class TidefallProperties {
         public void setReplayOnStart(boolean replayOnStart) {
             this.replayOnStart = replayOnStart;
         }
+
+        public boolean isSelfHeal() {
+            return this.selfHeal;
+        }
+
+        public void setSelfHeal(boolean selfHeal) {
+            this.selfHeal = selfHeal;
+        }
+
+        public Duration getProbeBackoff() {
+            return this.probeBackoff;
+        }
+
+        public void setProbeBackoff(Duration probeBackoff) {
+            this.probeBackoff = probeBackoff;
+        }
+
+        public Duration getProbeBackoffMax() {
+            return this.probeBackoffMax;
+        }
+
+        public void setProbeBackoffMax(Duration probeBackoffMax) {
+            this.probeBackoffMax = probeBackoffMax;
+        }
     }
 
-    /** The options a buffer can take from {@code tidefall.defaults}. */
+    /**
+     * The options a buffer can take from {@code tidefall.defaults} that are fixed when it is built;
+     * the runtime options beside them are in {@link RuntimeOption}.
+     */
     public static class Options {
 
         /** Number of independent partitions. Engine default: the number of available processors. */
         private @Nullable Integer partitions;
-
-        /** How often each partition swaps its write table and drains the retired one. */
-        private @Nullable Duration processingInterval;
-
-        /** Longest time one retired table may take to drain before it is interrupted. */
-        private @Nullable Duration processingTimeout;
-
-        /** Elements per processor call: a positive number, or 'table' for the whole retired table. */
-        private @Nullable String processingBatchSize;
-
-        /** Write-table size that triggers an early drain. Unset turns early drains off. */
-        private @Nullable Long drainThreshold;
-
-        /** How often each partition compares its size with the drain threshold. */
-        private @Nullable Duration drainCheckInterval;
-
-        /** Most elements one partition's write table holds. Unset means unbounded. */
-        private @Nullable Long capacity;
-
-        /** What a write does when its partition is at capacity: 'block', 'drop' or 'fail'. */
-        private @Nullable OverflowPolicy overflow;
-
-        /** How long a write waits for room in a full partition when overflow is 'block'. */
-        private @Nullable Duration maxBlock;
-
-        /**
-         * Most times a failed chunk is offered to the processor again. By default, as often as
-         * fits within the delivery timeout.
-         */
-        private @Nullable Integer processingRetries;
-
-        /** Pause before the first retry of a failed chunk; each further pause doubles, up to retry-backoff-max. */
-        private @Nullable Duration retryBackoff;
-
-        /** Longest pause between two retries of a failed chunk. */
-        private @Nullable Duration retryBackoffMax;
-
-        /**
-         * How long a failed chunk is retried, from its first attempt, before its elements go to
-         * the failure handler (the dead-letter store, when there is one).
-         */
-        private @Nullable Duration deliveryTimeout;
 
         /**
          * Name of the BatchFailureHandler bean that receives the elements a drain lost, to
@@ -189,118 +206,12 @@ public class TidefallProperties {
          */
         private @Nullable String failureHandler;
 
-        /**
-         * The runtime option as bound: in the type {@link RuntimeOption#apply} takes, or as text
-         * for {@link RuntimeOption#parse} (the batch size); {@code null} when unset. Read by the
-         * option's field name, which is this class's property name: an option needs only its
-         * property here ({@code RuntimeOptionCatalogueTests} checks that every one has it).
-         */
-        @Nullable Object option(RuntimeOption option) {
-            return new BeanWrapperImpl(this).getPropertyValue(option.field());
-        }
-
         public @Nullable Integer getPartitions() {
             return this.partitions;
         }
 
         public void setPartitions(@Nullable Integer partitions) {
             this.partitions = partitions;
-        }
-
-        public @Nullable Duration getProcessingInterval() {
-            return this.processingInterval;
-        }
-
-        public void setProcessingInterval(@Nullable Duration processingInterval) {
-            this.processingInterval = processingInterval;
-        }
-
-        public @Nullable Duration getProcessingTimeout() {
-            return this.processingTimeout;
-        }
-
-        public void setProcessingTimeout(@Nullable Duration processingTimeout) {
-            this.processingTimeout = processingTimeout;
-        }
-
-        public @Nullable String getProcessingBatchSize() {
-            return this.processingBatchSize;
-        }
-
-        public void setProcessingBatchSize(@Nullable String processingBatchSize) {
-            this.processingBatchSize = processingBatchSize;
-        }
-
-        public @Nullable Long getDrainThreshold() {
-            return this.drainThreshold;
-        }
-
-        public void setDrainThreshold(@Nullable Long drainThreshold) {
-            this.drainThreshold = drainThreshold;
-        }
-
-        public @Nullable Duration getDrainCheckInterval() {
-            return this.drainCheckInterval;
-        }
-
-        public void setDrainCheckInterval(@Nullable Duration drainCheckInterval) {
-            this.drainCheckInterval = drainCheckInterval;
-        }
-
-        public @Nullable Long getCapacity() {
-            return this.capacity;
-        }
-
-        public void setCapacity(@Nullable Long capacity) {
-            this.capacity = capacity;
-        }
-
-        public @Nullable OverflowPolicy getOverflow() {
-            return this.overflow;
-        }
-
-        public void setOverflow(@Nullable OverflowPolicy overflow) {
-            this.overflow = overflow;
-        }
-
-        public @Nullable Duration getMaxBlock() {
-            return this.maxBlock;
-        }
-
-        public void setMaxBlock(@Nullable Duration maxBlock) {
-            this.maxBlock = maxBlock;
-        }
-
-        public @Nullable Integer getProcessingRetries() {
-            return this.processingRetries;
-        }
-
-        public void setProcessingRetries(@Nullable Integer processingRetries) {
-            this.processingRetries = processingRetries;
-        }
-
-        public @Nullable Duration getRetryBackoff() {
-            return this.retryBackoff;
-        }
-
-        public void setRetryBackoff(@Nullable Duration retryBackoff) {
-            this.retryBackoff = retryBackoff;
-        }
-
-        public @Nullable Duration getRetryBackoffMax() {
-            return this.retryBackoffMax;
-        }
-
-        public void setRetryBackoffMax(@Nullable Duration retryBackoffMax) {
-            this.retryBackoffMax = retryBackoffMax;
-        }
-
-        public @Nullable Duration getDeliveryTimeout() {
-            return this.deliveryTimeout;
-        }
-
-        public void setDeliveryTimeout(@Nullable Duration deliveryTimeout) {
-            this.deliveryTimeout = deliveryTimeout;
         }
 
         public @Nullable String getFailureHandler() {

@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = TidefallDeadLetterWebTests.Application.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "management.endpoints.web.exposure.include=tidefall", "management.endpoint.tidefall.access=unrestricted",
                 "tidefall.buffers.events.processor=sink", "tidefall.buffers.events.partitions=2",
-                "tidefall.buffers.events.processing-interval=1h", "tidefall.buffers.events.processing-retries=0" })
+                "tidefall.buffers.events.processing-interval=1h", "tidefall.buffers.events.processing-retries=0",
+                "tidefall.dead-letter.self-heal=false" })
 @AutoConfigureRestTestClient
 class TidefallDeadLetterWebTests {
 
@@ -126,12 +127,12 @@ class TidefallDeadLetterWebTests {
         assertThat(this.sink.received).contains("kept");
     }
 
-    /** Without {@code tidefall.dead-letter.directory}: no store, so replay is 404 saying why. */
+    /** With {@code tidefall.dead-letter.enabled=false}: no store, so replay is 404 saying why. */
     @Nested
     @NestedTestConfiguration(EnclosingConfiguration.OVERRIDE)
     @SpringBootTest(classes = TidefallDeadLetterWebTests.Application.class, webEnvironment = WebEnvironment.RANDOM_PORT,
             properties = { "management.endpoints.web.exposure.include=tidefall", "management.endpoint.tidefall.access=unrestricted",
-                    "tidefall.buffers.events.processor=sink" })
+                    "tidefall.buffers.events.processor=sink", "tidefall.dead-letter.enabled=false" })
     @AutoConfigureRestTestClient
     class WithoutStore {
 
@@ -143,7 +144,7 @@ class TidefallDeadLetterWebTests {
             this.client.post().uri("/actuator/tidefall/events/replay").exchange()
                     .expectStatus().isNotFound()
                     .expectBody().jsonPath("$.message").isEqualTo(
-                            "There is no dead-letter store to replay from: set tidefall.dead-letter.directory.");
+                            "There is no dead-letter store to replay from: tidefall.dead-letter.enabled is false, or Jackson is not on the class path.");
             this.client.get().uri("/actuator/tidefall/events").exchange()
                     .expectStatus().isOk()
                     .expectBody().jsonPath("$.deadLetters").doesNotExist();

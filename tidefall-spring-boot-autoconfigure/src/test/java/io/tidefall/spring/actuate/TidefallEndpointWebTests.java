@@ -114,6 +114,38 @@ class TidefallEndpointWebTests {
             assertThat(this.events.options().hasDrainThreshold()).isFalse();
         }
 
+        /** Unlimited retries read "unlimited" in every answer, never 2147483647, and are written back so. */
+        @Test
+        void showsAndTakesUnlimitedRetries() {
+            this.client.get().uri("/actuator/tidefall").exchange()
+                    .expectStatus().isOk()
+                    .expectBody()
+                    .jsonPath("$.buffers.events.options.processingRetries").isEqualTo("unlimited");
+            this.client.post().uri("/actuator/tidefall/events").contentType(MediaType.APPLICATION_JSON)
+                    .body("{\"processingRetries\": 3}").exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.processingRetries").isEqualTo(3);
+            this.client.post().uri("/actuator/tidefall/events").contentType(MediaType.APPLICATION_JSON)
+                    .body("{\"processingRetries\": \"unlimited\"}").exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.processingRetries").isEqualTo("unlimited");
+            this.client.get().uri("/actuator/tidefall/events").exchange()
+                    .expectBody().jsonPath("$.options.processingRetries").isEqualTo("unlimited");
+            assertThat(this.events.options().processingRetries()).isEqualTo(Integer.MAX_VALUE);
+        }
+
+        /** A misspelt field is named with the option it was likely meant to be, and nothing changes. */
+        @Test
+        void rejectsAMisspeltFieldNamingTheClosestOption() {
+            BufferOptions before = this.events.options();
+            this.client.post().uri("/actuator/tidefall/events").contentType(MediaType.APPLICATION_JSON)
+                    .body("{\"processingInterval\": \"2s\", \"procesingTimeout\": \"5s\"}").exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.message").value(message -> assertThat((String) message)
+                            .startsWith("Unknown field 'procesingTimeout' (did you mean processingTimeout?): the fields are"));
+            assertThat(this.events.options()).isEqualTo(before);
+        }
+
         @Test
         void rejectsAnInvalidUpdateWithAMessageAndChangesNothing() {
             BufferOptions before = this.events.options();

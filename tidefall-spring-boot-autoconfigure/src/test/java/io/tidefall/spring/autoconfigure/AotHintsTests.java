@@ -3,7 +3,6 @@ package io.tidefall.spring.autoconfigure;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
-import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +14,6 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 
 import io.tidefall.OverflowPolicy;
 import io.tidefall.spring.BufferType;
-import io.tidefall.spring.RuntimeOption;
 import io.tidefall.spring.TidefallProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,8 +56,7 @@ class AotHintsTests {
                 TidefallProperties.Options.class, TidefallProperties.DeadLetter.class }) {
             assertThat(reflection.onType(type)).as("%s", type).accepts(hints);
         }
-        for (RuntimeOption option : RuntimeOption.values()) {
-            String setter = "set" + option.field().substring(0, 1).toUpperCase(Locale.ROOT) + option.field().substring(1);
+        for (String setter : new String[] { "setPartitions", "setFailureHandler" }) {
             assertThat(reflection.onMethodInvocation(TidefallProperties.Options.class, setter)).as(setter).accepts(hints);
         }
         assertThat(reflection.onMethodInvocation(TidefallProperties.BufferProperties.class, "setType")).accepts(hints);

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import com.jayway.jsonpath.JsonPath;
 import org.jspecify.annotations.Nullable;
@@ -21,9 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.io.ClassPathResource;
 
@@ -32,21 +29,20 @@ import io.tidefall.BufferOptions;
 import io.tidefall.spring.RuntimeOption;
 import io.tidefall.spring.actuate.TidefallEndpoint;
 import io.tidefall.spring.actuate.TidefallEndpointWebExtension;
+import io.tidefall.spring.autoconfigure.TidefallProperties.BufferProperties;
 import io.tidefall.spring.autoconfigure.TidefallProperties.Options;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every runtime option is in every place the starter lists it: {@link BufferOptions}' components,
- * the {@link RuntimeOption} catalogue, {@link TidefallProperties.Options}, the parameters of both
- * {@code updateOptions} operations, and the built configuration metadata. Each test names the
- * place that lacks an option; the catalogue's entries are checked to read, parse and write their
- * own option and no other.
+ * The {@link RuntimeOption} catalogue agrees with {@link BufferOptions}' components, and every place
+ * the starter takes options follows from it: the properties declare none of their own, the
+ * {@code updateOptions} operations take them as one map, and the built configuration metadata
+ * describes each ({@link RuntimeOptionMetadataTests} generates it). Each test names the place
+ * that disagrees; the catalogue's entries are checked to read, parse and write their own option
+ * and no other, from configuration as from the endpoint.
  */
 class RuntimeOptionCatalogueTests {
-
-    /** Options of a buffer that are fixed when it is built, so not runtime options. */
-    private static final List<String> BUILD_OPTIONS = List.of("partitions", "failureHandler");
 
     private static final List<String> CATALOGUE = Arrays.stream(RuntimeOption.values()).map(RuntimeOption::field).toList();
 
@@ -57,20 +53,23 @@ class RuntimeOptionCatalogueTests {
                         .toArray(String[]::new));
     }
 
+    /** An option is declared once: the properties classes have no field for one, so they cannot disagree with it. */
     @Test
-    void thePropertiesHaveEveryOptionInOrder() {
-        List<String> properties = Arrays.stream(Options.class.getDeclaredFields())
-                .filter(field -> !Modifier.isStatic(field.getModifiers()))
-                .map(Field::getName)
-                .filter(name -> !BUILD_OPTIONS.contains(name))
-                .toList();
-        assertThat(properties).as("the fields of TidefallProperties.Options, against RuntimeOption")
-                .containsExactlyElementsOf(CATALOGUE);
+    void thePropertiesDeclareNoRuntimeOption() {
+        for (Class<?> properties : List.of(Options.class, BufferProperties.class, TidefallProperties.class)) {
+            List<String> fields = Arrays.stream(properties.getDeclaredFields()).map(Field::getName).toList();
+            assertThat(fields).as("the fields of %s", properties.getSimpleName()).doesNotContainAnyElementsOf(CATALOGUE);
+        }
     }
 
+    /**
+     * Both {@code updateOptions} operations take the options as one map, which
+     * {@code TidefallRequestFieldsAdvisor} fills from the request's fields: an option needs no
+     * parameter of its own.
+     */
     @ParameterizedTest
     @ValueSource(classes = { TidefallEndpoint.class, TidefallEndpointWebExtension.class })
-    void theUpdateOperationTakesEveryOptionInTheCataloguesOrder(Class<?> endpoint) {
+    void theUpdateOperationTakesTheOptionsAsOneMap(Class<?> endpoint) {
         Method operation = Arrays.stream(endpoint.getMethods())
                 .filter(method -> method.getName().equals("updateOptions") && method.isAnnotationPresent(WriteOperation.class))
                 .findFirst().orElseThrow();
@@ -79,22 +78,27 @@ class RuntimeOptionCatalogueTests {
                 .toList();
         assertThat(fields).as("parameters of %s compiled with their names (-parameters)", operation)
                 .allMatch(Parameter::isNamePresent);
-        assertThat(fields).extracting(Parameter::getName).as("the parameters of %s, against RuntimeOption", operation)
-                .containsExactlyElementsOf(CATALOGUE);
-        assertThat(fields).extracting(Parameter::getType).as("parameter types of %s", operation)
-                .allMatch(String.class::equals);
+        assertThat(fields).extracting(Parameter::getType).as("the parameters of %s", operation).containsExactly(Map.class);
     }
 
-    /** The property the entry reads is its own: bound from {@code <property>} and from nothing else. */
+    /**
+     * The property each entry reads is its own: {@code tidefall.buffers.events.<property>} changes
+     * that option of the buffer and no other; {@code tidefall.defaults.<property>} does the same
+     * for a buffer that does not set it.
+     */
     @ParameterizedTest
     @EnumSource(RuntimeOption.class)
     void eachEntryReadsItsOwnProperty(RuntimeOption option) {
         Object engineDefault = option.read(BufferOptions.defaults());
-        Options options = new Binder(new MapConfigurationPropertySource(Map.of("x." + option.property(), sample(engineDefault))))
-                .bind("x", Bindable.of(Options.class)).get();
-        for (RuntimeOption each : RuntimeOption.values()) {
-            assertThat(options.option(each)).as("%s bound from x.%s", each, option.property())
-                    .matches(value -> (value != null) == (each == option));
+        for (String prefix : List.of("tidefall.buffers.events.", "tidefall.defaults.")) {
+            TidefallProperties properties = new TidefallProperties();
+            properties.getBuffers().put("events", new BufferProperties());
+            Map<String, String> written = Map.of(prefix + option.property(), sample(engineDefault));
+            BufferOptions options = BufferDefinition.resolveAll(properties, written::get).get(0).options();
+            for (RuntimeOption each : RuntimeOption.values()) {
+                assertThat(each.read(options)).as("%s, from %s", each, written)
+                        .matches(value -> Objects.equals(value, each.read(BufferOptions.defaults())) == (each != option));
+            }
         }
     }
 

@@ -141,6 +141,28 @@ class TidefallAutoConfigurationTests {
                 });
     }
 
+    /**
+     * The runtime options are read as text, not bound to fields, yet in Spring Boot's relaxed forms
+     * as every other property (camel case, underscores); and the words of the
+     * endpoint's text form ({@code off}, {@code unlimited}) as well.
+     */
+    @Test
+    void runtimeOptionsShouldBeReadInEveryRelaxedFormAndTheEndpointsWords() {
+        this.runner.withUserConfiguration(RecorderConfiguration.class)
+                .withPropertyValues("tidefall.buffers.events.processor=recorder",
+                        "tidefall.buffers.events.processingInterval=250ms", "tidefall.buffers.events.max_block=3s",
+                        "tidefall.defaults.drain-threshold=500", "tidefall.buffers.events.drain-threshold=off",
+                        "tidefall.buffers.events.processing-retries=3", "tidefall.defaults.processing-retries=unlimited")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    BufferOptions options = context.getBean("events", Buffer.class).options();
+                    assertThat(options.processingInterval()).isEqualTo(Duration.ofMillis(250));
+                    assertThat(options.maxBlock()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(options.hasDrainThreshold()).isFalse();
+                    assertThat(options.processingRetries()).isEqualTo(3);
+                });
+    }
+
     /** One duration rule with the endpoint: zero needs no unit (any other bare number is refused, see HostileConfigurationTests). */
     @Test
     void runShouldTakeABareZeroAsADuration() {

@@ -23,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class TidefallDeadLetterAutoConfigurationTests {
 
     @TempDir
@@ -36,8 +37,30 @@ class TidefallDeadLetterAutoConfigurationTests {
                     "tidefall.buffers.events.processing-interval=1h");
 
     @Test
-    void runWithoutDirectoryShouldNotHaveStore() {
-        this.runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(DeadLetterStore.class));
+    void runWithoutDirectoryShouldHaveStoreInTheApplicationsTemporaryDirectorySoThatNothingIsDiscardedByDefault() {
+        this.runner.run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(DeadLetterStore.class).hasSingleBean(DeadLetterHealing.class);
+            assertThat(context.getBean(DeadLetterStore.class).directory().toString())
+                    .endsWith(TidefallDeadLetterAutoConfiguration.DEFAULT_FOLDER);
+            assertThat(context.getBean("events", io.tidefall.Buffer.class)).isNotNull();
+        });
+    }
+
+    @Test
+    void runWithStoreDisabledShouldHaveNoStoreAndWarnThatElementsAreDiscarded(
+            org.springframework.boot.test.system.CapturedOutput output) {
+        this.runner.withPropertyValues("tidefall.dead-letter.enabled=false").run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(DeadLetterStore.class).doesNotHaveBean(DeadLetterHealing.class);
+            context.getBean("events", io.tidefall.Buffer.class);
+            assertThat(output).contains("Buffer 'events' has no failure handler: what it cannot deliver by its delivery timeout"
+                    + " is logged, counted and discarded. tidefall.dead-letter.enabled is false");
+        });
+    }
+
+    @Test
+    void runWithSelfHealOffShouldHaveStoreWithoutHealing() {
+        this.runner.withPropertyValues("tidefall.dead-letter.directory=" + this.directory, "tidefall.dead-letter.self-heal=false")
+                .run(context -> assertThat(context).hasSingleBean(DeadLetterStore.class).doesNotHaveBean(DeadLetterHealing.class));
     }
 
     @Test

@@ -54,8 +54,8 @@ class TidefallFailureTests {
             tidefall.buffers.events.overflow              | wait  | must be one of block, drop, fail       | Set tidefall.buffers.events.overflow to 'block'
             tidefall.defaults.overflow                    | spill | must be one of block, drop, fail       | tidefall.buffers.events.overflow overrides it
             tidefall.buffers.events.max-block             | 0s    | must be a positive duration            | Set tidefall.buffers.events.max-block
-            tidefall.buffers.events.processing-retries    | -1    | must be 0 or more                      | Set tidefall.buffers.events.processing-retries to 0
-            tidefall.defaults.processing-retries          | -2    | must be 0 or more                      | It is the default of every buffer
+            tidefall.buffers.events.processing-retries    | -1    | must be 0 or a positive number         | Set tidefall.buffers.events.processing-retries to 0
+            tidefall.defaults.processing-retries          | -2    | must be 0 or a positive number         | It is the default of every buffer
             tidefall.buffers.events.retry-backoff         | -1ms  | zero or a positive duration            | Set tidefall.buffers.events.retry-backoff to 0ms
             """)
     void runWithInvalidOptionShouldFailNamingBufferPropertyAndValue(String property, String value, String problem,

@@ -3,10 +3,8 @@ package io.tidefall.spring.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -20,7 +18,6 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
-import io.tidefall.BatchSize;
 import io.tidefall.Buffer;
 import io.tidefall.BufferOptions;
 import io.tidefall.InvalidOptionException;
@@ -28,6 +25,7 @@ import io.tidefall.PartitionStats;
 import io.tidefall.spring.BufferType;
 import io.tidefall.spring.RuntimeOption;
 import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.deadletter.DeadLetterBacklog;
 import io.tidefall.spring.deadletter.DeadLetters;
 import io.tidefall.spring.deadletter.ReplayResult;
 
@@ -42,10 +40,8 @@ import io.tidefall.spring.deadletter.ReplayResult;
 @Endpoint(id = "tidefall", defaultAccess = Access.READ_ONLY)
 public class TidefallEndpoint {
 
-    /** The options an update may name, as request fields. */
-    static final List<String> FIELDS = Arrays.stream(RuntimeOption.values()).map(RuntimeOption::field).toList();
-
-    static final String NO_OPTION = "The request names no option to change: send any of " + String.join(", ", FIELDS) + ".";
+    static final String NO_OPTION = "The request names no option to change: send any of "
+            + String.join(", ", RuntimeOption.FIELDS) + ".";
 
     private final TidefallBuffers buffers;
     private final @Nullable DeadLetters deadLetters;
@@ -84,19 +80,19 @@ public class TidefallEndpoint {
      * Changes any of the buffer's runtime options, atomically; answers the options now in force,
      * or {@code null} when there is no such buffer.
      *
-     * @throws InvalidEndpointRequestException naming the field and value when one cannot be used;
-     *     nothing is changed then
+     * <p>Over HTTP the options are the fields of the request's JSON body (and its query
+     * parameters): {@code {"processingInterval": "2s"}}. Actuator would map those to parameters
+     * by name; {@link TidefallRequestFieldsAdvisor} gathers them into {@code options} instead, so
+     * that an option needs no parameter of its own.
+     *
+     * @param options option names ({@link RuntimeOption#field()}) to texts ({@link RuntimeOption#parse});
+     *     a {@code null} value leaves its option as it is
+     * @throws InvalidEndpointRequestException naming the field and value when one cannot be used,
+     *     or the fields that are no option; nothing is changed then
      */
     @WriteOperation
-    public @Nullable OptionsDescriptor updateOptions(@Selector String name, @Nullable String processingInterval,
-            @Nullable String processingTimeout, @Nullable String processingBatchSize, @Nullable String drainThreshold,
-            @Nullable String drainCheckInterval, @Nullable String capacity, @Nullable String overflow,
-            @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff,
-            @Nullable String retryBackoffMax, @Nullable String deliveryTimeout) {
-        // In the order of RuntimeOption, as the parameters are; RuntimeOptionCatalogueTests checks both.
-        return updateOptions(name, () -> OptionsUpdate.parse(processingInterval, processingTimeout, processingBatchSize,
-                drainThreshold, drainCheckInterval, capacity, overflow, maxBlock, processingRetries, retryBackoff,
-                retryBackoffMax, deliveryTimeout));
+    public @Nullable OptionsDescriptor updateOptions(@Selector String name, Map<String, ?> options) {
+        return updateOptions(name, () -> OptionsUpdate.parse(options));
     }
 
     /**
@@ -165,20 +161,28 @@ public class TidefallEndpoint {
     public record BuffersDescriptor(Map<String, BufferDescriptor> buffers) implements OperationResponseBody {
     }
 
-    /** A buffer: its type, size, partitions and options. */
-    public record BufferDescriptor(String type, boolean running, long bufferSize, int partitions,
+    /**
+     * A buffer: its type, size, partitions and options. {@code bufferSize} counts every element not
+     * settled yet, {@code inDrains} the part of them in drains in flight (the rest is in the write tables).
+     */
+    public record BufferDescriptor(String type, boolean running, long bufferSize, long inDrains, int partitions,
             OptionsDescriptor options) implements OperationResponseBody {
 
         static BufferDescriptor of(Buffer buffer) {
-            return new BufferDescriptor(typeOf(buffer), buffer.isRunning(), buffer.bufferSize(), buffer.partitions(),
-                    OptionsDescriptor.of(buffer.options()));
+            long inDrains = buffer.drainingSize();
+            return new BufferDescriptor(typeOf(buffer), buffer.isRunning(), buffer.bufferSize() + inDrains, inDrains,
+                    buffer.partitions(), OptionsDescriptor.of(buffer.options()));
         }
     }
 
-    /** A buffer as {@link BufferDescriptor} shows it, plus each partition's state and counters. */
-    public record BufferDetailsDescriptor(String name, String type, boolean running, long bufferSize, int partitions,
-            OptionsDescriptor options, List<PartitionDescriptor> partitionDetails, @Nullable Long deadLetters)
-            implements OperationResponseBody {
+    /**
+     * A buffer as {@link BufferDescriptor} shows it, plus each partition's state and counters, and,
+     * with a dead-letter store, the number of its elements stored there ({@code deadLetters}) with
+     * the oldest one's time and the last probe of its sink ({@code deadLetterBacklog}).
+     */
+    public record BufferDetailsDescriptor(String name, String type, boolean running, long bufferSize, long inDrains,
+            int partitions, OptionsDescriptor options, List<PartitionDescriptor> partitionDetails, @Nullable Long deadLetters,
+            @Nullable DeadLetterBacklog deadLetterBacklog) implements OperationResponseBody {
 
         static BufferDetailsDescriptor of(Buffer buffer) {
             return of(buffer, null);
@@ -190,10 +194,12 @@ public class TidefallEndpoint {
             for (int i = 0; i < buffer.partitions(); i++) {
                 details.add(PartitionDescriptor.of(buffer.stats(i)));
             }
-            long size = details.stream().mapToLong(PartitionDescriptor::bufferSize).sum();
-            return new BufferDetailsDescriptor(buffer.name(), typeOf(buffer), buffer.isRunning(), size,
+            long inDrains = details.stream().mapToLong(PartitionDescriptor::drainingSize).sum();
+            long size = details.stream().mapToLong(PartitionDescriptor::bufferSize).sum() + inDrains;
+            DeadLetterBacklog backlog = deadLetters != null ? deadLetters.backlog(buffer.name()) : null;
+            return new BufferDetailsDescriptor(buffer.name(), typeOf(buffer), buffer.isRunning(), size, inDrains,
                     buffer.partitions(), OptionsDescriptor.of(buffer.options()), details,
-                    deadLetters != null ? deadLetters.count(buffer.name()) : null);
+                    backlog != null ? backlog.count() : null, backlog);
         }
     }
 
@@ -211,27 +217,30 @@ public class TidefallEndpoint {
     }
 
     /**
-     * One partition: its write table's size, whether a drain is in flight, whether a timed-out
+     * One partition: its write table's size, whether a drain is in flight and how many of its
+     * elements are not settled yet ({@code drainingSize}), whether a timed-out
      * processor call is still stuck, its counters since the buffer was built ({@code retried}:
      * elements offered again after a failure), and, while it retries a failed chunk, since when
      * and the class of the failure.
      */
     public record PartitionDescriptor(int partition, long bufferSize, boolean draining, boolean stuck, long drained, long failed,
             long dropped, long drains, long retried, @Nullable Instant retryingSince, @Nullable String retryCause,
-            @Nullable Instant lastDrainAt, @Nullable String lastDrainDuration) {
+            @Nullable Instant lastDrainAt, @Nullable String lastDrainDuration, long drainingSize) {
 
         static PartitionDescriptor of(PartitionStats stats) {
             return new PartitionDescriptor(stats.partition(), stats.bufferSize(), stats.draining(), stats.stuck(), stats.drained(),
                     stats.failed(), stats.dropped(), stats.drains(), stats.retried(), stats.retryingSince(),
                     stats.retryCause() != null ? stats.retryCause().getClass().getName() : null, stats.lastDrainAt(),
-                    stats.lastDrainDuration() != null ? Durations.measured(stats.lastDrainDuration()) : null);
+                    stats.lastDrainDuration() != null ? io.tidefall.spring.Durations.format(stats.lastDrainDuration()) : null,
+                    stats.drainingSize());
         }
     }
 
     /**
-     * A buffer's runtime options by field name, in the forms a write accepts back: durations as
-     * {@code 250ms} or {@code 5s}, the batch size as a number or {@code "table"}, an unset threshold
-     * or capacity as {@code "off"}, the overflow policy in lower case.
+     * A buffer's runtime options by field name, in the forms a write accepts back
+     * ({@link RuntimeOption#show}): durations as {@code 250ms} or {@code 5s}, the batch size as a
+     * number or {@code "table"}, an unset threshold or capacity as {@code "off"}, unlimited retries
+     * as {@code "unlimited"}, the overflow policy in lower case.
      */
     public static final class OptionsDescriptor extends LinkedHashMap<String, Object> implements OperationResponseBody {
 
@@ -243,85 +252,9 @@ public class TidefallEndpoint {
         static OptionsDescriptor of(BufferOptions options) {
             OptionsDescriptor descriptor = new OptionsDescriptor();
             for (RuntimeOption option : RuntimeOption.values()) {
-                descriptor.put(option.field(), shown(option.read(options)));
+                descriptor.put(option.field(), option.show(option.read(options)));
             }
             return descriptor;
-        }
-
-        /** A value as {@link RuntimeOption#parse} reads it back. */
-        static Object shown(@Nullable Object value) {
-            if (value == null) {
-                return "off";
-            }
-            if (value instanceof Duration duration) {
-                return Durations.format(duration);
-            }
-            if (value instanceof BatchSize batchSize) {
-                return batchSize.isTable() ? "table" : batchSize.size();
-            }
-            if (value instanceof Enum<?> constant) {
-                return constant.name().toLowerCase(Locale.ROOT);
-            }
-            return value;
-        }
-    }
-
-    /** Durations in the simple form Spring Boot reads: the largest unit that is exact. */
-    static final class Durations {
-
-        private Durations() {
-        }
-
-        static String format(Duration duration) {
-            if (duration.isZero()) {
-                return "0ms";
-            }
-            long nanos;
-            try {
-                nanos = duration.toNanos();
-            } catch (ArithmeticException tooLong) {
-                return duration.toString();
-            }
-            if (nanos % 86_400_000_000_000L == 0) {
-                return nanos / 86_400_000_000_000L + "d";
-            }
-            if (nanos % 3_600_000_000_000L == 0) {
-                return nanos / 3_600_000_000_000L + "h";
-            }
-            if (nanos % 60_000_000_000L == 0) {
-                return nanos / 60_000_000_000L + "m";
-            }
-            if (nanos % 1_000_000_000L == 0) {
-                return nanos / 1_000_000_000L + "s";
-            }
-            if (nanos % 1_000_000L == 0) {
-                return nanos / 1_000_000L + "ms";
-            }
-            if (nanos % 1_000L == 0) {
-                return nanos / 1_000L + "us";
-            }
-            return nanos + "ns";
-        }
-
-        /**
-         * A measured duration, rounded for reading: whole microseconds below a millisecond, whole
-         * milliseconds below ten seconds, whole seconds above ({@code "734us"}, {@code "3ms"},
-         * {@code "12s"}); Spring Boot reads each form back.
-         */
-        static String measured(Duration duration) {
-            long micros;
-            try {
-                micros = duration.toNanos() / 1_000L;
-            } catch (ArithmeticException tooLong) {
-                return format(duration.withNanos(0));
-            }
-            if (micros < 1_000L) {
-                return micros + "us";
-            }
-            if (micros < 10_000_000L) {
-                return Math.round(micros / 1_000.0) + "ms";
-            }
-            return Math.round(micros / 1_000_000.0) + "s";
         }
     }
 }

@@ -2,8 +2,6 @@ package io.tidefall.spring.actuate;
 
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -16,7 +14,8 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * write to an unknown buffer answers 404 (a {@code null} from a write would be a 204).
  *
  * <p>Actuator reads the body as a map of strings: a JSON number or boolean arrives as its text,
- * and an array or object fails with Spring's own 400 before this extension is called.
+ * and an array or object fails with Spring's own 400 before this extension is called. The body's
+ * fields reach {@code updateOptions} as one map ({@link TidefallRequestFieldsAdvisor}).
  */
 @EndpointWebExtension(endpoint = TidefallEndpoint.class)
 public class TidefallEndpointWebExtension {
@@ -27,18 +26,12 @@ public class TidefallEndpointWebExtension {
         this.endpoint = endpoint;
     }
 
+    /** {@link TidefallEndpoint#updateOptions(String, Map)}, answering 400 or 404 instead. */
     @WriteOperation
-    public WebEndpointResponse<Object> updateOptions(@Selector String name, @Nullable String processingInterval,
-            @Nullable String processingTimeout, @Nullable String processingBatchSize, @Nullable String drainThreshold,
-            @Nullable String drainCheckInterval, @Nullable String capacity, @Nullable String overflow,
-            @Nullable String maxBlock, @Nullable String processingRetries, @Nullable String retryBackoff,
-            @Nullable String retryBackoffMax, @Nullable String deliveryTimeout) {
+    public WebEndpointResponse<Object> updateOptions(@Selector String name, Map<String, ?> options) {
         try {
-            // In the order of RuntimeOption, as the parameters are; RuntimeOptionCatalogueTests checks both.
-            Object options = this.endpoint.updateOptions(name, () -> OptionsUpdate.parse(processingInterval,
-                    processingTimeout, processingBatchSize, drainThreshold, drainCheckInterval, capacity, overflow,
-                    maxBlock, processingRetries, retryBackoff, retryBackoffMax, deliveryTimeout));
-            return options != null ? new WebEndpointResponse<>(options) : notFound();
+            Object answer = this.endpoint.updateOptions(name, options);
+            return answer != null ? new WebEndpointResponse<>(answer) : notFound();
         } catch (InvalidEndpointRequestException invalid) {
             return new WebEndpointResponse<>(Map.of("status", WebEndpointResponse.STATUS_BAD_REQUEST,
                     "error", "Bad Request", "message", invalid.getMessage()), WebEndpointResponse.STATUS_BAD_REQUEST);
@@ -50,7 +43,7 @@ public class TidefallEndpointWebExtension {
         Object result = this.endpoint.action(name, action);
         if (result == null && "replay".equals(action) && !this.endpoint.canReplay()) {
             return new WebEndpointResponse<>(Map.of("status", WebEndpointResponse.STATUS_NOT_FOUND, "error", "Not Found",
-                    "message", "There is no dead-letter store to replay from: set tidefall.dead-letter.directory."),
+                    "message", "There is no dead-letter store to replay from: tidefall.dead-letter.enabled is false, or Jackson is not on the class path."),
                     WebEndpointResponse.STATUS_NOT_FOUND);
         }
         return result != null ? new WebEndpointResponse<>(result) : notFound();

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -20,20 +22,30 @@ import org.springframework.boot.health.contributor.Status;
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
 import io.tidefall.PartitionStats;
+import io.tidefall.spring.Durations;
 import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.deadletter.DeadLetterBacklog;
+import io.tidefall.spring.deadletter.DeadLetters;
 
 /**
  * Health of every buffer, as the composite component {@code tidefall} with one entry per buffer
  * ({@code tidefall/events}), so that a health group can hold a single buffer
  * ({@code management.endpoint.health.group.ingest.include=tidefall/events}). Details of a buffer:
- * whether it runs, its size, the partitions with a drain in flight, the partitions retrying a
- * failed chunk (since when, and the class of the failure and of its root cause: never the
- * message, which may name hosts or data), and its last failure. A buffer is DOWN when it is not
- * running, when a partition has been retrying for longer than {@code retryingThreshold} (it holds
- * what the processor keeps refusing and fills towards its capacity; once the delivery timeout
- * passes, elements go to the failure handler), or when a step of a drain (a processor call, the
- * failure handler, the ordering) has run past its timeout and not returned (the engine reports it
- * as {@link io.tidefall.PartitionStats#stuck()}; that partition drains no more until it does).
+ * whether it runs, its size ({@code bufferSize}: every element not settled yet, split into
+ * {@code inWriteTables} and {@code inDrains}), the partitions with a drain in flight and for how
+ * long, the partitions retrying a failed chunk (since when, and the class of the failure and of
+ * its root cause: never the message, which may name hosts or data), the dead letters waiting
+ * (count, oldest, last probe of the sink) and its last failure.
+ *
+ * <p>A buffer is DOWN whenever an element it accepted cannot be delivered now, and says why in
+ * {@code problem}: it is not running; a partition has been retrying a failed chunk for longer
+ * than {@code retryingThreshold} (it holds what the processor keeps refusing); a drain in flight
+ * has held elements for longer than that threshold (the backlog is too old: a chunk that reached
+ * its delivery deadline went to the failure handler, and the next one has only just begun
+ * retrying); a step of a drain (a processor call, the failure handler, the ordering) has run past
+ * its timeout and not returned ({@link io.tidefall.PartitionStats#stuck()}); or dead letters of
+ * the buffer wait in the store. So during an outage it stays DOWN from the first threshold until
+ * the last element is delivered, dead letters included, and is never UP in between.
  *
  * <p>DOWN rather than OUT_OF_SERVICE: nobody took the buffer out on purpose; it cannot deliver, as
  * the {@code db} contributor is DOWN while the database is unreachable. Spring Boot maps both to
@@ -49,6 +61,7 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
     public static final Duration DEFAULT_RETRYING_THRESHOLD = Duration.ofSeconds(30);
 
     private final TidefallBuffers buffers;
+    private final @Nullable DeadLetters deadLetters;
     private final Clock clock;
     private final Duration retryingThreshold;
     /** When the drain in flight of each "buffer/partition" started. */
@@ -60,18 +73,29 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
     }
 
     /**
-     * @param retryingThreshold how long a partition may retry a failed chunk before its buffer is DOWN
+     * @param retryingThreshold how long a partition may retry a failed chunk, or hold a drain in
+     *     flight, before its buffer is DOWN
      */
     public TidefallHealthIndicator(TidefallBuffers buffers, Duration retryingThreshold) {
-        this(buffers, Clock.systemUTC(), retryingThreshold);
+        this(buffers, null, Clock.systemUTC(), retryingThreshold);
     }
 
     public TidefallHealthIndicator(TidefallBuffers buffers, Clock clock) {
-        this(buffers, clock, DEFAULT_RETRYING_THRESHOLD);
+        this(buffers, null, clock, DEFAULT_RETRYING_THRESHOLD);
     }
 
     public TidefallHealthIndicator(TidefallBuffers buffers, Clock clock, Duration retryingThreshold) {
+        this(buffers, null, clock, retryingThreshold);
+    }
+
+    /**
+     * @param deadLetters the dead letters of every buffer, or {@code null} when there is no store:
+     *     a buffer with dead letters waiting is DOWN
+     */
+    public TidefallHealthIndicator(TidefallBuffers buffers, @Nullable DeadLetters deadLetters, Clock clock,
+            Duration retryingThreshold) {
         this.buffers = buffers;
+        this.deadLetters = deadLetters;
         this.clock = clock;
         this.retryingThreshold = retryingThreshold;
     }
@@ -112,13 +136,17 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
         Instant now = this.clock.instant();
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("running", buffer.isRunning());
-        detail.put("bufferSize", buffer.bufferSize());
         Map<Integer, String> draining = new LinkedHashMap<>();
         Map<Integer, String> stuckProcessors = new LinkedHashMap<>();
         Map<Integer, Map<String, Object>> retrying = new LinkedHashMap<>();
         @Nullable Instant retryingTooLongSince = null;
+        @Nullable Instant drainingTooLongSince = null;
+        long inWriteTables = 0;
+        long inDrains = 0;
         for (int partition = 0; partition < buffer.partitions(); partition++) {
             PartitionStats stats = buffer.stats(partition);
+            inWriteTables += stats.bufferSize();
+            inDrains += stats.drainingSize();
             if (stats.stuck()) {
                 stuckProcessors.put(partition, "a step of its drain ran past processingTimeout and has not returned");
             }
@@ -134,41 +162,84 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
             Instant since = this.drainsInFlight.get(key(buffer.name(), partition));
             if (since != null) {
                 Duration age = Duration.between(since, now);
-                draining.put(partition, TidefallEndpoint.Durations.format(age.isNegative() ? Duration.ZERO : age));
+                draining.put(partition, Durations.format(age.isNegative() ? Duration.ZERO : age));
+                if (age.compareTo(this.retryingThreshold) > 0 && stats.drainingSize() > 0
+                        && (drainingTooLongSince == null || since.isBefore(drainingTooLongSince))) {
+                    drainingTooLongSince = since;
+                }
             }
         }
+        detail.put("bufferSize", inWriteTables + inDrains);
+        detail.put("inWriteTables", inWriteTables);
+        detail.put("inDrains", inDrains);
         detail.put("draining", draining);
         if (!retrying.isEmpty()) {
             detail.put("retrying", retrying);
+        }
+        DeadLetterBacklog backlog = this.deadLetters != null ? this.deadLetters.backlog(buffer.name()) : null;
+        if (backlog != null && backlog.pending()) {
+            detail.put("deadLetters", deadLetters(backlog, now));
         }
         Failure failure = this.lastFailures.get(buffer.name());
         if (failure != null) {
             detail.put("lastFailure", failure.describe());
         }
-        boolean up = false;
+        List<String> problems = new ArrayList<>();
         if (!buffer.isRunning()) {
-            detail.put("problem", "not running");
+            problems.add("not running");
         }
-        else if (!stuckProcessors.isEmpty()) {
+        if (!stuckProcessors.isEmpty()) {
             detail.put("stuck", stuckProcessors);
-            detail.put("problem", "a processor call (or the failure handler, or the ordering) ran past processingTimeout "
+            problems.add("a processor call (or the failure handler, or the ordering) ran past processingTimeout "
                     + "and has not returned; its partition does not drain until it does");
         }
-        else if (retryingTooLongSince != null) {
-            detail.put("problem", "retrying a failed chunk since " + retryingTooLongSince + ", for longer than "
-                    + TidefallEndpoint.Durations.format(this.retryingThreshold)
+        if (retryingTooLongSince != null) {
+            problems.add("retrying a failed chunk since " + retryingTooLongSince + ", for longer than "
+                    + Durations.exact(this.retryingThreshold)
                     + ": the processor keeps failing (see retrying); the buffer holds what it cannot deliver");
         }
-        else {
-            up = true;
+        else if (drainingTooLongSince != null) {
+            problems.add(inDrains + " element(s) in drains in flight since " + drainingTooLongSince + ", for longer than "
+                    + Durations.exact(this.retryingThreshold) + ": the backlog is not delivered");
         }
-        return (up ? Health.up() : Health.down()).withDetails(detail).build();
+        if (backlog != null && backlog.pending()) {
+            problems.add(backlog.count() + " dead-lettered element(s) wait for delivery"
+                    + (backlog.oldest() != null ? " since " + backlog.oldest() : "")
+                    + "; they are replayed once a probe finds the sink taking writes again");
+        }
+        if (!problems.isEmpty()) {
+            detail.put("problem", String.join("; ", problems));
+        }
+        return (problems.isEmpty() ? Health.up() : Health.down()).withDetails(detail).build();
+    }
+
+    private static Map<String, Object> deadLetters(DeadLetterBacklog backlog, Instant now) {
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("count", backlog.count());
+        Instant oldest = backlog.oldest();
+        if (oldest != null) {
+            description.put("oldest", oldest.toString());
+            Duration age = Duration.between(oldest, now);
+            description.put("age", Durations.format(age.isNegative() ? Duration.ZERO
+                    : age.truncatedTo(ChronoUnit.SECONDS)));
+        }
+        DeadLetterBacklog.Probe probe = backlog.lastProbe();
+        if (probe != null) {
+            Map<String, Object> last = new LinkedHashMap<>();
+            last.put("at", probe.at().toString());
+            last.put("outcome", probe.outcome());
+            if (probe.next() != null) {
+                last.put("next", probe.next().toString());
+            }
+            description.put("lastProbe", last);
+        }
+        return description;
     }
 
     private static Map<String, Object> retrying(Instant since, Duration age, Throwable cause) {
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("since", since.toString());
-        description.put("for", TidefallEndpoint.Durations.format(age.isNegative() ? Duration.ZERO : age.truncatedTo(ChronoUnit.SECONDS)));
+        description.put("for", Durations.format(age.isNegative() ? Duration.ZERO : age.truncatedTo(ChronoUnit.SECONDS)));
         if (cause != null) {
             description.put("error", cause.getClass().getName());
             Throwable root = cause;

@@ -1,15 +1,15 @@
 package io.tidefall.spring.deadletter;
 
-import java.time.Instant;
+import java.io.ByteArrayOutputStream;
 
 import org.springframework.util.ClassUtils;
 
 import io.tidefall.TidefallHashMap;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One dead letter as one line of JSON, written and read with the application's
@@ -38,24 +38,32 @@ final class DeadLetterCodec {
         this.classLoader = classLoader;
     }
 
-    /** The line of one element, without its line separator. */
-    String encode(Object element, int partition, Instant failedAt, String cause) {
-        ObjectNode line = this.mapper.createObjectNode();
-        line.put("failedAt", failedAt.toString());
-        line.put("partition", partition);
-        line.put("cause", cause);
-        if (element instanceof TidefallHashMap.Entry<?, ?> entry) {
-            line.put("keyType", entry.key().getClass().getName());
-            line.set("key", this.mapper.valueToTree(entry.key()));
-            line.put("valueType", entry.value().getClass().getName());
-            line.set("value", this.mapper.valueToTree(entry.value()));
-            line.put("version", entry.version());
+    /**
+     * Writes the line of one element, without its line separator, to {@code out}; writes nothing
+     * when the element cannot be written as JSON (the exception says why). Streams the element
+     * straight into the line (no tree), since a close hands whole tables to the store.
+     */
+    void encode(Object element, int partition, String failedAt, String cause, ByteArrayOutputStream out) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        try (JsonGenerator json = this.writer.createGenerator(line)) {
+            json.writeStartObject();
+            json.writeStringProperty("failedAt", failedAt);
+            json.writeNumberProperty("partition", partition);
+            json.writeStringProperty("cause", cause);
+            if (element instanceof TidefallHashMap.Entry<?, ?> entry) {
+                json.writeStringProperty("keyType", entry.key().getClass().getName());
+                json.writePOJOProperty("key", entry.key());
+                json.writeStringProperty("valueType", entry.value().getClass().getName());
+                json.writePOJOProperty("value", entry.value());
+                json.writeNumberProperty("version", entry.version());
+            }
+            else {
+                json.writeStringProperty("type", element.getClass().getName());
+                json.writePOJOProperty("element", element);
+            }
+            json.writeEndObject();
         }
-        else {
-            line.put("type", element.getClass().getName());
-            line.set("element", this.mapper.valueToTree(element));
-        }
-        return this.writer.writeValueAsString(line);
+        out.writeBytes(line.toByteArray());
     }
 
     /**

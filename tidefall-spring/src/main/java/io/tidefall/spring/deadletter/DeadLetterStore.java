@@ -2,14 +2,11 @@ package io.tidefall.spring.deadletter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,9 +57,6 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
 
     private static final Log logger = LogFactory.getLog(DeadLetterStore.class);
 
-    static final String SUFFIX = ".jsonl";
-    private static final String TEMPORARY = ".tmp";
-
     private final Path directory;
     private final long maxBytes;
     private final DeadLetterCodec codec;
@@ -71,6 +65,14 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
     private final AtomicLong usedBytes;
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Object> replayLocks = new ConcurrentHashMap<>();
+    /**
+     * Elements stored per buffer: counted from the files once, when the store opens, then kept by
+     * {@link #handle} (after a file is in place) and {@link #replay} (after a file shrank), so
+     * gauges and health read it without touching the disk.
+     */
+    private final Map<String, AtomicLong> stored = new ConcurrentHashMap<>();
+    /** The last probe of each buffer's sink, told by the {@link DeadLetterHealer}. */
+    private final Map<String, DeadLetterBacklog.Probe> lastProbes = new ConcurrentHashMap<>();
 
     public DeadLetterStore(Path directory, DataSize maxSize, ObjectMapper mapper, ClassLoader classLoader) {
         this(directory, maxSize, mapper, classLoader, Clock.systemUTC());
@@ -94,6 +96,9 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
             throw new UncheckedIOException("The dead-letter directory " + this.directory + " cannot be created, read or written ("
                     + failure + ")", failure);
         }
+        for (String buffer : buffers()) {
+            this.stored.put(buffer, new AtomicLong(files(buffer).stream().mapToLong(BatchFiles::countLines).sum()));
+        }
     }
 
     /** The directory holding one folder per buffer. */
@@ -111,26 +116,33 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
         return this.maxBytes;
     }
 
-    /** Reads the files: for the endpoint, not for hot paths. */
+    /** Elements stored for {@code buffer}; read from memory, kept as files are written and replayed. */
     @Override
     public long count(String buffer) {
-        long count = 0;
-        byte[] chunk = new byte[64 * 1024];
-        for (Path file : files(buffer)) {
-            try (InputStream in = Files.newInputStream(file)) {
-                int read;
-                while ((read = in.read(chunk)) > 0) {
-                    for (int i = 0; i < read; i++) {
-                        if (chunk[i] == '\n') {
-                            count++;
-                        }
-                    }
-                }
-            } catch (IOException unreadable) {
-                // counted as far as it was read; replay reports it
+        AtomicLong count = this.stored.get(buffer);
+        return count != null ? count.get() : 0;
+    }
+
+    @Override
+    public DeadLetterBacklog backlog(String buffer) {
+        long count = count(buffer);
+        Instant oldest = null;
+        if (count > 0) {
+            List<Path> files = files(buffer);
+            if (!files.isEmpty()) {
+                oldest = BatchFiles.writtenAt(files.get(0));
             }
         }
-        return count;
+        return new DeadLetterBacklog(buffer, count, oldest, this.lastProbes.get(buffer));
+    }
+
+    /** Tells the store what the last probe of {@code buffer}'s sink found, for {@link #backlog}. */
+    public void probed(String buffer, DeadLetterBacklog.Probe probe) {
+        this.lastProbes.put(buffer, probe);
+    }
+
+    private AtomicLong storedOf(String buffer) {
+        return this.stored.computeIfAbsent(buffer, name -> new AtomicLong());
     }
 
     /**
@@ -148,9 +160,10 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
         String cause = describe(failed.cause());
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         List<String> unwritable = new ArrayList<>();
+        String failedAt = now.toString();
         for (Object element : failed.elements()) {
             try {
-                content.write(this.codec.encode(element, failed.partition(), now, cause).getBytes(StandardCharsets.UTF_8));
+                this.codec.encode(element, failed.partition(), failedAt, cause, content);
                 content.write('\n');
             } catch (RuntimeException notJson) {
                 unwritable.add(element.getClass().getName() + ": " + notJson.getMessage());
@@ -163,6 +176,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
             try {
                 write(folder(failed.buffer()), failed.partition(), bytes);
                 written = true;
+                storedOf(failed.buffer()).addAndGet(failed.elements().size() - unwritable.size());
             } finally {
                 if (!written) {
                     this.usedBytes.addAndGet(-bytes.length);
@@ -204,6 +218,14 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
      */
     @Override
     public ReplayResult replay(Buffer buffer) {
+        return replay(buffer, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #replay(Buffer)} of the oldest {@code files} batch files only: the rest stays stored.
+     * The {@link DeadLetterHealer} probes a sink with the oldest batch.
+     */
+    public ReplayResult replay(Buffer buffer, int files) {
         BufferType type = BufferType.of(buffer);
         synchronized (this.replayLocks.computeIfAbsent(buffer.name(), name -> new Object())) {
             long replayed = 0;
@@ -211,15 +233,16 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
             long remaining = 0;
             List<String> problems = new ArrayList<>();
             boolean refused = false;
+            int opened = 0;
             for (Path file : files(buffer.name())) {
                 List<String> lines;
                 try {
-                    lines = lines(file);
+                    lines = BatchFiles.lines(file);
                 } catch (IOException unreadable) {
                     problems.add(file + ": cannot be read (" + unreadable + ")");
                     continue;
                 }
-                if (refused) {
+                if (refused || opened >= files) {
                     remaining += lines.size();
                     continue;
                 }
@@ -231,6 +254,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
                     remaining += lines.size();
                     continue;
                 }
+                opened++; // a file that cannot be read does not count towards the files asked for
                 int written = 0;
                 try {
                     for (Object letter : letters) {
@@ -248,6 +272,7 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
                 }
                 try {
                     keepOnly(file, lines.subList(written, lines.size()));
+                    storedOf(buffer.name()).addAndGet(-written);
                 } catch (IOException failure) {
                     // Its elements are in the buffer now: a later replay offers them again (at least once).
                     problems.add(file + ": replayed, but could not be removed (" + failure + ")");
@@ -308,8 +333,8 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+        try {
+            return BatchFiles.in(folder);
         } catch (IOException unreadable) {
             throw new UncheckedIOException("Cannot list the dead letters of buffer '" + buffer + "' in " + folder, unreadable);
         }
@@ -317,22 +342,8 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
 
     private void write(Path folder, int partition, byte[] bytes) throws IOException {
         Files.createDirectories(folder);
-        for (;;) {
-            String name = String.format("%013d-p%d-%06d", this.clock.millis(), partition, this.sequence.incrementAndGet() % 1_000_000);
-            Path temporary = folder.resolve(name + TEMPORARY);
-            Path target = folder.resolve(name + SUFFIX);
-            if (Files.exists(target)) {
-                continue;
-            }
-            DurableFiles.write(temporary, bytes);
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException taken) {
-                Files.deleteIfExists(temporary);
-                continue;
-            }
-            DurableFiles.forceDirectory(folder);
-            return;
+        while (!DurableFiles.create(folder.resolve(BatchFiles.name(this.clock.millis(), partition, this.sequence.incrementAndGet())), bytes)) {
+            // that name is taken: the next sequence number
         }
     }
 
@@ -340,35 +351,20 @@ public class DeadLetterStore implements BatchFailureHandler<Object>, DeadLetters
     private void keepOnly(Path file, List<String> lines) throws IOException {
         long before = Files.size(file);
         if (lines.isEmpty()) {
-            Files.delete(file);
+            DurableFiles.delete(file);
             this.usedBytes.addAndGet(-before);
+            return;
         }
-        else {
-            byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
-            if (bytes.length == before) {
-                return;
-            }
-            Path temporary = file.resolveSibling(file.getFileName() + TEMPORARY);
-            DurableFiles.write(temporary, bytes);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+        if (bytes.length != before) {
+            DurableFiles.replace(file, bytes);
             this.usedBytes.addAndGet(bytes.length - before);
         }
-        DurableFiles.forceDirectory(file.getParent());
-    }
-
-    private static List<String> lines(Path file) throws IOException {
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> !line.isBlank()).toList();
     }
 
     private static long sizeOf(Path directory) throws IOException {
         try (Stream<Path> files = Files.walk(directory, 2)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(SUFFIX)).mapToLong(file -> {
-                try {
-                    return Files.size(file);
-                } catch (IOException gone) {
-                    return 0;
-                }
-            }).sum();
+            return files.filter(BatchFiles::isBatch).mapToLong(DurableFiles::sizeOrZero).sum();
         }
     }
 

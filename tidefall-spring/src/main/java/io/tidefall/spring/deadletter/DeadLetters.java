@@ -12,6 +12,9 @@ public interface DeadLetters {
     /** Elements stored for {@code buffer}. */
     long count(String buffer);
 
+    /** What waits for {@code buffer}: how many elements, since when, and what the last probe of its sink found. */
+    DeadLetterBacklog backlog(String buffer);
+
     /** Pushes the buffer's stored elements back into it; see {@link DeadLetterStore#replay(Buffer)}. */
     ReplayResult replay(Buffer buffer);
 }

@@ -1,9 +1,11 @@
 package io.tidefall.spring.metrics;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
@@ -11,17 +13,24 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+
+import org.jspecify.annotations.Nullable;
 
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
 import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.deadletter.DeadLetters;
 
 /**
  * Turns the events of every buffer into meters, each tagged {@code buffer}:
  * <ul>
- *   <li>{@code tidefall.buffer.size} (gauge): elements in the buffer's write tables, waiting for
- *       their drain;
+ *   <li>{@code tidefall.buffer.size} (gauge): every element the buffer holds that is not settled
+ *       yet: in its write tables and in its drains in flight (during an outage, most are there);
+ *   <li>{@code tidefall.buffer.draining} (gauge): the part of those in drains in flight;
+ *   <li>{@code tidefall.dead.letters.pending} (gauge) and {@code tidefall.dead.letters.oldest.age}
+ *       (time gauge), with a dead-letter store: the buffer's elements waiting there, and since when;
  *   <li>{@code tidefall.processing.elements} (counter, tag {@code outcome} = {@code success} |
  *       {@code failure} | {@code timeout} | {@code retried}): drained elements by what became of
  *       them; {@code retried} counts each offer of an element again after a failure (an element
@@ -50,6 +59,9 @@ public class TidefallMetrics implements BufferListener {
     /** Prefix of every Tidefall meter. */
     public static final String PREFIX = "tidefall.";
     public static final String BUFFER_SIZE = PREFIX + "buffer.size";
+    public static final String BUFFER_DRAINING = PREFIX + "buffer.draining";
+    public static final String DEAD_LETTERS_PENDING = PREFIX + "dead.letters.pending";
+    public static final String DEAD_LETTERS_OLDEST_AGE = PREFIX + "dead.letters.oldest.age";
     public static final String PROCESSING = PREFIX + "processing";
     public static final String PROCESSING_ELEMENTS = PREFIX + "processing.elements";
     public static final String ELEMENTS_DROPPED = PREFIX + "elements.dropped";
@@ -61,6 +73,7 @@ public class TidefallMetrics implements BufferListener {
 
     private final MeterRegistry registry;
     private final TidefallBuffers buffers;
+    private final @Nullable DeadLetters deadLetters;
     /**
      * Partitions started and not yet stopped, per buffer with meters; 0 for a closed buffer whose
      * meters are kept. Written by the buffers' lifecycle threads, atomically per buffer name.
@@ -68,8 +81,14 @@ public class TidefallMetrics implements BufferListener {
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
 
     public TidefallMetrics(MeterRegistry registry, TidefallBuffers buffers) {
+        this(registry, buffers, null);
+    }
+
+    /** @param deadLetters the dead letters of every buffer, for their gauges; {@code null} without a store */
+    public TidefallMetrics(MeterRegistry registry, TidefallBuffers buffers, @Nullable DeadLetters deadLetters) {
         this.registry = registry;
         this.buffers = buffers;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -164,9 +183,32 @@ public class TidefallMetrics implements BufferListener {
     private AtomicInteger register(String name) {
         Buffer buffer = this.buffers.find(name);
         if (buffer != null) { // null only for a buffer built outside the application context
-            Gauge.builder(BUFFER_SIZE, buffer, Buffer::bufferSize)
-                    .description("Elements in the write tables, waiting for their drain")
+            Gauge.builder(BUFFER_SIZE, buffer, held -> held.bufferSize() + held.drainingSize())
+                    .description("Elements not settled yet: in the write tables and in the drains in flight")
                     .baseUnit("elements")
+                    .tag(TAG_BUFFER, name)
+                    .strongReference(true)
+                    .register(this.registry);
+            Gauge.builder(BUFFER_DRAINING, buffer, Buffer::drainingSize)
+                    .description("Elements of the drains in flight not settled yet")
+                    .baseUnit("elements")
+                    .tag(TAG_BUFFER, name)
+                    .strongReference(true)
+                    .register(this.registry);
+        }
+        DeadLetters letters = this.deadLetters;
+        if (letters != null) {
+            Gauge.builder(DEAD_LETTERS_PENDING, letters, store -> store.count(name))
+                    .description("Dead-lettered elements waiting in the store to be replayed")
+                    .baseUnit("elements")
+                    .tag(TAG_BUFFER, name)
+                    .strongReference(true)
+                    .register(this.registry);
+            TimeGauge.builder(DEAD_LETTERS_OLDEST_AGE, letters, TimeUnit.MILLISECONDS, store -> {
+                        Instant oldest = store.backlog(name).oldest();
+                        return oldest == null ? 0 : Math.max(0, System.currentTimeMillis() - oldest.toEpochMilli());
+                    })
+                    .description("Age of the oldest dead-lettered batch waiting in the store; 0 when none waits")
                     .tag(TAG_BUFFER, name)
                     .strongReference(true)
                     .register(this.registry);

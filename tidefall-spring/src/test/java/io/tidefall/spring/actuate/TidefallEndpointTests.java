@@ -2,6 +2,7 @@ package io.tidefall.spring.actuate;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +84,7 @@ class TidefallEndpointTests {
         assertThat(details.partitionDetails()).filteredOn(p -> p.drains() > 0)
                 .allSatisfy(p -> {
                     assertThat(p.lastDrainAt()).isNotNull();
-                    assertThat(p.lastDrainDuration()).matches("[0-9]+(us|ms|s)");
+                    assertThat(p.lastDrainDuration()).matches("[0-9]+(us|ms|s|m|h)");
                     assertThat(p.draining()).isFalse();
                 });
     }
@@ -95,8 +96,8 @@ class TidefallEndpointTests {
 
     @Test
     void updateAppliesEveryNamedOptionAndKeepsTheOthers() {
-        OptionsDescriptor options = this.endpoint.updateOptions("events", "250ms", "PT30S", "table", "5000", null, null,
-                null, null, null, null, null, null);
+        OptionsDescriptor options = this.endpoint.updateOptions("events", Map.of("processingInterval", "250ms",
+                "processingTimeout", "PT30S", "processingBatchSize", "table", "drainThreshold", "5000"));
         assertThat(options).isNotNull();
         assertThat(this.events.options().processingInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(this.events.options().processingTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -111,7 +112,7 @@ class TidefallEndpointTests {
 
     @Test
     void updateTurnsTheDrainThresholdOff() {
-        this.endpoint.updateOptions("presence", null, null, null, "off", null, null, null, null, null, null, null, null);
+        this.endpoint.updateOptions("presence", Map.of("drainThreshold", "off"));
         assertThat(this.presence.options().hasDrainThreshold()).isFalse();
         assertThat(this.presence.options().processingBatchSize()).isEqualTo(BatchSize.TABLE);
     }
@@ -119,16 +120,16 @@ class TidefallEndpointTests {
     /** One duration rule with the configuration: zero needs no unit, any other bare number is refused. */
     @Test
     void aBareZeroIsADurationAndAnyOtherBareNumberIsNot() {
-        this.endpoint.updateOptions("events", null, null, null, null, null, null, null, null, null, "0", null, null);
+        this.endpoint.updateOptions("events", Map.of("retryBackoff", "0"));
         assertThat(this.events.options().retryBackoff()).isEqualTo(Duration.ZERO);
-        assertInvalid("retryBackoff", "5", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
-                null, null, null, null, "5", null, null));
+        assertInvalid("retryBackoff", "5", () -> this.endpoint.updateOptions("events", Map.of("retryBackoff", "5")));
     }
 
     @Test
     void updateSetsCapacityOverflowAndRetries() {
-        OptionsDescriptor options = this.endpoint.updateOptions("events", null, null, "500", null, "2s", "1000", "drop",
-                "50ms", "3", "0ms", "2s", "30s");
+        OptionsDescriptor options = this.endpoint.updateOptions("events", Map.of("processingBatchSize", "500",
+                "drainCheckInterval", "2s", "capacity", "1000", "overflow", "drop", "maxBlock", "50ms", "processingRetries", "3",
+                "retryBackoff", "0ms", "retryBackoffMax", "2s", "deliveryTimeout", "30s"));
         assertThat(this.events.options().retryBackoffMax()).isEqualTo(Duration.ofSeconds(2));
         assertThat(this.events.options().deliveryTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(options.get("retryBackoffMax")).isEqualTo("2s");
@@ -142,7 +143,7 @@ class TidefallEndpointTests {
         assertThat(this.events.options().drainCheckInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(options.get("capacity")).isEqualTo(1000L);
         assertThat(options.get("overflow")).isEqualTo("drop");
-        this.endpoint.updateOptions("events", null, null, null, null, null, "off", null, null, null, null, null, null);
+        this.endpoint.updateOptions("events", Map.of("capacity", "off"));
         assertThat(this.events.options().hasCapacity()).isFalse();
     }
 
@@ -150,8 +151,8 @@ class TidefallEndpointTests {
     void updateWithAnInvalidValueNamesTheFieldAndValueAndChangesNothing() {
         BufferOptions before = this.events.options();
         assertThatExceptionOfType(InvalidEndpointRequestException.class)
-                .isThrownBy(() -> this.endpoint.updateOptions("events", "1s", "-5s", null, null, null, null, null, null,
-                        null, null, null, null))
+                .isThrownBy(() -> this.endpoint.updateOptions("events",
+                        Map.of("processingInterval", "1s", "processingTimeout", "-5s")))
                 .withMessageContaining("processingTimeout").withMessageContaining("'-5s'")
                 .satisfies(e -> assertThat(e.getReason()).isEqualTo(e.getMessage()));
         assertThat(this.events.options()).isEqualTo(before);
@@ -160,38 +161,29 @@ class TidefallEndpointTests {
     @Test
     void updateRejectsEachKindOfBadValue() {
         BufferOptions before = this.events.options();
-        assertInvalid("processingInterval", "soon", () -> this.endpoint.updateOptions("events", "soon", null, null, null,
-                null, null, null, null, null, null, null, null));
-        assertInvalid("processingBatchSize", "0", () -> this.endpoint.updateOptions("events", null, null, "0", null,
-                null, null, null, null, null, null, null, null));
-        assertInvalid("processingBatchSize", "tables", () -> this.endpoint.updateOptions("events", null, null, "tables",
-                null, null, null, null, null, null, null, null, null));
-        assertInvalid("drainThreshold", "0", () -> this.endpoint.updateOptions("events", null, null, null, "0", null,
-                null, null, null, null, null, null, null));
-        assertInvalid("drainThreshold", "many", () -> this.endpoint.updateOptions("events", null, null, null, "many",
-                null, null, null, null, null, null, null, null));
-        assertInvalid("drainCheckInterval", "0s", () -> this.endpoint.updateOptions("events", null, null, null, null,
-                "0s", null, null, null, null, null, null, null));
-        assertInvalid("capacity", "-1", () -> this.endpoint.updateOptions("events", null, null, null, null, null, "-1",
-                null, null, null, null, null, null));
-        assertInvalid("overflow", "sometimes", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
-                null, "sometimes", null, null, null, null, null));
-        assertInvalid("maxBlock", "0ms", () -> this.endpoint.updateOptions("events", null, null, null, null, null, null,
-                null, "0ms", null, null, null, null));
-        assertInvalid("processingRetries", "-1", () -> this.endpoint.updateOptions("events", null, null, null, null,
-                null, null, null, null, "-1", null, null, null));
-        assertInvalid("retryBackoff", "-1s", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
-                null, null, null, null, "-1s", null, null));
-        assertInvalid("retryBackoffMax", "-1s", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
-                null, null, null, null, null, "-1s", null));
-        assertInvalid("deliveryTimeout", "0s", () -> this.endpoint.updateOptions("events", null, null, null, null, null,
-                null, null, null, null, null, null, "0s"));
+        assertInvalid("processingInterval", "soon",
+                () -> this.endpoint.updateOptions("events", Map.of("processingInterval", "soon")));
+        assertInvalid("processingBatchSize", "0", () -> this.endpoint.updateOptions("events", Map.of("processingBatchSize", "0")));
+        assertInvalid("processingBatchSize", "tables",
+                () -> this.endpoint.updateOptions("events", Map.of("processingBatchSize", "tables")));
+        assertInvalid("drainThreshold", "0", () -> this.endpoint.updateOptions("events", Map.of("drainThreshold", "0")));
+        assertInvalid("drainThreshold", "many", () -> this.endpoint.updateOptions("events", Map.of("drainThreshold", "many")));
+        assertInvalid("drainCheckInterval", "0s",
+                () -> this.endpoint.updateOptions("events", Map.of("drainCheckInterval", "0s")));
+        assertInvalid("capacity", "-1", () -> this.endpoint.updateOptions("events", Map.of("capacity", "-1")));
+        assertInvalid("overflow", "sometimes", () -> this.endpoint.updateOptions("events", Map.of("overflow", "sometimes")));
+        assertInvalid("maxBlock", "0ms", () -> this.endpoint.updateOptions("events", Map.of("maxBlock", "0ms")));
+        assertInvalid("processingRetries", "-1",
+                () -> this.endpoint.updateOptions("events", Map.of("processingRetries", "-1")));
+        assertInvalid("retryBackoff", "-1s", () -> this.endpoint.updateOptions("events", Map.of("retryBackoff", "-1s")));
+        assertInvalid("retryBackoffMax", "-1s", () -> this.endpoint.updateOptions("events", Map.of("retryBackoffMax", "-1s")));
+        assertInvalid("deliveryTimeout", "0s", () -> this.endpoint.updateOptions("events", Map.of("deliveryTimeout", "0s")));
         assertThat(this.events.options()).isEqualTo(before);
     }
 
     @Test
     void updateOfAnUnknownBufferIsNull() {
-        assertThat(this.endpoint.updateOptions("nope", "1s", null, null, null, null, null, null, null, null, null, null, null))
+        assertThat(this.endpoint.updateOptions("nope", Map.of("processingInterval", "1s")))
                 .isNull();
     }
 
@@ -216,22 +208,33 @@ class TidefallEndpointTests {
         assertThat(this.events.bufferSize()).isEqualTo(1);
     }
 
+    /** Unlimited retries (the default) read "unlimited", not Integer.MAX_VALUE, and are written back so. */
     @Test
-    void durationsAreWrittenInTheLargestExactUnit() {
-        assertThat(TidefallEndpoint.Durations.format(Duration.ofDays(2))).isEqualTo("2d");
-        assertThat(TidefallEndpoint.Durations.format(Duration.ofMinutes(90))).isEqualTo("90m");
-        assertThat(TidefallEndpoint.Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        assertThat(TidefallEndpoint.Durations.format(Duration.ofNanos(1500))).isEqualTo("1500ns");
-        assertThat(TidefallEndpoint.Durations.format(Duration.ZERO)).isEqualTo("0ms");
+    void unlimitedRetriesAreShownAndAcceptedAsUnlimited() {
+        assertThat(this.endpoint.buffers().buffers().get("events").options().get("processingRetries")).isEqualTo("unlimited");
+        this.endpoint.updateOptions("events", Map.of("processingRetries", "3"));
+        assertThat(this.endpoint.buffer("events").options().get("processingRetries")).isEqualTo(3);
+        OptionsDescriptor options = this.endpoint.updateOptions("events", Map.of("processingRetries", "Unlimited"));
+        assertThat(this.events.options().processingRetries()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(options.get("processingRetries")).isEqualTo("unlimited");
+    }
+
+    /** Every option the endpoint shows is read back by it to the same value: a client may send an answer back. */
+    @Test
+    void everyOptionShownIsReadBackUnchanged() {
+        BufferOptions before = this.presence.options();
+        this.endpoint.updateOptions("presence", Map.copyOf(this.endpoint.buffer("presence").options()));
+        assertThat(this.presence.options()).isEqualTo(before);
     }
 
     @Test
-    void measuredDurationsAreRoundedForReading() {
-        assertThat(TidefallEndpoint.Durations.measured(Duration.ofNanos(15_762_153))).isEqualTo("16ms");
-        assertThat(TidefallEndpoint.Durations.measured(Duration.ofNanos(3_200_000))).isEqualTo("3ms");
-        assertThat(TidefallEndpoint.Durations.measured(Duration.ofNanos(734_912))).isEqualTo("734us");
-        assertThat(TidefallEndpoint.Durations.measured(Duration.ofMillis(12_400))).isEqualTo("12s");
-        assertThat(TidefallEndpoint.Durations.measured(Duration.ZERO)).isEqualTo("0us");
+    void updateNamingNoOptionNamesTheUnknownFieldAndTheClosestOption() {
+        BufferOptions before = this.events.options();
+        assertThatExceptionOfType(InvalidEndpointRequestException.class)
+                .isThrownBy(() -> this.endpoint.updateOptions("events", Map.of("processingInterval", "2s", "procesingTimeout", "5s")))
+                .withMessageStartingWith("Unknown field 'procesingTimeout' (did you mean processingTimeout?): the fields are "
+                        + "processingInterval, processingTimeout,");
+        assertThat(this.events.options()).isEqualTo(before);
     }
 
     private static void assertInvalid(String field, String value, Runnable update) {

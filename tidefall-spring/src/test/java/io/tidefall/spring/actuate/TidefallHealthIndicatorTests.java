@@ -12,10 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
+import io.tidefall.Buffer;
 import io.tidefall.BufferListener.FailureReason;
 import io.tidefall.BufferOptions;
 import io.tidefall.TidefallQueue;
 import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.deadletter.DeadLetterBacklog;
+import io.tidefall.spring.deadletter.DeadLetters;
+import io.tidefall.spring.deadletter.ReplayResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,6 +68,14 @@ class TidefallHealthIndicatorTests {
         assertThat(detail(inTime)).containsEntry("draining", Map.of(1, "5s"));
         this.indicator.drainCompleted("events", 1, 5, 0, false, Duration.ofSeconds(5));
         assertThat(detail(this.indicator.health(true))).containsEntry("draining", Map.of());
+    }
+
+    @Test
+    void agesAreShownForReadingNotInNanoseconds() {
+        this.events.start();
+        this.indicator.drainStarted("events", 0, 5);
+        this.clock.advance(Duration.ofNanos(3_024_682_653L));
+        assertThat(detail(this.indicator.health(true))).containsEntry("draining", Map.of(0, "3s"));
     }
 
     @Test
@@ -132,6 +144,75 @@ class TidefallHealthIndicatorTests {
                     .containsEntry("elements", 1).containsEntry("error", "java.lang.IllegalStateException");
         } finally {
             failing.close();
+        }
+    }
+
+    @Test
+    void downWhileDeadLettersWaitNamingTheirCountAgeAndLastProbe() {
+        this.events.start();
+        DeadLetterBacklog.Probe probe = new DeadLetterBacklog.Probe(Instant.parse("2026-01-01T00:00:20Z"),
+                "failed: the buffer retries what the sink refuses", Instant.parse("2026-01-01T00:00:22Z"));
+        DeadLetters letters = new DeadLetters() {
+            @Override
+            public long count(String buffer) {
+                return 499;
+            }
+
+            @Override
+            public DeadLetterBacklog backlog(String buffer) {
+                return new DeadLetterBacklog(buffer, 499, Instant.parse("2026-01-01T00:00:00Z"), probe);
+            }
+
+            @Override
+            public ReplayResult replay(Buffer buffer) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        TidefallHealthIndicator withLetters = new TidefallHealthIndicator(TidefallBuffers.of(this.events), letters, this.clock,
+                Duration.ofSeconds(30));
+        this.clock.advance(Duration.ofSeconds(90));
+
+        Health health = withLetters.health(true);
+
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(detail(health)).containsEntry("deadLetters", Map.of("count", 499L, "oldest", "2026-01-01T00:00:00Z",
+                "age", "90s", "lastProbe", Map.of("at", "2026-01-01T00:00:20Z", "outcome", probe.outcome(),
+                        "next", "2026-01-01T00:00:22Z")));
+        assertThat((String) detail(health).get("problem")).contains("499 dead-lettered element(s) wait");
+    }
+
+    @Test
+    void aDrainHoldingElementsPastTheThresholdIsDownAndCountedInTheBufferSize() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        TidefallQueue<String> slow = TidefallQueue.<String>builder("slow")
+                .partitions(1)
+                .options(BufferOptions.defaults().withProcessingTimeout(Duration.ofMinutes(5)))
+                .processor(batch -> release.await())
+                .build();
+        TidefallHealthIndicator health = new TidefallHealthIndicator(TidefallBuffers.of(slow), this.clock);
+        slow.addListener(health);
+        try {
+            slow.start();
+            slow.push("a");
+            slow.push("b");
+            Thread flusher = new Thread(slow::flush);
+            flusher.setDaemon(true);
+            flusher.start();
+            org.awaitility.Awaitility.await().until(() -> slow.stats(0).draining());
+            slow.push("c");
+
+            Health young = health.health(true);
+            assertThat(young.getStatus()).isEqualTo(Status.UP);
+            assertThat(detail(young, "slow")).containsEntry("bufferSize", 3L).containsEntry("inWriteTables", 1L)
+                    .containsEntry("inDrains", 2L);
+
+            this.clock.advance(Duration.ofSeconds(31));
+            Health old = health.health(true);
+            assertThat(old.getStatus()).isEqualTo(Status.DOWN);
+            assertThat((String) detail(old, "slow").get("problem")).contains("2 element(s) in drains in flight since");
+        } finally {
+            release.countDown();
+            slow.close();
         }
     }
 

@@ -19,6 +19,12 @@ public class TidefallHealthProperties {
      */
     private Duration retryingThreshold = TidefallHealthIndicator.DEFAULT_RETRYING_THRESHOLD;
 
+    /**
+     * Whether the application's readiness follows the component: REFUSING_TRAFFIC while any
+     * buffer is DOWN (it cannot deliver what it accepts), ACCEPTING_TRAFFIC again once all are UP.
+     */
+    private boolean readiness;
+
     public Duration getRetryingThreshold() {
         return this.retryingThreshold;
     }
@@ -28,5 +34,13 @@ public class TidefallHealthProperties {
             throw new IllegalArgumentException("retrying-threshold must be zero or a positive duration, but was " + retryingThreshold);
         }
         this.retryingThreshold = retryingThreshold;
+    }
+
+    public boolean isReadiness() {
+        return this.readiness;
+    }
+
+    public void setReadiness(boolean readiness) {
+        this.readiness = readiness;
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.tidefall.Buffer;
 import io.tidefall.spring.TidefallBuffers;
+import io.tidefall.spring.deadletter.DeadLetters;
 import io.tidefall.spring.autoconfigure.TidefallAutoConfiguration;
 import io.tidefall.spring.metrics.TidefallMetrics;
 import io.tidefall.spring.metrics.TidefallObservations;
@@ -40,8 +41,8 @@ public final class TidefallMetricsAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        TidefallMetrics tidefallMetrics(MeterRegistry registry, TidefallBuffers buffers) {
-            return new TidefallMetrics(registry, buffers);
+        TidefallMetrics tidefallMetrics(MeterRegistry registry, TidefallBuffers buffers, ObjectProvider<DeadLetters> deadLetters) {
+            return new TidefallMetrics(registry, buffers, deadLetters.getIfUnique());
         }
 
         @Bean
