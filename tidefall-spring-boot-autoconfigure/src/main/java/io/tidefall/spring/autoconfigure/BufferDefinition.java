@@ -9,7 +9,11 @@ import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.unit.DataSize;
+
+import io.tidefall.BufferBuilder;
 import io.tidefall.BufferOptions;
+import io.tidefall.Durability;
 import io.tidefall.InvalidOptionException;
 import io.tidefall.spring.BufferType;
 import io.tidefall.spring.RuntimeOption;
@@ -33,9 +37,17 @@ import io.tidefall.spring.sink.SinkProperties;
  * @param failureHandlerProperty the property that named it ({@code tidefall.buffers.<name>.failure-handler}
  *     or {@code tidefall.defaults.failure-handler})
  * @param sink the sink configured instead of a processor, or {@code null}
+ * @param durability what a write that returned survives
+ * @param journalLimit the most bytes a durable buffer's journal holds
+ * @param codec the name of the ElementCodec bean of the elements (a hash map's values), or {@code null} for JSON
+ * @param keyCodec the name of the ElementCodec bean of a hash map's keys, or {@code null} for JSON
  */
 record BufferDefinition(String name, BufferType type, @Nullable String processor, @Nullable Integer partitions,
-        BufferOptions options, @Nullable String failureHandler, String failureHandlerProperty, @Nullable SinkProperties sink) {
+        BufferOptions options, @Nullable String failureHandler, String failureHandlerProperty, @Nullable SinkProperties sink,
+        Durability durability, long journalLimit, @Nullable String codec, @Nullable String keyCodec) {
+
+    /** The smallest journal limit the engine takes. */
+    static final long MIN_JOURNAL_LIMIT = 1024;
 
     static final String PREFIX = "tidefall.";
 
@@ -55,6 +67,8 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
         for (RuntimeOption option : RuntimeOption.values()) {
             defaults.set(BufferOptions.builder(), option);
         }
+        defaults.durability();
+        defaults.journalLimit();
         return definitions;
     }
 
@@ -90,8 +104,22 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
             throw resolver.invalid("failure-handler", failureHandler, "must name a bean",
                     "Set it to the name of a BatchFailureHandler bean, or remove it to have lost elements logged.");
         }
-        return new BufferDefinition(name, type != null ? type : BufferType.QUEUE, processor, partitions, options.build(),
-                failureHandler, failureHandlerProperty, buffer.getSink());
+        BufferType resolvedType = type != null ? type : BufferType.QUEUE;
+        Durability durability = resolver.durability();
+        long journalLimit = resolver.journalLimit();
+        String codec = resolver.beanName("codec", buffer.getCodec());
+        String keyCodec = resolver.beanName("key-codec", buffer.getKeyCodec());
+        if (keyCodec != null && resolvedType != BufferType.HASH_MAP) {
+            throw resolver.invalid("key-codec", keyCodec, "a " + resolvedType.value() + " has no keys",
+                    "Remove it, and name the codec of the items with " + resolver.own("codec") + ".");
+        }
+        return new BufferDefinition(name, resolvedType, processor, partitions, options.build(),
+                failureHandler, failureHandlerProperty, buffer.getSink(), durability, journalLimit, codec, keyCodec);
+    }
+
+    /** Whether the buffer journals its writes: durability {@code process} or {@code sync}. */
+    boolean durable() {
+        return this.durability != Durability.MEMORY;
     }
 
     /** The property under this buffer's own key, e.g. {@code tidefall.buffers.events.processor}. */
@@ -188,6 +216,51 @@ record BufferDefinition(String name, BufferType type, @Nullable String processor
                 throw invalid(key, text, invalid.requirement(), option.action());
             }
             option.set(options, value);
+        }
+
+        /**
+         * The durability, from the buffer, then the defaults; {@link Durability#MEMORY} when neither
+         * sets it. A text that is none of the values arrives unbound ({@code TidefallBufferRegistrar}
+         * lets it through), and is refused here, naming the property that supplied it.
+         */
+        Durability durability() {
+            for (int level = 0; level < this.levels.size(); level++) {
+                this.source = sourceOf(level, "durability");
+                Durability value = this.levels.get(level).getDurability();
+                if (value != null) {
+                    return value;
+                }
+                String text = this.rawValues.apply(this.source);
+                if (text != null) {
+                    throw invalid("durability", text, "must be one of memory, process, sync",
+                            "Set it to memory (a crash loses what was not delivered), process (survives the process's death)"
+                                    + " or sync (survives a power loss too).");
+                }
+            }
+            return Durability.MEMORY;
+        }
+
+        /** The journal limit in bytes, from the buffer, then the defaults, then the engine's default. */
+        long journalLimit() {
+            DataSize limit = (DataSize) pick("journal-limit", Options::getJournalLimit);
+            if (limit == null) {
+                return BufferBuilder.DEFAULT_JOURNAL_LIMIT;
+            }
+            if (limit.toBytes() < MIN_JOURNAL_LIMIT) {
+                throw invalid("journal-limit", limit, "must be at least 1KB",
+                        "Set it to the most disk space the buffer's journal may take, such as 256MB.");
+            }
+            return limit.toBytes();
+        }
+
+        /** A bean name set under the buffer's own {@code key}; refused when blank. */
+        @Nullable String beanName(String key, @Nullable String name) {
+            this.source = own(key);
+            if (name != null && name.isBlank()) {
+                throw invalid(key, name, "must name a bean",
+                        "Set it to the name of an ElementCodec bean, or remove it to journal the elements as JSON.");
+            }
+            return name;
         }
 
         /** The text of {@code key} from the buffer's own entry, else from the defaults; {@code null} when neither sets it. */

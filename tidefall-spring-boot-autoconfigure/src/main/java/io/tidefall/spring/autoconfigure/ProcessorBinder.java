@@ -66,7 +66,7 @@ class ProcessorBinder implements SmartInitializingSingleton {
         if (this.bound) {
             return;
         }
-        Map<String, List<AnnotatedMethod>> methods = findAnnotatedMethods();
+        Map<String, List<AnnotatedMethod>> methods = findAnnotatedMethods(this.beanFactory);
         Map<String, BufferDefinition> configured = new LinkedHashMap<>();
         this.definitions.forEach(definition -> configured.put(definition.name(), definition));
         for (String buffer : methods.keySet()) {
@@ -209,15 +209,16 @@ class ProcessorBinder implements SmartInitializingSingleton {
                 "Configure it (tidefall.buffers." + buffer + ".type: queue), or correct the name in the annotation.");
     }
 
-    private Map<String, List<AnnotatedMethod>> findAnnotatedMethods() {
+    /** The {@code @TidefallProcessor} methods of every bean, by the buffer they name; no bean is created. */
+    static Map<String, List<AnnotatedMethod>> findAnnotatedMethods(ConfigurableListableBeanFactory beanFactory) {
         Map<String, List<AnnotatedMethod>> found = new LinkedHashMap<>();
-        for (String beanName : this.beanFactory.getBeanNamesForType(Object.class)) {
+        for (String beanName : beanFactory.getBeanNamesForType(Object.class)) {
             if (ScopedProxyUtils.isScopedTarget(beanName)) {
                 continue;
             }
             Class<?> type;
             try {
-                type = AutoProxyUtils.determineTargetClass(this.beanFactory, beanName);
+                type = AutoProxyUtils.determineTargetClass(beanFactory, beanName);
             } catch (RuntimeException unresolvable) {
                 continue; // as EventListenerMethodProcessor does: a type that cannot be resolved has no methods for us
             }
@@ -234,7 +235,7 @@ class ProcessorBinder implements SmartInitializingSingleton {
         return found;
     }
 
-    private static final class AnnotatedMethod {
+    static final class AnnotatedMethod {
 
         final String beanName;
         final Method method;

@@ -16,7 +16,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.task.SimpleAsyncTaskSchedulerBuilder;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
@@ -70,8 +70,9 @@ class TidefallBufferFactory implements DisposableBean {
 
     private static final Log logger = LogFactory.getLog(TidefallBufferFactory.class);
 
-    private final ListableBeanFactory beanFactory;
+    private final ConfigurableListableBeanFactory beanFactory;
     private final TidefallProperties properties;
+    private final BufferJournals journals;
     private final ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder;
     private final ObjectProvider<SimpleAsyncTaskSchedulerBuilder> virtualSchedulerBuilder;
     private final boolean virtualThreads;
@@ -94,12 +95,13 @@ class TidefallBufferFactory implements DisposableBean {
      * @param webApplication whether the application serves requests until it is stopped, rather
      *     than ending when its work is done
      */
-    TidefallBufferFactory(ListableBeanFactory beanFactory, TidefallProperties properties,
+    TidefallBufferFactory(ConfigurableListableBeanFactory beanFactory, TidefallProperties properties,
             ObjectProvider<ThreadPoolTaskSchedulerBuilder> schedulerBuilder,
             ObjectProvider<SimpleAsyncTaskSchedulerBuilder> virtualSchedulerBuilder, boolean virtualThreads,
             boolean webApplication) {
         this.beanFactory = beanFactory;
         this.properties = properties;
+        this.journals = new BufferJournals(beanFactory, properties);
         this.schedulerBuilder = schedulerBuilder;
         this.virtualSchedulerBuilder = virtualSchedulerBuilder;
         this.virtualThreads = virtualThreads;
@@ -130,9 +132,25 @@ class TidefallBufferFactory implements DisposableBean {
         if (this.virtualThreads) { // the threads the engine starts itself: final drains, refused drains
             builder.threadFactory(new VirtualThreadTaskExecutor("tidefall-" + definition.name() + "-").getVirtualThreadFactory());
         }
-        Buffer buffer = builder.build();
+        this.journals.configure(builder, definition);
+        Buffer buffer = build(builder, definition);
         this.created.add(buffer);
         return buffer;
+    }
+
+    /**
+     * Builds the buffer; a durable one replays here what a previous run journaled and did not
+     * deliver, and fails when its journal cannot be opened, said with the property that chose it.
+     */
+    private Buffer build(BufferBuilder<?, ?> builder, BufferDefinition definition) {
+        try {
+            return builder.build();
+        } catch (java.io.UncheckedIOException unusable) {
+            if (!definition.durable()) {
+                throw unusable;
+            }
+            throw this.journals.unusable(definition, unusable.getCause());
+        }
     }
 
     /** Routes a queue by the element property its sink keys records with ({@link QueueRouting}), if any. */

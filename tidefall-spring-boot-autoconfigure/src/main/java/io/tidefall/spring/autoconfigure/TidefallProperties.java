@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import io.tidefall.Durability;
 import io.tidefall.spring.BufferType;
 import io.tidefall.spring.RuntimeOption;
 import io.tidefall.spring.sink.SinkProperties;
@@ -57,6 +58,9 @@ public class TidefallProperties {
     /** Durable store for the elements buffers could not deliver. */
     private final DeadLetter deadLetter = new DeadLetter();
 
+    /** Write-ahead journal of the durable buffers (durability 'process' or 'sync'). */
+    private final Journal journal = new Journal();
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -95,6 +99,33 @@ public class TidefallProperties {
 
     public DeadLetter getDeadLetter() {
         return this.deadLetter;
+    }
+
+    public Journal getJournal() {
+        return this.journal;
+    }
+
+    /**
+     * Where the durable buffers journal the writes they accepted: one folder per buffer, under
+     * {@code directory}.
+     */
+    public static class Journal {
+
+        /**
+         * Root directory of the durable buffers' write-ahead journals, with one folder per buffer. By
+         * default, 'tidefall-journal' in Spring Boot's ApplicationTemp, which a new container or a restart of
+         * the machine may not keep: set it to a persistent volume, or a restarted application cannot replay
+         * what the previous one accepted.
+         */
+        private @Nullable Path directory;
+
+        public @Nullable Path getDirectory() {
+            return this.directory;
+        }
+
+        public void setDirectory(@Nullable Path directory) {
+            this.directory = directory;
+        }
     }
 
     /**
@@ -206,6 +237,20 @@ public class TidefallProperties {
          */
         private @Nullable String failureHandler;
 
+        /**
+         * What a write that returned survives: 'memory' (nothing: a crash loses what was not delivered),
+         * 'process' (the process's death: the write is in the buffer's journal, held by the operating
+         * system) or 'sync' (a power loss too: the journal is forced to disk before the write returns).
+         * Fixed when the buffer is built. Engine default: memory.
+         */
+        private @Nullable Durability durability;
+
+        /**
+         * Most disk space a durable buffer's journal takes; a full journal is a full buffer (overflow
+         * applies). At least 1KB. Engine default: 256MB.
+         */
+        private @Nullable DataSize journalLimit;
+
         public @Nullable Integer getPartitions() {
             return this.partitions;
         }
@@ -220,6 +265,22 @@ public class TidefallProperties {
 
         public void setFailureHandler(@Nullable String failureHandler) {
             this.failureHandler = failureHandler;
+        }
+
+        public @Nullable Durability getDurability() {
+            return this.durability;
+        }
+
+        public void setDurability(@Nullable Durability durability) {
+            this.durability = durability;
+        }
+
+        public @Nullable DataSize getJournalLimit() {
+            return this.journalLimit;
+        }
+
+        public void setJournalLimit(@Nullable DataSize journalLimit) {
+            this.journalLimit = journalLimit;
         }
     }
 
@@ -244,6 +305,19 @@ public class TidefallProperties {
          */
         private @Nullable SinkProperties sink;
 
+        /**
+         * Name of the ElementCodec bean that writes a durable buffer's elements (a queue's items, a hash
+         * map's values) into its journal and reads them back. By default, JSON with the application's
+         * Jackson mapper.
+         */
+        private @Nullable String codec;
+
+        /**
+         * Name of the ElementCodec bean that writes a durable hash map's keys into its journal. By default,
+         * JSON with the application's Jackson mapper.
+         */
+        private @Nullable String keyCodec;
+
         public @Nullable BufferType getType() {
             return this.type;
         }
@@ -266,6 +340,22 @@ public class TidefallProperties {
 
         public void setSink(@Nullable SinkProperties sink) {
             this.sink = sink;
+        }
+
+        public @Nullable String getCodec() {
+            return this.codec;
+        }
+
+        public void setCodec(@Nullable String codec) {
+            this.codec = codec;
+        }
+
+        public @Nullable String getKeyCodec() {
+            return this.keyCodec;
+        }
+
+        public void setKeyCodec(@Nullable String keyCodec) {
+            this.keyCodec = keyCodec;
         }
     }
 }

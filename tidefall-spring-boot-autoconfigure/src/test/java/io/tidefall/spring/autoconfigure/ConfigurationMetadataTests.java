@@ -1,12 +1,17 @@
 package io.tidefall.spring.autoconfigure;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.unit.DataSize;
+
+import io.tidefall.Durability;
+import io.tidefall.ElementCodec;
 import io.tidefall.OverflowPolicy;
 import io.tidefall.spring.BufferType;
 import io.tidefall.spring.RuntimeOption;
@@ -56,6 +61,29 @@ class ConfigurationMetadataTests {
         assertThat(sizes).containsExactly("table");
         List<String> perBufferSizes = JsonPath.read(metadata, "$.hints[?(@.name == 'tidefall.buffers.*.processing-batch-size')].values[*].value");
         assertThat(perBufferSizes).containsExactly("table");
+    }
+
+    /** Durability and its journal: typed, so that IDEs offer memory, process and sync and read sizes as sizes. */
+    @Test
+    void metadataShouldDescribeTheJournalKeys() throws IOException {
+        Object metadata = RuntimeOptionCatalogueTests.metadata();
+        List<Map<String, Object>> properties = JsonPath.read(metadata, "$.properties");
+        for (String level : List.of("tidefall.defaults.", "tidefall.buffers.*.")) {
+            assertDescribed(properties, level + "durability");
+            assertDescribed(properties, level + "journal-limit");
+        }
+        assertDescribed(properties, "tidefall.buffers.*.codec");
+        assertDescribed(properties, "tidefall.buffers.*.key-codec");
+        assertDescribed(properties, "tidefall.journal.directory");
+        List<String> durability = JsonPath.read(metadata, "$.properties[?(@.name =~ /tidefall\\.(defaults|buffers\\.\\*)\\.durability/)].type");
+        assertThat(durability).containsExactly(Durability.class.getName(), Durability.class.getName());
+        List<String> limits = JsonPath.read(metadata, "$.properties[?(@.name =~ /tidefall\\.(defaults|buffers\\.\\*)\\.journal-limit/)].type");
+        assertThat(limits).containsExactly(DataSize.class.getName(), DataSize.class.getName());
+        List<String> directory = JsonPath.read(metadata, "$.properties[?(@.name == 'tidefall.journal.directory')].type");
+        assertThat(directory).containsExactly(Path.class.getName());
+        List<String> codecTargets = JsonPath.read(metadata,
+                "$.hints[?(@.name =~ /tidefall\\.buffers\\.\\*\\.(key-)?codec/)].providers[*].parameters.target");
+        assertThat(codecTargets).containsExactly(ElementCodec.class.getName(), ElementCodec.class.getName());
     }
 
     @Test

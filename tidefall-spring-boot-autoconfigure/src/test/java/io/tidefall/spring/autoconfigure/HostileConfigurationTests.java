@@ -145,6 +145,20 @@ class HostileConfigurationTests {
             dead-letter | directory          | /proc/tidefall | is '/proc/tidefall', which cannot be used; NoSuchFileException
             dead-letter | replay-on-start    | maybe          | Value: "maybe"; Invalid boolean value 'maybe'
             dead-letter | colour             | blue           | Value: "blue"; left unbound
+            buffer   | durability            | fast           | is 'fast', which is invalid: must be one of memory, process, sync
+            buffer   | durability            | ''             | is '', which is invalid: must be one of memory, process, sync
+            defaults | durability            | fast           | Buffer 'events'; is 'fast', which is invalid: must be one of memory, process, sync; It is the default of every buffer
+            buffer   | journal-limit         | 0B             | is '0B', which is invalid: must be at least 1KB
+            buffer   | journal-limit         | 1023B          | is '1023B', which is invalid: must be at least 1KB
+            defaults | journal-limit         | 0B             | Buffer 'events'; is '0B', which is invalid: must be at least 1KB; It is the default of every buffer
+            buffer   | journal-limit         | lots           | Value: "lots"; org.springframework.util.unit.DataSize
+            buffer   | codec                 | ''             | is '', which is invalid: must name a bean
+            buffer   | key-codec             | recorder       | is 'recorder', which is invalid: a queue has no keys
+            durable  | codec                 | nope           | is 'nope', but there is no ElementCodec bean of that name
+            durable  | codec                 | recorder       | is 'recorder', but there is no ElementCodec bean of that name; of another type
+            journal  | directory             | /dev/null      | Buffer 'events' has durability process; is '/dev/null', which cannot be used; Not a directory
+            journal  | directory             | /proc/tidefall | Buffer 'events' has durability process; is '/proc/tidefall', which cannot be used; persistent volume
+            journal  | colour                | blue           | Value: "blue"; left unbound
             name     | ''                    | {processor: recorder}  | tidefall.buffers.processor is 'recorder', but each entry under tidefall.buffers must be a buffer; must not be empty
             name     | ' '                   | {processor: recorder}  | tidefall.buffers.processor is 'recorder', but each entry under tidefall.buffers must be a buffer; must not be empty
             name     | events                | lots                   | tidefall.buffers.events is 'lots', but each entry under tidefall.buffers must be a buffer
@@ -205,6 +219,9 @@ class HostileConfigurationTests {
             case "dead-letter" -> "tidefall:\n  dead-letter:\n" + (key.equals("directory") ? ""
                     : "    directory: " + System.getProperty("java.io.tmpdir") + "/tidefall-hostile-dead-letters\n")
                     + "    " + key + ": " + value + "\n" + buffer;
+            case "durable" -> "tidefall:\n  journal:\n    directory: " + System.getProperty("java.io.tmpdir")
+                    + "/tidefall-hostile-journal\n" + buffer + "      durability: process\n      " + key + ": " + value + "\n";
+            case "journal" -> "tidefall:\n  journal:\n    " + key + ": " + value + "\n" + buffer + "      durability: process\n";
             case "name" -> "tidefall:\n  buffers:\n    " + key + ": " + value + "\n";
             default -> throw new IllegalArgumentException(where);
         };
@@ -212,7 +229,8 @@ class HostileConfigurationTests {
 
     private static String property(String where, String key) {
         return switch (where) {
-            case "buffer" -> "tidefall.buffers.events." + key;
+            case "buffer", "durable" -> "tidefall.buffers.events." + key;
+            case "journal" -> "tidefall.journal." + key;
             case "defaults" -> "tidefall.defaults." + key;
             case "tidefall" -> "tidefall." + key;
             case "dead-letter" -> "tidefall.dead-letter." + key;

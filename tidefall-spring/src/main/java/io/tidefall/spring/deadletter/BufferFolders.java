@@ -8,12 +8,13 @@ import java.nio.charset.StandardCharsets;
  * of the name's UTF-8 becomes {@code %XX}, so that no buffer name (such as {@code ..} or
  * {@code a/b}) escapes the store's directory, and two names never share a folder.
  */
-final class BufferFolders {
+public final class BufferFolders {
 
     private BufferFolders() {
     }
 
-    static String encode(String buffer) {
+    /** The folder of {@code buffer}. */
+    public static String encode(String buffer) {
         StringBuilder folder = new StringBuilder();
         for (byte b : buffer.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
@@ -27,7 +28,8 @@ final class BufferFolders {
         return folder.toString();
     }
 
-    static String decode(String folder) {
+    /** The buffer whose folder is {@code folder}. */
+    public static String decode(String folder) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < folder.length(); i++) {
             char c = folder.charAt(i);
