@@ -59,6 +59,8 @@ final class Journal {
     /** Segments a previous run left, oldest first; replayed by {@link #recover}. */
     private final List<Path> pending;
     private volatile boolean replaying;
+    /** Why the last segment could not be created, or {@code null}; written by whoever opens a segment. */
+    private volatile @Nullable String openFailure;
 
     /** What a buffer type writes into a record for one write: the element, or key, value and version. */
     @FunctionalInterface
@@ -110,8 +112,11 @@ final class Journal {
             stats.bytes.addAndGet(header.length);
             stats.segments.incrementAndGet();
             live.add(segment);
+            openFailure = null;
             return segment;
         } catch (IOException e) {
+            stats.writeFailures.increment();
+            openFailure = path + ": " + e;
             throw new UncheckedIOException("Buffer '" + buffer + "' could not create the journal segment " + path
                     + ": " + e.getMessage(), e);
         }
@@ -311,7 +316,18 @@ final class Journal {
     JournalStats stats() {
         return new JournalStats(durability, directory, stats.bytes.get(), limitBytes, stats.segments.get(),
                 stats.replayed.get(), stats.tornTails.get(), stats.damaged.get(), stats.syncs.sum(),
-                stats.syncNanos.sum());
+                stats.syncNanos.sum(), stats.writeFailures.sum(), writeFailure());
+    }
+
+    /** Why the journal cannot take writes now: a live segment that refuses appends, else the last segment that could not be created. */
+    private @Nullable String writeFailure() {
+        for (JournalSegment segment : live) {
+            String failure = segment.failure();
+            if (failure != null) {
+                return failure;
+            }
+        }
+        return openFailure;
     }
 
     private static long numberOf(Path segment) {

@@ -166,7 +166,18 @@ final class JournalSegment {
         }
     }
 
+    /** Why this segment refuses appends (it could not write or force a record), or {@code null} while it takes them. */
+    @Nullable String failure() {
+        lock.lock();
+        try {
+            return broken == null || closed ? null : path + ": " + broken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private UncheckedIOException failed(String buffer, String what, IOException cause) {
+        stats.writeFailures.increment();
         return new UncheckedIOException("Buffer '" + buffer + "' " + what + " its journal segment " + path + " ("
                 + cause.getMessage() + "): the write was not accepted. It may still be delivered by this process, "
                 + "but would not survive a crash", cause);

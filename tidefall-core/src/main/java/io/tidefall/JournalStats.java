@@ -2,6 +2,8 @@ package io.tidefall;
 
 import java.nio.file.Path;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A durable buffer's write-ahead journal, as it stands.
  *
@@ -15,7 +17,19 @@ import java.nio.file.Path;
  * @param damagedSegments segments with a damaged record before their end, moved aside (never deleted)
  * @param syncs forces made (durability SYNC); each covers a group of writes
  * @param syncNanos the time those forces took, in total
+ * @param writeFailures writes refused because their record could not be written or forced, and
+ *     segments that could not be created, in total
+ * @param writeFailure why the journal cannot take writes now (a live segment could not be written or
+ *     forced, or the last segment could not be created), or {@code null} when it can
  */
 public record JournalStats(Durability durability, Path directory, long bytes, long limitBytes, long segments,
-        long replayedRecords, long tornTails, long damagedSegments, long syncs, long syncNanos) {
+        long replayedRecords, long tornTails, long damagedSegments, long syncs, long syncNanos, long writeFailures,
+        @Nullable String writeFailure) {
+
+    /** Stats of a journal that has not failed a write. */
+    public JournalStats(Durability durability, Path directory, long bytes, long limitBytes, long segments,
+            long replayedRecords, long tornTails, long damagedSegments, long syncs, long syncNanos) {
+        this(durability, directory, bytes, limitBytes, segments, replayedRecords, tornTails, damagedSegments, syncs,
+                syncNanos, 0, null);
+    }
 }

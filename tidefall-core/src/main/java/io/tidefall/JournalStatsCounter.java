@@ -14,6 +14,8 @@ final class JournalStatsCounter {
     final AtomicLong damaged = new AtomicLong();
     final LongAdder syncs = new LongAdder();
     final LongAdder syncNanos = new LongAdder();
+    /** Records that could not be written or forced, and segments that could not be created: cold paths only. */
+    final LongAdder writeFailures = new LongAdder();
 
     void synced(long nanos) {
         syncs.increment();

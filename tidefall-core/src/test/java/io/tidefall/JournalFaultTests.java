@@ -98,6 +98,52 @@ class JournalFaultTests {
                 .containsExactlyElementsOf(IntStream.range(0, 10).boxed().toList());
     }
 
+    /** Health checks read this: the journal says why it refuses writes while it does, and counts the refused ones. */
+    @Test
+    void aJournalThatCannotBeWrittenSaysWhyInItsStatsUntilAFreshSegmentTakesWrites() {
+        java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
+        TidefallQueue<Integer> queue = queue(Durability.PROCESS).journalFiles(path -> {
+            JournalFile file = JournalFile.Opener.FILES.open(path);
+            return new JournalFile() {
+                @Override
+                public void write(byte[] bytes) throws IOException {
+                    if (full.get()) {
+                        throw new IOException("No space left on device");
+                    }
+                    file.write(bytes);
+                }
+
+                @Override
+                public void force() throws IOException {
+                    file.force();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    file.close();
+                }
+            };
+        }).build();
+        queue.start();
+        queue.push(1);
+        assertThat(queue.journalStats().orElseThrow().writeFailure()).isNull();
+
+        full.set(true);
+        assertThatThrownBy(() -> queue.push(2)).isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() -> queue.push(3)).isInstanceOf(UncheckedIOException.class);
+        JournalStats failing = queue.journalStats().orElseThrow();
+        assertThat(failing.writeFailures()).isEqualTo(2);
+        assertThat(failing.writeFailure()).contains(directory.toString()).contains("No space left on device");
+
+        full.set(false);
+        queue.flush(); // the refused segment's table is delivered and its segment goes; a fresh one takes writes
+        queue.push(4);
+        JournalStats recovered = queue.journalStats().orElseThrow();
+        assertThat(recovered.writeFailure()).isNull();
+        assertThat(recovered.writeFailures()).as("a total, not a state").isEqualTo(2);
+        queue.close();
+    }
+
     @Test
     void anInterruptedWriterNeitherFailsNorBreaksTheJournalForOthers() throws Exception {
         TidefallQueue<Integer> queue = queue(Durability.SYNC).build();
