@@ -1,9 +1,12 @@
 package io.tidefall.spring;
 
+import java.util.Optional;
+
 import org.jspecify.annotations.Nullable;
 
 import io.tidefall.Buffer;
 import io.tidefall.BufferBuilder;
+import io.tidefall.JournalStats;
 import io.tidefall.TidefallHashMap;
 import io.tidefall.TidefallQueue;
 
@@ -88,6 +91,17 @@ public enum BufferType {
             }
         }
         return null;
+    }
+
+    /** The write-ahead journal of a durable buffer as it stands; empty for a {@code memory} buffer or another kind. */
+    public static Optional<JournalStats> journalStats(Buffer buffer) {
+        if (buffer instanceof TidefallQueue<?> queue) {
+            return queue.journalStats();
+        }
+        if (buffer instanceof TidefallHashMap<?, ?> map) {
+            return map.journalStats();
+        }
+        return Optional.empty();
     }
 
     /** The type whose buffers {@linkplain #holds hold} {@code element}: a hash-map entry or a queue item. */

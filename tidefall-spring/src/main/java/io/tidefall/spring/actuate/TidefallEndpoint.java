@@ -162,26 +162,30 @@ public class TidefallEndpoint {
     }
 
     /**
-     * A buffer: its type, size, partitions and options. {@code bufferSize} counts every element not
-     * settled yet, {@code inDrains} the part of them in drains in flight (the rest is in the write tables).
+     * A buffer: its type, size, partitions, durability and options. {@code bufferSize} counts every
+     * element not settled yet, {@code inDrains} the part of them in drains in flight (the rest is in
+     * the write tables); {@code journal} is the write-ahead journal of a durable buffer, {@code null}
+     * for a {@code memory} one.
      */
     public record BufferDescriptor(String type, boolean running, long bufferSize, long inDrains, int partitions,
-            OptionsDescriptor options) implements OperationResponseBody {
+            String durability, OptionsDescriptor options, @Nullable JournalDescriptor journal) implements OperationResponseBody {
 
         static BufferDescriptor of(Buffer buffer) {
             long inDrains = buffer.drainingSize();
             return new BufferDescriptor(typeOf(buffer), buffer.isRunning(), buffer.bufferSize() + inDrains, inDrains,
-                    buffer.partitions(), OptionsDescriptor.of(buffer.options()));
+                    buffer.partitions(), JournalDescriptor.durabilityOf(buffer), OptionsDescriptor.of(buffer.options()),
+                    JournalDescriptor.of(buffer));
         }
     }
 
     /**
-     * A buffer as {@link BufferDescriptor} shows it, plus each partition's state and counters, and,
+     * A buffer as {@link BufferDescriptor} shows it (with its journal, when durable), plus each partition's state and counters, and,
      * with a dead-letter store, the number of its elements stored there ({@code deadLetters}) with
      * the oldest one's time and the last probe of its sink ({@code deadLetterBacklog}).
      */
     public record BufferDetailsDescriptor(String name, String type, boolean running, long bufferSize, long inDrains,
-            int partitions, OptionsDescriptor options, List<PartitionDescriptor> partitionDetails, @Nullable Long deadLetters,
+            int partitions, String durability, OptionsDescriptor options, @Nullable JournalDescriptor journal,
+            List<PartitionDescriptor> partitionDetails, @Nullable Long deadLetters,
             @Nullable DeadLetterBacklog deadLetterBacklog) implements OperationResponseBody {
 
         static BufferDetailsDescriptor of(Buffer buffer) {
@@ -198,8 +202,8 @@ public class TidefallEndpoint {
             long size = details.stream().mapToLong(PartitionDescriptor::bufferSize).sum() + inDrains;
             DeadLetterBacklog backlog = deadLetters != null ? deadLetters.backlog(buffer.name()) : null;
             return new BufferDetailsDescriptor(buffer.name(), typeOf(buffer), buffer.isRunning(), size, inDrains,
-                    buffer.partitions(), OptionsDescriptor.of(buffer.options()), details,
-                    backlog != null ? backlog.count() : null, backlog);
+                    buffer.partitions(), JournalDescriptor.durabilityOf(buffer), OptionsDescriptor.of(buffer.options()),
+                    JournalDescriptor.of(buffer), details, backlog != null ? backlog.count() : null, backlog);
         }
     }
 

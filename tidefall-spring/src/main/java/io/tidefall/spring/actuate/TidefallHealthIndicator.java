@@ -21,7 +21,9 @@ import org.springframework.boot.health.contributor.Status;
 
 import io.tidefall.Buffer;
 import io.tidefall.BufferListener;
+import io.tidefall.JournalStats;
 import io.tidefall.PartitionStats;
+import io.tidefall.spring.BufferType;
 import io.tidefall.spring.Durations;
 import io.tidefall.spring.TidefallBuffers;
 import io.tidefall.spring.deadletter.DeadLetterBacklog;
@@ -35,7 +37,8 @@ import io.tidefall.spring.deadletter.DeadLetters;
  * {@code inWriteTables} and {@code inDrains}), the partitions with a drain in flight and for how
  * long, the partitions retrying a failed chunk (since when, and the class of the failure and of
  * its root cause: never the message, which may name hosts or data), the dead letters waiting
- * (count, oldest, last probe of the sink) and its last failure.
+ * (count, oldest, last probe of the sink), its last failure, and a durable buffer's {@code journal}
+ * (durability, directory, bytes, limit, segments, write failures).
  *
  * <p>A buffer is DOWN whenever an element it accepted cannot be delivered now, and says why in
  * {@code problem}: it is not running; a partition has been retrying a failed chunk for longer
@@ -44,7 +47,8 @@ import io.tidefall.spring.deadletter.DeadLetters;
  * its delivery deadline went to the failure handler, and the next one has only just begun
  * retrying); a step of a drain (a processor call, the failure handler, the ordering) has run past
  * its timeout and not returned ({@link io.tidefall.PartitionStats#stuck()}); or dead letters of
- * the buffer wait in the store. So during an outage it stays DOWN from the first threshold until
+ * the buffer wait in the store; or its journal cannot be written (a disk full, an I/O error: the
+ * cause names the segment), when it refuses every write. So during an outage it stays DOWN from the first threshold until
  * the last element is delivered, dead letters included, and is never UP in between.
  *
  * <p>DOWN rather than OUT_OF_SERVICE: nobody took the buffer out on purpose; it cannot deliver, as
@@ -184,7 +188,15 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
         if (failure != null) {
             detail.put("lastFailure", failure.describe());
         }
+        JournalStats journal = BufferType.journalStats(buffer).orElse(null);
+        if (journal != null) {
+            detail.put("journal", journal(journal));
+        }
         List<String> problems = new ArrayList<>();
+        if (journal != null && journal.writeFailure() != null) {
+            problems.add("its journal cannot be written (" + journal.writeFailure() + "): it refuses writes, since it accepts"
+                    + " nothing that is not in its journal");
+        }
         if (!buffer.isRunning()) {
             problems.add("not running");
         }
@@ -211,6 +223,20 @@ public class TidefallHealthIndicator implements CompositeHealthContributor, Buff
             detail.put("problem", String.join("; ", problems));
         }
         return (problems.isEmpty() ? Health.up() : Health.down()).withDetails(detail).build();
+    }
+
+    private static Map<String, Object> journal(JournalStats journal) {
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("durability", journal.durability().name().toLowerCase(java.util.Locale.ROOT));
+        description.put("directory", journal.directory().toString());
+        description.put("bytes", journal.bytes());
+        description.put("limitBytes", journal.limitBytes());
+        description.put("segments", journal.segments());
+        description.put("writeFailures", journal.writeFailures());
+        if (journal.writeFailure() != null) {
+            description.put("writeFailure", journal.writeFailure());
+        }
+        return description;
     }
 
     private static Map<String, Object> deadLetters(DeadLetterBacklog backlog, Instant now) {

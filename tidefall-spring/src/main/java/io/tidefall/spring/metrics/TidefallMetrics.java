@@ -47,7 +47,8 @@ import io.tidefall.spring.deadletter.DeadLetters;
  *       histogram for registries that aggregate one (Prometheus' {@code _bucket} series).
  * </ul>
  * The timer {@code tidefall.processing} comes from the drain observations
- * ({@link TidefallObservations}).
+ * ({@link TidefallObservations}). A durable buffer has its journal's meters too
+ * ({@code tidefall.journal.*}, {@link JournalMeters}).
  *
  * <p>Meters live as long as the registry: a buffer's meters are registered, at zero, when its
  * first partition starts, and stay after it closes, so that a push registry (OTLP, Datadog)
@@ -195,6 +196,7 @@ public class TidefallMetrics implements BufferListener {
                     .tag(TAG_BUFFER, name)
                     .strongReference(true)
                     .register(this.registry);
+            JournalMeters.register(this.registry, name, buffer);
         }
         DeadLetters letters = this.deadLetters;
         if (letters != null) {
