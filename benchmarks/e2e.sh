@@ -83,8 +83,8 @@ psql_su -d postgres -c "create user tidefall password 'tidefall'" \
     -c "create database direct owner tidefall" -c "create database buffered owner tidefall" \
     -c "create extension pg_stat_statements" >/dev/null || fail "could not create the user, databases and extension"
 
-start_app() { # mode port
-    java -Xms1g -Xmx1g -Xlog:gc:file="$OUT/gc-$1.log" -jar "$APP_JAR" --server.port="$2" --spring.profiles.active=postgres \
+start_app() { # mode port; each service its own journal directory (the buffer events journals with durability process)
+    SAMPLE_JOURNAL_DIR="$PG_DIR/journal-$1" java -Xms1g -Xmx1g -Xlog:gc:file="$OUT/gc-$1.log" -jar "$APP_JAR" --server.port="$2" --spring.profiles.active=postgres \
         --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/$1" \
         --sample.ingestion="$1" --server.tomcat.max-keep-alive-requests=-1 \
         --logging.level.root=warn >"$OUT/app-$1.log" 2>&1 &
