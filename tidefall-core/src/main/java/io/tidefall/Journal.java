@@ -160,7 +160,7 @@ final class Journal {
                 file.force(first.region, JournalFrame.HEADER);
                 forceDirectory();
             }
-            return new JournalSegment(path, file, first, this::part, ahead, partBytes, stats);
+            return new JournalSegment(path, file, first, parts, ahead, partBytes, stats);
         } catch (IOException | RuntimeException e) {
             try {
                 if (file != null) { // made by us: it goes
@@ -174,6 +174,18 @@ final class Journal {
                     + ": " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
         }
     }
+
+    private final JournalSegment.Parts parts = new JournalSegment.Parts() {
+        @Override
+        public @Nullable JournalPart make(JournalFile file, int index, long base, int size) throws IOException {
+            return part(file, index, base, size);
+        }
+
+        @Override
+        public void release(JournalPart unused) {
+            stats.bytes.addAndGet(-unused.capacity);
+        }
+    };
 
     /** A further part of a segment, if the limit allows it (always while replaying). */
     private @Nullable JournalPart part(JournalFile file, int index, long base, int size) throws IOException {

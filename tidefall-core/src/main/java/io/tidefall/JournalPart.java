@@ -33,7 +33,6 @@ final class JournalPart {
         this.region = region;
         this.reserved = new AtomicLong(start);
         this.half = capacity / 2;
-        pretouch(region, capacity);
     }
 
     /** Bytes of the region that writers reserved (what a force has to cover). */
@@ -41,13 +40,4 @@ final class JournalPart {
         return (int) Math.min(reserved.get(), capacity);
     }
 
-    /**
-     * Touches each page once, so that the first writer on a page does not take the page fault;
-     * the stores are of the zero the page already holds.
-     */
-    private static void pretouch(MappedByteBuffer region, int capacity) {
-        for (int at = 0; at < capacity; at += 4096) {
-            region.put(at, region.get(at));
-        }
-    }
 }

@@ -45,6 +45,9 @@ final class JournalSegment {
     /** Makes a part: the segment's file extended, its limit checked. {@code null}: the journal is full. */
     interface Parts {
         @Nullable JournalPart make(JournalFile file, int index, long base, int size) throws IOException;
+
+        /** Gives a part that was made but not used back to the limit. */
+        void release(JournalPart unused);
     }
 
     static final long FULL = -1;
@@ -161,19 +164,35 @@ final class JournalSegment {
     private void prepareAhead(JournalPart part) {
         try {
             ahead.execute(() -> {
-                growLock.lock();
-                try {
-                    if (current == part && part.next == null && !closed && broken == null) {
-                        part.next = maker.make(file, part.index + 1, part.base + part.capacity, partBytes);
-                    }
+                if (current != part || closed || broken != null) {
+                    return;
+                }
+                JournalPart next;
+                try { // made without the lock, so that no writer waits on it meanwhile
+                    next = maker.make(file, part.index + 1, part.base + part.capacity, partBytes);
                 } catch (IOException | RuntimeException e) {
-                    // the writer that needs the part makes it, and reports what fails then
-                } finally {
-                    growLock.unlock();
+                    return; // the writer that needs the part makes it, and reports what fails then
+                }
+                if (next != null && !offer(part, next)) {
+                    maker.release(next);
                 }
             });
         } catch (RuntimeException refused) {
             // closing: the writer that needs the part makes it
+        }
+    }
+
+    /** Installs {@code next} as the part prepared after {@code part}, unless it is no longer wanted. */
+    private boolean offer(JournalPart part, JournalPart next) {
+        growLock.lock();
+        try {
+            if (current != part || part.next != null || closed) {
+                return false;
+            }
+            part.next = next;
+            return true;
+        } finally {
+            growLock.unlock();
         }
     }
 

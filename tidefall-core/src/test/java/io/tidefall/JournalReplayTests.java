@@ -130,6 +130,43 @@ class JournalReplayTests {
         assertThat(directory.resolve("damaged")).doesNotExist();
     }
 
+    /** A committed frame of {@code value}, as a writer that returned leaves it. */
+    private static ByteBuffer committed(int value) {
+        ByteBuffer frame = ByteBuffer.allocateDirect(12);
+        JournalFrame.commit(frame, 0, ByteBuffer.allocate(4).putInt(value).array());
+        return frame;
+    }
+
+    @Test
+    void framesOfSeveralWritersKilledMidWriteAreSkippedAndTheCompleteFramesAfterThemReplay() throws IOException {
+        TidefallQueue<Integer> crashed = queue(1, new Batches<>()).build();
+        IntStream.range(0, 10).forEach(crashed::push);
+        Path segment = segments().get(0);
+        // Five writers had reserved the next five frames when the process died. The first had claimed its frame and
+        // written half of it, the second had reserved and not yet claimed (zeros), the third had written all but the
+        // committed word; the fourth and fifth had returned.
+        int tail = JournalFrame.HEADER + 10 * 12;
+        ByteBuffer claimedHalf = ByteBuffer.allocate(10).putInt(JournalFrame.CLAIMED | 4).putInt(999).putShort((short) 7);
+        ByteBuffer claimedWhole = ByteBuffer.allocate(12).putInt(JournalFrame.CLAIMED | 4).putInt(0).putInt(77);
+        try (FileChannel file = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            file.write(claimedHalf.flip(), tail);
+            file.write(claimedWhole.flip(), tail + 24);
+            file.write(committed(10), tail + 36);
+            file.write(committed(11), tail + 48);
+        }
+
+        Batches<Integer> batches = new Batches<>();
+        TidefallQueue<Integer> next = queue(1, batches).build();
+        next.start();
+        next.flush();
+        next.close();
+        assertThat(batches.all()).as("every write that returned, none that did not")
+                .containsExactlyElementsOf(IntStream.range(0, 12).boxed().toList());
+        assertThat(next.journalStats().orElseThrow().tornTails()).as("one segment with unfinished frames").isEqualTo(1);
+        assertThat(next.journalStats().orElseThrow().damagedSegments()).as("a crash is not damage").isZero();
+        assertThat(directory.resolve("damaged")).doesNotExist();
+    }
+
     @Test
     void aDamagedRecordMovesItsSegmentAsideAndStartupGoesOnWithTheOthers() throws IOException {
         List<Runnable> held = new CopyOnWriteArrayList<>();
