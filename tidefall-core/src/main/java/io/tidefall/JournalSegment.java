@@ -140,6 +140,9 @@ final class JournalSegment {
             }
             JournalPart next = full.next;
             if (next == null || next.capacity < size) {
+                if (next != null) {
+                    maker.release(next); // prepared, but too small for this frame
+                }
                 try {
                     next = maker.make(file, full.index + 1, full.base + full.capacity, Math.max(partBytes, size));
                 } catch (IOException e) {
