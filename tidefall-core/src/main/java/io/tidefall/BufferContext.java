@@ -95,18 +95,24 @@ record BufferContext<E>(
         }
     }
 
-    /** {@code table}, with a journal segment of its own when the buffer is durable. */
+    /** {@code table}, with a journal segment of its own when the buffer is durable (a partition's first table). */
     <W extends WriteTable<?>> W withSegment(W table) {
         if (journal != null) {
-            table.journalTo(journal.openSegment());
+            table.journalTo(journal.openSegment(false));
         }
         return table;
     }
 
-    /** {@link #withSegment}, or {@code null} when no segment can be made now (a full disk), which is logged. */
+    /**
+     * {@link #withSegment} for a swap, which takes a segment made ahead of need when one is ready;
+     * or {@code null} when no segment can be made now (a full disk), which is logged.
+     */
     <W extends WriteTable<?>> @Nullable W withSegmentOrNull(W table, int partition) {
         try {
-            return withSegment(table);
+            if (journal != null) {
+                table.journalTo(journal.openSegment(true));
+            }
+            return table;
         } catch (UncheckedIOException noSegment) {
             log.log(System.Logger.Level.ERROR, "Buffer ''{0}'' partition {1} keeps its write table for now: {2}",
                     name, partition, noSegment.getMessage());

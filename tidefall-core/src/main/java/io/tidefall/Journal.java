@@ -1,21 +1,22 @@
 package io.tidefall;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,38 +27,52 @@ import org.jspecify.annotations.Nullable;
  * file per table, appended and deleted whole) is a few hundred lines, where Chronicle Queue brings
  * its own roll cycles, off-heap runtime and JVM flags.
  *
- * <p>Writes ({@link #write}): the record is encoded and its bytes reserved against the limit
- * before the table is written (a full journal answers {@link WriteResult#FULL}, so the overflow
- * policy applies), and appended to the segment of the table that accepted the write before the
- * write returns. The table is written first, so the record goes to the segment of the very table
- * that holds the element; a write the table refuses is never journaled.
+ * <p>Writes ({@link #write}): the record is encoded and its frame reserved in the segment of the
+ * table being written before the table is written (a full journal answers
+ * {@link WriteResult#FULL}, so the overflow policy applies, and a full disk throws, before the
+ * table holds anything); then the table is written, and the frame committed (or cancelled, when
+ * the table refused) before the write returns. Under {@link Durability#SYNC} the writer then
+ * waits for the force of its group.
  *
- * <p>Recovery ({@link #recover}): the segments found when the journal was opened, in the order
- * they were opened, are read, their records handed to the buffer, which writes them again through
- * its normal write path (so they are journaled again, in the new buffer's own segments, and routed
- * by its own partitions), and then deleted (after a force, under {@link Durability#SYNC}).
+ * <p>Segments ahead of need: a swap takes a spare segment (created, preallocated, mapped, and
+ * under SYNC forced with its directory, on the journal's own thread {@code ahead}) and writes
+ * into its header the table's order number; only when no spare is ready does the swap create one
+ * itself. Spares are made after swaps only, at most {@link #SPARES} at a time. A part of a
+ * segment that fills is made ahead by the same thread.
  *
- * <p>Shared state: {@code stats} (atomic counters), {@code live} (a concurrent set, changed by
- * swaps and settled drains), {@code sequence} (atomic). {@code replaying} is written by the
- * building thread only, before the buffer is published.
+ * <p>The limit counts the bytes of the parts that segments hold (preallocated, so what is on
+ * disk). A segment's first part is exempt, so that a swap always gets a table; a spare counts
+ * from the moment a table takes it. What a previous run accepted is replayed whatever the limit.
+ *
+ * <p>Shared state: {@code stats} (atomic counters), {@code live} and {@code spares} (concurrent
+ * collections), {@code order}, {@code names}, {@code preparing} (atomic). {@code replaying} is
+ * written by the building thread only, before the buffer is published.
  */
 final class Journal {
 
-    private static final String SUFFIX = ".segment";
-    private static final String DAMAGED = "damaged";
+    static final String SUFFIX = ".segment";
+    /** The size of a segment's parts (a smaller journal limit makes them a quarter of it). */
+    static final int PART_BYTES = 1 << 20;
+    private static final int SPARES = 2;
 
     private final String buffer;
     private final Durability durability;
     private final Path directory;
     private final long limitBytes;
     private final int kind;
+    private final int partBytes;
     private final JournalFile.Opener files;
     private final System.Logger log;
     private final JournalStatsCounter stats = new JournalStatsCounter();
     private final Set<JournalSegment> live = ConcurrentHashMap.newKeySet();
-    private final AtomicLong sequence;
-    /** Segments a previous run left, oldest first; replayed by {@link #recover}. */
-    private final List<Path> pending;
+    private final Queue<JournalSegment> spares = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger preparing = new AtomicInteger();
+    private final ThreadPoolExecutor ahead;
+    /** The order number of the last table given a segment; replay goes by it. */
+    private final AtomicLong order;
+    /** The number in the last segment file's name. */
+    private final AtomicLong names;
+    private final JournalReplay replay;
     private volatile boolean replaying;
     /** Why the last segment could not be created, or {@code null}; written by whoever opens a segment. */
     private volatile @Nullable String openFailure;
@@ -75,50 +90,128 @@ final class Journal {
         this.directory = directory;
         this.limitBytes = limitBytes;
         this.kind = kind;
+        this.partBytes = (int) Math.min(PART_BYTES, (limitBytes / 4) & ~3L);
         this.files = files;
         this.log = log;
-        try {
-            Files.createDirectories(directory);
-            try (Stream<Path> found = Files.list(directory)) {
-                pending = found.filter(path -> path.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Buffer '" + buffer + "' cannot use its journal directory " + directory
-                    + ": " + e.getMessage(), e);
-        }
-        pending.forEach(this::requireKind);
-        long last = pending.isEmpty() ? 0 : numberOf(pending.get(pending.size() - 1));
-        this.sequence = new AtomicLong(last);
+        this.replay = new JournalReplay(buffer, directory, kind, stats, log);
+        this.order = new AtomicLong(replay.lastOrder());
+        this.names = new AtomicLong(replay.lastName());
+        this.ahead = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread thread = new Thread(task, "tidefall-" + buffer + "-journal");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    /** Opens the segment of a fresh write table. */
-    JournalSegment openSegment() {
-        Path path = directory.resolve(String.format("%019d", sequence.incrementAndGet()) + SUFFIX);
-        try {
-            JournalFile file = files.open(path);
-            byte[] header = JournalFrame.header(kind);
+    /**
+     * The segment of a fresh write table: a spare if one is ready, else one made now.
+     *
+     * @param swap whether a swap asks (then a spare is made for the next one); the first tables do not
+     */
+    JournalSegment openSegment(boolean swap) {
+        JournalSegment segment = spares.poll();
+        if (segment == null) {
+            segment = create();
+        }
+        segment.first().region.putLong(JournalFrame.ORDER_OFFSET, order.incrementAndGet()); // forced with its first group
+        stats.bytes.addAndGet(segment.bytes());
+        stats.segments.incrementAndGet();
+        live.add(segment);
+        openFailure = null;
+        if (swap && preparing.incrementAndGet() <= SPARES - spares.size()) {
             try {
-                file.write(header);
-                if (durability == Durability.SYNC) {
-                    file.force();
-                    forceDirectory();
-                }
-            } catch (IOException e) {
-                file.close();
-                Files.deleteIfExists(path);
-                throw e;
+                ahead.execute(this::prepareSpare);
+            } catch (RuntimeException closed) {
+                preparing.decrementAndGet();
             }
-            JournalSegment segment = new JournalSegment(path, file, header.length, stats);
-            stats.bytes.addAndGet(header.length);
-            stats.segments.incrementAndGet();
-            live.add(segment);
-            openFailure = null;
-            return segment;
-        } catch (IOException e) {
+        } else if (swap) {
+            preparing.decrementAndGet();
+        }
+        return segment;
+    }
+
+    private void prepareSpare() {
+        try {
+            spares.add(create());
+        } catch (UncheckedIOException e) {
+            log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'': no spare journal segment ({1}); the next swap makes one",
+                    buffer, e.getMessage());
+        } finally {
+            preparing.decrementAndGet();
+        }
+    }
+
+    /** A new segment file: preallocated, mapped, its header written, forced with its directory under SYNC. */
+    private JournalSegment create() {
+        Path path = directory.resolve(String.format("%019d", names.incrementAndGet()) + SUFFIX);
+        JournalFile file = null;
+        try {
+            for (int taken = 0; file == null; taken++) {
+                try {
+                    file = files.open(path);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    if (taken > 100) {
+                        throw e;
+                    }
+                    // another buffer (a previous one on this directory, not yet gone) took the name
+                    path = directory.resolve(String.format("%019d", names.incrementAndGet()) + SUFFIX);
+                }
+            }
+            JournalPart first = new JournalPart(0, 0, partBytes, file.extend(0, partBytes), JournalFrame.HEADER);
+            JournalFrame.header(first.region, kind);
+            if (durability == Durability.SYNC) {
+                file.force(first.region, JournalFrame.HEADER);
+                forceDirectory();
+            }
+            return new JournalSegment(path, file, first, parts, ahead, partBytes, stats);
+        } catch (IOException | RuntimeException e) {
+            try {
+                if (file != null) { // made by us: it goes
+                    file.close();
+                    Files.deleteIfExists(path);
+                }
+            } catch (IOException ignored) {
+                // the creation's failure is what is reported
+            }
             stats.writeFailures.increment();
             openFailure = path + ": " + e;
             throw new UncheckedIOException("Buffer '" + buffer + "' could not create the journal segment " + path
-                    + ": " + e.getMessage(), e);
+                    + ": " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    private final JournalSegment.Parts parts = new JournalSegment.Parts() {
+        @Override
+        public @Nullable JournalPart make(JournalFile file, int index, long base, int size) throws IOException {
+            return part(file, index, base, size);
+        }
+
+        @Override
+        public void release(JournalPart unused) {
+            stats.bytes.addAndGet(-unused.capacity);
+        }
+    };
+
+    /** A further part of a segment, if the limit allows it (always while replaying). */
+    private @Nullable JournalPart part(JournalFile file, int index, long base, int size) throws IOException {
+        if (!replaying) {
+            for (;;) {
+                long now = stats.bytes.get();
+                if (now + size > limitBytes) {
+                    return null;
+                }
+                if (stats.bytes.compareAndSet(now, now + size)) {
+                    break;
+                }
+            }
+        } else {
+            stats.bytes.addAndGet(size);
+        }
+        try {
+            return new JournalPart(index, base, size, file.extend(base, size), 0);
+        } catch (IOException | RuntimeException e) {
+            stats.bytes.addAndGet(-size);
+            throw e;
         }
     }
 
@@ -138,44 +231,37 @@ final class Journal {
         return (table, key, value, version, capacity) -> write(table, plain, encoder, key, value, version, capacity);
     }
 
-    /**
-     * One journaled write: encode, reserve, write the table, and append the record to the segment
-     * of the table that accepted it. See the class comment.
-     */
+    /** One journaled write: encode, reserve, write the table, commit or cancel. See the class comment. */
     <W extends WriteTable<?>, K, V> WriteResult write(W table, PartitionedBuffer.TableWrite<W, K, V> plain,
             Encoder<K, V> encoder, K key, V value, long version, long capacity) {
-        byte[] record = JournalFrame.frame(encoder.payload(key, value, version));
-        if (!reserve(record.length)) {
+        JournalSegment segment = table.journalSegment();
+        // What a previous run accepted is taken back whatever the capacity; the first drain makes room.
+        long room = replaying ? Long.MAX_VALUE : capacity;
+        if (segment == null) {
+            return plain.apply(table, key, value, version, room); // the sealed table of a closed buffer: refused
+        }
+        byte[] payload = encoder.payload(key, value, version);
+        long slot = segment.reserve(payload.length, buffer);
+        if (slot == JournalSegment.FULL) {
             return WriteResult.FULL;
         }
-        boolean kept = false;
+        if (slot == JournalSegment.SETTLED) {
+            return plain.apply(table, key, value, version, room); // settled, so sealed: refused
+        }
+        boolean committed = false;
         try {
-            // What a previous run accepted is taken back whatever the capacity; the first drain makes room.
-            WriteResult result = plain.apply(table, key, value, version, replaying ? Long.MAX_VALUE : capacity);
+            WriteResult result = plain.apply(table, key, value, version, room);
             if (result.accepted()) {
-                JournalSegment segment = table.journalSegment();
-                kept = segment != null && segment.append(record, durability == Durability.SYNC && !replaying, buffer);
+                segment.commit(slot, payload);
+                committed = true;
+                if (durability == Durability.SYNC && !replaying) {
+                    segment.awaitForced(buffer);
+                }
             }
             return result;
         } finally {
-            if (!kept) {
-                stats.bytes.addAndGet(-record.length);
-            }
-        }
-    }
-
-    private boolean reserve(int bytes) {
-        if (replaying) {
-            stats.bytes.addAndGet(bytes); // what a previous run accepted is taken back whatever the limit
-            return true;
-        }
-        for (;;) {
-            long now = stats.bytes.get();
-            if (now + bytes > limitBytes) {
-                return false;
-            }
-            if (stats.bytes.compareAndSet(now, now + bytes)) {
-                return true;
+            if (!committed) {
+                segment.cancel(slot, payload.length);
             }
         }
     }
@@ -197,119 +283,39 @@ final class Journal {
     }
 
     /**
-     * Replays what a previous run left: each segment's records, oldest segment first, to
-     * {@code replay} (which writes them into the buffer), then deletes the segments. A torn tail
-     * is truncated and counted; a damaged segment (or one {@code replay} cannot decode) is
-     * replayed up to the damage, moved aside into {@code damaged/}, logged and counted. Called
-     * once, while the buffer is being built.
-     *
-     * @throws IllegalStateException when the directory holds another kind of buffer's journal
+     * Replays what a previous run left ({@link JournalReplay}), writing it through {@code replay}
+     * into the buffer's own new segments, which under SYNC are forced before the old ones go.
+     * Called once, while the buffer is being built.
      */
-    void recover(Consumer<List<byte[]>> replay) {
-        if (pending.isEmpty()) {
-            return;
-        }
+    void recover(Consumer<List<byte[]>> into) {
         replaying = true;
-        List<Path> replayed = new ArrayList<>();
+        List<Path> replayed;
         try {
-            for (Path path : pending) {
-                JournalFrame.Contents contents = read(path); // its kind was checked when the journal was opened
-                if (contents == null) {
-                    continue; // settled and deleted meanwhile, by a buffer of the previous run that still runs
-                }
-                boolean damaged = contents.damaged();
-                String problem = contents.problem();
-                try {
-                    replay.accept(contents.payloads());
-                    stats.replayed.addAndGet(contents.payloads().size());
-                } catch (RuntimeException undecodable) {
-                    damaged = true;
-                    problem = "its records cannot be decoded: " + undecodable;
-                }
-                if (damaged) {
-                    moveAside(path, problem);
-                } else {
-                    if (contents.tornTail()) {
-                        truncate(path, contents.validBytes());
-                    }
-                    replayed.add(path);
-                }
-            }
-            if (durability == Durability.SYNC) {
+            replayed = replay.replay(into);
+            if (durability == Durability.SYNC && !replayed.isEmpty()) {
                 live.forEach(segment -> segment.force(buffer)); // the replayed records are on disk before their old copies go
             }
         } finally {
             replaying = false;
         }
-        for (Path path : replayed) {
+        replay.delete(replayed);
+    }
+
+    /** The buffer closed: spares go, and the thread that made them. */
+    void close() {
+        ahead.shutdown();
+        try {
+            ahead.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (JournalSegment spare = spares.poll(); spare != null; spare = spares.poll()) {
             try {
-                Files.deleteIfExists(path);
+                spare.delete();
             } catch (IOException e) {
-                log.log(System.Logger.Level.WARNING, "Buffer ''{0}'': could not delete the replayed journal segment "
-                        + "{1} ({2}); it will be replayed again", buffer, path, e);
+                log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'': could not delete the spare {1}: {2}", buffer,
+                        spare.path(), e);
             }
-        }
-    }
-
-    /** Refuses a directory holding another kind of buffer's journal before this buffer adds a segment to it. */
-    private void requireKind(Path path) {
-        byte[] header = new byte[JournalFrame.HEADER];
-        int found;
-        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
-            if (file.length() < header.length) {
-                return;
-            }
-            file.readFully(header);
-            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(header);
-            if (in.getInt() != JournalFrame.MAGIC) {
-                return; // damaged: recover() moves it aside
-            }
-            found = in.getInt();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Buffer '" + buffer + "' cannot read its journal segment " + path
-                    + ": " + e.getMessage(), e);
-        }
-        if (found != kind && (found == JournalFrame.KIND_QUEUE || found == JournalFrame.KIND_MAP)) {
-            throw new IllegalStateException("Buffer '" + buffer + "' is a " + kindName(kind) + ", but its journal "
-                    + "directory " + directory + " holds a " + kindName(found) + "'s segment " + path.getFileName()
-                    + ": give each buffer a directory of its own");
-        }
-    }
-
-    private JournalFrame.@Nullable Contents read(Path path) {
-        try {
-            return JournalFrame.read(Files.readAllBytes(path));
-        } catch (NoSuchFileException gone) {
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Buffer '" + buffer + "' cannot read its journal segment " + path
-                    + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void truncate(Path path, long validBytes) {
-        stats.tornTails.incrementAndGet();
-        log.log(System.Logger.Level.INFO, "Buffer ''{0}'': journal segment {1} ended in a record cut by a crash "
-                + "(its write never returned); truncated to {2} bytes", buffer, path, validBytes);
-        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-            file.setLength(validBytes);
-        } catch (IOException e) {
-            log.log(System.Logger.Level.WARNING, "Buffer ''{0}'': could not truncate {1}: {2}", buffer, path, e);
-        }
-    }
-
-    private void moveAside(Path path, String problem) {
-        stats.damaged.incrementAndGet();
-        Path aside = directory.resolve(DAMAGED).resolve(path.getFileName());
-        try {
-            Files.createDirectories(aside.getParent());
-            Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
-            log.log(System.Logger.Level.ERROR, "Buffer ''{0}'': journal segment {1} is damaged ({2}); the records "
-                    + "before the damage were replayed, and the segment was moved to {3}, where it stays", buffer,
-                    path, problem, aside);
-        } catch (IOException e) {
-            log.log(System.Logger.Level.ERROR, "Buffer ''{0}'': journal segment {1} is damaged ({2}) and could not be "
-                    + "moved aside ({3}); it stays where it is and will be read again", buffer, path, problem, e);
         }
     }
 
@@ -328,18 +334,5 @@ final class Journal {
             }
         }
         return openFailure;
-    }
-
-    private static long numberOf(Path segment) {
-        String name = segment.getFileName().toString();
-        try {
-            return Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static String kindName(int kind) {
-        return kind == JournalFrame.KIND_QUEUE ? "queue" : kind == JournalFrame.KIND_MAP ? "hash map" : "unknown buffer";
     }
 }

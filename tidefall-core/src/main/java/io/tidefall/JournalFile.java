@@ -1,50 +1,94 @@
 package io.tidefall;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
- * One journal segment's file, as the journal writes it: appends, forces, closes. A
- * {@link RandomAccessFile} rather than a {@code FileChannel}: a channel is closed for every thread
- * when one writer thread is interrupted during a write, and writers are application threads.
- * Tests open it through {@link Opener} to inject faults (a full disk).
+ * One journal segment's file, as the journal grows and forces it. Records are not written
+ * through it: writers store them into the regions it mapped. Tests open it through
+ * {@link Opener} to inject faults (a full disk, a slow force).
  */
 interface JournalFile extends AutoCloseable {
 
-    /** Appends all of {@code bytes}, or throws (having written some of them, perhaps). */
-    void write(byte[] bytes) throws IOException;
+    /**
+     * Writes zeros to {@code [position, position + size)} (so that the file system allocates its
+     * blocks now: a full disk fails here, with an exception, and never at a store into the
+     * mapping, where it would be a fault) and maps that region for reading and writing.
+     */
+    MappedByteBuffer extend(long position, int size) throws IOException;
 
-    /** Puts what was written on stable storage (fsync). */
-    void force() throws IOException;
+    /** Puts the first {@code length} bytes of {@code region} on stable storage (msync: not interruptible). */
+    default void force(MappedByteBuffer region, int length) throws IOException {
+        try {
+            region.force(0, length);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
 
+    /** Closes the file; its mappings stay valid until they are collected. */
     @Override
     void close() throws IOException;
 
-    /** Opens a new segment file for appending. */
+    /** Opens a new segment file. */
     @FunctionalInterface
     interface Opener {
         JournalFile open(Path path) throws IOException;
 
-        Opener FILES = path -> {
-            RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
-            file.seek(file.length());
-            return new JournalFile() {
-                @Override
-                public void write(byte[] bytes) throws IOException {
-                    file.write(bytes);
-                }
+        Opener FILES = MappedFile::new;
+    }
 
-                @Override
-                public void force() throws IOException {
-                    file.getFD().sync();
-                }
+    /**
+     * The file system's file. A channel is opened per extension rather than kept: an interrupt
+     * of the thread using a channel closes it for every thread, and extensions run on writer
+     * threads too; the interrupt status is put aside meanwhile and given back.
+     */
+    final class MappedFile implements JournalFile {
 
-                @Override
-                public void close() throws IOException {
-                    file.close();
+        private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10);
+
+        private final Path path;
+
+        MappedFile(Path path) throws IOException {
+            this.path = path;
+            FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+        }
+
+        @Override
+        public MappedByteBuffer extend(long position, int size) throws IOException {
+            boolean interrupted = Thread.interrupted();
+            try {
+                for (int attempt = 0;; attempt++) {
+                    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                        for (long at = position; at < position + size;) {
+                            ByteBuffer zeros = ZEROS.duplicate();
+                            zeros.limit((int) Math.min(zeros.capacity(), position + size - at));
+                            at += channel.write(zeros, at);
+                        }
+                        return channel.map(FileChannel.MapMode.READ_WRITE, position, size);
+                    } catch (ClosedByInterruptException e) {
+                        interrupted = true;
+                        Thread.interrupted();
+                        if (attempt > 2) {
+                            throw e;
+                        }
+                    }
                 }
-            };
-        };
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            // nothing held open: each extension opened and closed its own channel
+        }
     }
 }

@@ -1,26 +1,43 @@
 package io.tidefall;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The journal's file format. A segment starts with a header ({@link #MAGIC}, then the buffer
- * kind), followed by records, each framed as
+ * The journal's file format. A segment file is preallocated (zeros) and starts with a header
+ * ({@link #MAGIC}, the buffer kind, and the segment's order: the number of the table it was
+ * given to, 0 while it is a spare), followed by frames at 4-byte aligned offsets:
  * <pre>
- *   int length (of the payload, at least 1)  |  int CRC32C (of the payload)  |  payload
+ *   int state | length (of the payload, 1 to MAX_PAYLOAD)  |  int CRC32C (of the payload)  |  payload, padded to 4
  * </pre>
- * big-endian. Reading a segment ({@link #read}) tells three endings apart: clean; a torn tail (the
- * last record is incomplete or fails its checksum and nothing follows it: the process died while
- * writing it, so its writer never returned); and damage (a record that fails its checksum, or a
- * length that cannot be, with bytes after it: no crash of ours makes that, the file was harmed).
+ * big-endian. The state says how far its writer got, so that replay tells an unfinished frame
+ * from a damaged one:
+ * <ul>
+ *   <li>{@code 0}: nothing was claimed here. Either the end of what was written, or the bytes a
+ *       writer reserved before it died, or the unused end of a part that a frame did not fit:
+ *       the reader skips zero words to the next frame, if any.
+ *   <li>{@link #CLAIMED}: a writer reserved and claimed the frame and was writing it; its write
+ *       never returned (a crash). Skipped by its length, counted, never called damage.
+ *   <li>{@link #COMMITTED}: complete; its checksum must match, or the segment is damaged.
+ *   <li>{@link #CANCELLED}: the space was reserved for a write the table then refused. Skipped.
+ * </ul>
+ * Write order ({@link #commit}): the claim word first, then (after a store-store fence) checksum
+ * and payload, then the committed word with a release store. A crash (the memory of the mapping
+ * stays with the operating system) therefore leaves a frame either zero, or claimed with its
+ * length, or committed and whole; several writers can die mid-frame near the tail, and the complete
+ * frames after theirs are still found.
  */
 final class JournalFrame {
 
-    /** "TFJ1". */
-    static final int MAGIC = 0x54464A31;
-    static final int HEADER = 8;
+    /** "TFJ2". */
+    static final int MAGIC = 0x54464A32;
+    static final int HEADER = 16;
+    static final int ORDER_OFFSET = 8;
     static final int FRAME = 8;
     /** A record is one element (a map's key and value); larger ones are refused at write. */
     static final int MAX_PAYLOAD = 64 << 20;
@@ -28,77 +45,102 @@ final class JournalFrame {
     static final int KIND_QUEUE = 1;
     static final int KIND_MAP = 2;
 
+    static final int CLAIMED = 0x4000_0000;
+    static final int COMMITTED = 0x2000_0000;
+    static final int CANCELLED = 0x1000_0000;
+    private static final int LENGTH = 0x0FFF_FFFF;
+    private static final int STATE = ~LENGTH;
+
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
     private JournalFrame() {
     }
 
-    static byte[] header(int kind) {
-        return ByteBuffer.allocate(HEADER).putInt(MAGIC).putInt(kind).array();
+    /** Writes a spare segment's header: not yet given to a table (order 0). */
+    static void header(ByteBuffer region, int kind) {
+        region.putInt(0, MAGIC).putInt(4, kind).putLong(ORDER_OFFSET, 0);
     }
 
-    /** {@code payload} framed: length, checksum, payload. */
-    static byte[] frame(byte[] payload) {
-        if (payload.length == 0 || payload.length > MAX_PAYLOAD) {
-            throw new IllegalArgumentException("a journal record holds 1 to " + MAX_PAYLOAD + " bytes, not " + payload.length);
+    /** Bytes a frame of {@code payloadLength} takes, header and padding included. */
+    static int size(int payloadLength) {
+        if (payloadLength <= 0 || payloadLength > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("a journal record holds 1 to " + MAX_PAYLOAD + " bytes, not " + payloadLength);
         }
+        return FRAME + ((payloadLength + 3) & ~3);
+    }
+
+    /** Writes the frame of {@code payload} at {@code at} (reserved by this writer alone); see the class comment for the order. */
+    static void commit(ByteBuffer region, int at, byte[] payload) {
         CRC32C crc = new CRC32C();
         crc.update(payload, 0, payload.length);
-        byte[] framed = new byte[FRAME + payload.length];
-        ByteBuffer.wrap(framed).putInt(payload.length).putInt((int) crc.getValue()).put(payload);
-        return framed;
+        INT.set(region, at, CLAIMED | payload.length);
+        VarHandle.storeStoreFence(); // the claim is in memory before any byte of the payload
+        region.putInt(at + 4, (int) crc.getValue());
+        region.put(at + FRAME, payload);
+        INT.setRelease(region, at, COMMITTED | payload.length);
     }
 
-    /** What {@link #read} found in a segment. */
-    record Contents(int kind, List<byte[]> payloads, long validBytes, boolean tornTail, boolean damaged, String problem) {
+    /** Marks the frame reserved at {@code at} as never written (its table refused the write). */
+    static void cancel(ByteBuffer region, int at, int payloadLength) {
+        INT.setRelease(region, at, CANCELLED | payloadLength);
     }
 
-    /** Reads a whole segment file's bytes; see the class comment for how it ends. */
+    /**
+     * What {@link #read} found in a segment.
+     *
+     * @param order the number of the table the segment was given to; 0: a spare, never given
+     * @param unfinished frames a crash left claimed but not committed (their writes never returned)
+     */
+    record Contents(int kind, long order, List<byte[]> payloads, int unfinished, boolean damaged, String problem) {
+    }
+
+    /** Reads a whole segment file's bytes; see the class comment for the states of a frame. */
     static Contents read(byte[] file) {
-        ByteBuffer in = ByteBuffer.wrap(file);
         if (file.length < HEADER) {
-            // The header is written before any record: a shorter file was cut while being created.
-            return new Contents(0, List.of(), 0, true, false, "segment shorter than its header");
+            // The header is written before the file is used: a shorter one was cut while being created.
+            return new Contents(0, 0, List.of(), 0, false, "");
         }
-        int magic = in.getInt();
-        int kind = in.getInt();
+        ByteBuffer in = ByteBuffer.wrap(file);
+        int magic = in.getInt(0);
+        int kind = in.getInt(4);
+        long order = in.getLong(ORDER_OFFSET);
+        if (magic == 0 && kind == 0) {
+            // Preallocated, header not written yet: a spare cut while being made; no table ever had it.
+            return new Contents(0, 0, List.of(), 0, false, "");
+        }
         if (magic != MAGIC || (kind != KIND_QUEUE && kind != KIND_MAP)) {
-            return new Contents(kind, List.of(), 0, false, true, "not a journal segment header");
+            return new Contents(kind, order, List.of(), 0, true, "not a journal segment header");
         }
         List<byte[]> payloads = new ArrayList<>();
         CRC32C crc = new CRC32C();
-        while (in.remaining() > 0) {
-            int start = in.position();
-            if (in.remaining() < FRAME) {
-                return new Contents(kind, payloads, start, true, false, "record header cut at offset " + start);
+        int unfinished = 0;
+        int at = HEADER;
+        while (at + 4 <= file.length) {
+            int word = in.getInt(at);
+            if (word == 0) {
+                at += 4; // the end, a reservation whose writer died before claiming it, or the unused end of a part
+                continue;
             }
-            int length = in.getInt();
-            int checksum = in.getInt();
-            if (length <= 0 || length > MAX_PAYLOAD) {
-                boolean onlyZeros = zerosFrom(file, start);
-                return new Contents(kind, payloads, start, onlyZeros, !onlyZeros, "impossible record length " + length + " at offset " + start);
+            int state = word & STATE;
+            int length = word & LENGTH;
+            if (length == 0 || length > MAX_PAYLOAD || at + size(length) > file.length
+                    || (state != CLAIMED && state != COMMITTED && state != CANCELLED)) {
+                return new Contents(kind, order, payloads, unfinished, true, "impossible frame word " + word + " at offset " + at);
             }
-            if (in.remaining() < length) {
-                return new Contents(kind, payloads, start, true, false, "record cut at offset " + start);
+            if (state == COMMITTED) {
+                crc.reset();
+                crc.update(file, at + FRAME, length);
+                if ((int) crc.getValue() != in.getInt(at + 4)) {
+                    return new Contents(kind, order, payloads, unfinished, true, "checksum mismatch at offset " + at);
+                }
+                byte[] payload = new byte[length];
+                System.arraycopy(file, at + FRAME, payload, 0, length);
+                payloads.add(payload);
+            } else if (state == CLAIMED) {
+                unfinished++;
             }
-            byte[] payload = new byte[length];
-            in.get(payload);
-            crc.reset();
-            crc.update(payload, 0, length);
-            if ((int) crc.getValue() != checksum) {
-                boolean last = in.remaining() == 0;
-                return new Contents(kind, payloads, start, last, !last, "checksum mismatch at offset " + start);
-            }
-            payloads.add(payload);
+            at += size(length);
         }
-        return new Contents(kind, payloads, file.length, false, false, "");
-    }
-
-    /** Whether the file holds nothing but zeros from {@code offset} on (a tail the file system zero-filled). */
-    private static boolean zerosFrom(byte[] file, int offset) {
-        for (int i = offset; i < file.length; i++) {
-            if (file[i] != 0) {
-                return false;
-            }
-        }
-        return true;
+        return new Contents(kind, order, payloads, unfinished, false, "");
     }
 }

@@ -9,11 +9,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @param durability what a write that returned survives
  * @param directory where the journal's segments are
- * @param bytes bytes held by the segments not yet settled
+ * @param bytes bytes of the preallocated parts of the segments not yet settled
  * @param limitBytes the most bytes the journal holds; a full journal is a full buffer
  * @param segments segments not yet settled (one per table that accepted writes and is not yet delivered)
  * @param replayedRecords records replayed into the buffer when it was built
- * @param tornTails segments whose last record a crash cut off, truncated on replay
+ * @param tornTails segments replayed with frames a crash left unfinished (their writes never returned), skipped
  * @param damagedSegments segments with a damaged record before their end, moved aside (never deleted)
  * @param syncs forces made (durability SYNC); each covers a group of writes
  * @param syncNanos the time those forces took, in total

@@ -70,6 +70,9 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
                 failures, listeners,
                 builder.executor != null ? builder.executor : ownedExecutor(threads),
                 scheduler, threads, builder.ticker, this::options, log, journal);
+        if (journal != null) {
+            ownedResources.add(journal::close);
+        }
         this.partitions = new Partition[builder.partitions];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = new Partition<>(context, i, freshTable);

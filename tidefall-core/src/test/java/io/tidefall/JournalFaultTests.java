@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,23 +52,18 @@ class JournalFaultTests {
                 .processor(new Batches<>());
     }
 
-    /** A file system with room for {@code room} bytes: a write past it fails as a full disk does. */
+    /** A file system with room for {@code room} bytes: an extension past it fails as a full disk does. */
     private static JournalFile.Opener smallDisk(long room) {
         AtomicLong used = new AtomicLong();
         return path -> {
             JournalFile file = JournalFile.Opener.FILES.open(path);
             return new JournalFile() {
                 @Override
-                public void write(byte[] bytes) throws IOException {
-                    if (used.addAndGet(bytes.length) > room) {
+                public MappedByteBuffer extend(long position, int size) throws IOException {
+                    if (used.addAndGet(size) > room) {
                         throw new IOException("No space left on device");
                     }
-                    file.write(bytes);
-                }
-
-                @Override
-                public void force() throws IOException {
-                    file.force();
+                    return file.extend(position, size);
                 }
 
                 @Override
@@ -78,13 +76,14 @@ class JournalFaultTests {
 
     @Test
     void aFullDiskFailsTheWriteClearlyAndNothingFailedIsReplayed() {
-        // The header (8 bytes), then 10 records of 12 bytes; the eleventh does not fit.
-        TidefallQueue<Integer> queue = queue(Durability.PROCESS).journalFiles(smallDisk(8 + 10 * 12)).build();
-        IntStream.range(0, 10).forEach(queue::push);
+        // A limit of 1024 bytes makes parts of 256: the disk holds the first part, its header (16 bytes) and 20
+        // records of 12 bytes; the 21st needs a second part, which the disk has no room for.
+        TidefallQueue<Integer> queue = queue(Durability.PROCESS).journalLimit(1024).journalFiles(smallDisk(256)).build();
+        IntStream.range(0, 20).forEach(queue::push);
 
-        assertThatThrownBy(() -> queue.push(10))
+        assertThatThrownBy(() -> queue.push(20))
                 .isInstanceOf(UncheckedIOException.class)
-                .hasMessageContaining("Buffer 'events' could not write its journal segment " + directory)
+                .hasMessageContaining("Buffer 'events' could not grow its journal segment " + directory)
                 .hasMessageContaining("No space left on device")
                 .hasMessageContaining("the write was not accepted");
         assertThatThrownBy(() -> queue.push(11)).as("the segment stays refused").isInstanceOf(UncheckedIOException.class);
@@ -95,27 +94,23 @@ class JournalFaultTests {
         next.flush();
         next.close();
         assertThat(batches.all()).as("every write that returned, and none that threw")
-                .containsExactlyElementsOf(IntStream.range(0, 10).boxed().toList());
+                .containsExactlyElementsOf(IntStream.range(0, 20).boxed().toList());
     }
 
     /** Health checks read this: the journal says why it refuses writes while it does, and counts the refused ones. */
     @Test
     void aJournalThatCannotBeWrittenSaysWhyInItsStatsUntilAFreshSegmentTakesWrites() {
         java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
-        TidefallQueue<Integer> queue = queue(Durability.PROCESS).journalFiles(path -> {
+        // A limit of 1024 bytes makes parts of 256: 20 records of 12 bytes fill the first; the 21st needs a second.
+        TidefallQueue<Integer> queue = queue(Durability.PROCESS).journalLimit(1024).journalFiles(path -> {
             JournalFile file = JournalFile.Opener.FILES.open(path);
             return new JournalFile() {
                 @Override
-                public void write(byte[] bytes) throws IOException {
+                public MappedByteBuffer extend(long position, int size) throws IOException {
                     if (full.get()) {
                         throw new IOException("No space left on device");
                     }
-                    file.write(bytes);
-                }
-
-                @Override
-                public void force() throws IOException {
-                    file.force();
+                    return file.extend(position, size);
                 }
 
                 @Override
@@ -129,15 +124,16 @@ class JournalFaultTests {
         assertThat(queue.journalStats().orElseThrow().writeFailure()).isNull();
 
         full.set(true);
-        assertThatThrownBy(() -> queue.push(2)).isInstanceOf(UncheckedIOException.class);
-        assertThatThrownBy(() -> queue.push(3)).isInstanceOf(UncheckedIOException.class);
+        IntStream.range(2, 21).forEach(queue::push); // the first part still has room for these
+        assertThatThrownBy(() -> queue.push(21)).isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() -> queue.push(22)).isInstanceOf(UncheckedIOException.class);
         JournalStats failing = queue.journalStats().orElseThrow();
         assertThat(failing.writeFailures()).isEqualTo(2);
         assertThat(failing.writeFailure()).contains(directory.toString()).contains("No space left on device");
 
         full.set(false);
         queue.flush(); // the refused segment's table is delivered and its segment goes; a fresh one takes writes
-        queue.push(4);
+        queue.push(23);
         JournalStats recovered = queue.journalStats().orElseThrow();
         assertThat(recovered.writeFailure()).isNull();
         assertThat(recovered.writeFailures()).as("a total, not a state").isEqualTo(2);
@@ -177,7 +173,8 @@ class JournalFaultTests {
         } catch (BufferFullException full) {
             assertThat(full).hasMessage("Buffer 'events' partition 0 is full (capacity " + Long.MAX_VALUE + ", overflow FAIL)");
         }
-        assertThat(accepted).as("(1024 - 8 header bytes) / 12 bytes a record").isEqualTo(84);
+        assertThat(accepted).as("four parts of 256 bytes: (256 - 16 header bytes) / 12, then 3 x 256 / 12")
+                .isEqualTo(20 + 3 * 21);
         assertThat(queue.journalStats().orElseThrow().bytes()).isLessThanOrEqualTo(1024);
 
         queue.start();
@@ -187,25 +184,32 @@ class JournalFaultTests {
         queue.close();
     }
 
+    /** Records committed into the segment (the mapping and the file share the page cache). */
+    private int committedRecords() throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            int records = 0;
+            for (Path segment : files.filter(path -> path.toString().endsWith(".segment")).toList()) {
+                records += JournalFrame.read(Files.readAllBytes(segment)).payloads().size();
+            }
+            return records;
+        }
+    }
+
     @Test
     void syncWritersShareOneForceAndNoneReturnsBeforeTheForceThatCoversIt() throws Exception {
         CountDownLatch forceMayEnd = new CountDownLatch(1);
-        AtomicInteger records = new AtomicInteger();
         AtomicInteger forces = new AtomicInteger();
         AtomicInteger armed = new AtomicInteger();
         JournalFile.Opener counting = path -> {
             JournalFile file = JournalFile.Opener.FILES.open(path);
             return new JournalFile() {
                 @Override
-                public void write(byte[] bytes) throws IOException {
-                    file.write(bytes);
-                    if (bytes.length != JournalFrame.HEADER) {
-                        records.incrementAndGet();
-                    }
+                public MappedByteBuffer extend(long position, int size) throws IOException {
+                    return file.extend(position, size);
                 }
 
                 @Override
-                public void force() throws IOException {
+                public void force(MappedByteBuffer region, int length) throws IOException {
                     if (armed.get() == 1) {
                         forces.incrementAndGet();
                         try {
@@ -214,7 +218,7 @@ class JournalFaultTests {
                             throw new IOException(e);
                         }
                     }
-                    file.force();
+                    file.force(region, length);
                 }
 
                 @Override
@@ -233,7 +237,7 @@ class JournalFaultTests {
             int item = i;
             writers.add(threads.submit(() -> queue.push(item)));
         }
-        await().until(() -> records.get() == 5);
+        await().until(() -> committedRecords() == 5);
         assertThat(writers).as("nobody returns before a force covers its record").noneMatch(Future::isDone);
 
         forceMayEnd.countDown();
