@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -35,6 +34,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.tidefall.BatchProcessor;
@@ -141,8 +141,12 @@ class QuickStartOutageTests {
         }
     }
 
-    /** The README's quick start: its record and its processor, on a table of its own here. */
-    @SpringBootConfiguration
+    /**
+     * The README's quick start: its record and its processor, on a table of its own here. A plain
+     * {@code @Configuration}, not {@code @SpringBootConfiguration}: a second one in this package would
+     * leave the sample's {@code @SpringBootTest}s unable to choose theirs.
+     */
+    @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
     static class QuickStartApplication {
 
