@@ -6,17 +6,19 @@
 # temporary directory, builds the sample app's jar, and for each row starts the app on port 18080
 # with its dead-letter store in the temporary directory. Load: 2,000 page views/s from 4 senders,
 # one page view per request, every path unique; the path of every 202 is recorded. After each
-# row the database is up, the app has delivered what it can, and the app is asked to replay its
-# dead letters (POST /actuator/tidefall/events/replay); then the stored rows are counted against
-# the recorded paths. Everything started is stopped and removed on exit.
+# row the database is up and the app has delivered what it can, with no call and no restart (dead
+# letters come back by themselves once the database takes writes again); then the stored rows are
+# counted against the recorded paths, and the counts the log gives of page views handed to the
+# dead-letter store and replayed are set beside the meter's. Everything started is stopped and
+# removed on exit.
 #
 #   sample-app/outage-check.sh                       # the full table (about 15 minutes)
 #   ROWS="no-fault down-3" sample-app/outage-check.sh  # some rows only
 #   QUICK=1 sample-app/outage-check.sh               # every row, shorter phases (development)
 #   RATE=500 SENDERS=2 ...                           # lighter load
 #
-# Rows: no-fault, down-3, down-3-hikari-250, down-20, down-45, down-70, sigterm-back-30,
-# sigterm-stays-down, kill-9. Exit status 0 when no row but kill-9 lost a page view.
+# Rows: no-fault, down-3, down-3-hikari-250, down-20, down-45, down-70, down-150 (past the 2 min
+# delivery timeout), table-dropped-20, sigterm-back-30, sigterm-stays-down, kill-9. Exit status 0 when no row but kill-9 lost a page view.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +26,7 @@ PG_PORT=54330
 APP_PORT=18080
 RATE="${RATE:-2000}"
 SENDERS="${SENDERS:-4}"
-ROWS="${ROWS:-no-fault down-3 down-3-hikari-250 down-20 down-45 down-70 sigterm-back-30 sigterm-stays-down kill-9}"
+ROWS="${ROWS:-no-fault down-3 down-3-hikari-250 down-20 down-45 down-70 down-150 table-dropped-20 sigterm-back-30 sigterm-stays-down kill-9}"
 QUICK="${QUICK:-0}"
 SETTLE_SECONDS="${SETTLE_SECONDS:-180}"   # longest wait for the rows to be stored after a row's load
 
@@ -217,15 +219,24 @@ settle() {
     done
 }
 
-replay() { # asks the running app to replay its dead letters; prints how many it replayed
-    curl -sS --max-time 60 -X POST "http://127.0.0.1:$APP_PORT/actuator/tidefall/events/replay" \
-        | sed -n 's/.*"replayed":\([0-9]*\).*/\1/p'
-}
-
-replayed_on_start() { # sums "Replayed N dead-lettered element(s) into buffer 'events'" in a row's log
+logged_replayed() { # sums "Replayed N dead-lettered element(s) into buffer 'events'" in a row's log
     { grep -o "Replayed [0-9]* dead-lettered element(s) into buffer 'events'" "$work/app-$1.log" 2>/dev/null || true; } \
         | awk '{s += $2} END {print s + 0}'
 }
+logged_handed_over() { # sums "Buffer 'events': N element(s) went to the failure handler" in a row's log
+    { grep -o "Buffer 'events': [0-9]* element(s) went to the failure handler" "$work/app-$1.log" 2>/dev/null || true; } \
+        | awk '{s += $3} END {print s + 0}'
+}
+metered_handed_over() { # the meter's count of page views handed to the failure handler (failed or timed out)
+    local outcome total=0 value
+    for outcome in failure timeout; do
+        value="$(curl -s --max-time 5 "http://127.0.0.1:$APP_PORT/actuator/metrics/tidefall.processing.elements?tag=buffer:events&tag=outcome:$outcome" \
+            | grep -o '"value":[0-9.E]*' | head -n 1 | cut -d : -f 2 || true)"
+        total="$(awk -v t="$total" -v v="${value:-0}" 'BEGIN {printf "%d", t + v}')"
+    done
+    echo "$total"
+}
+BACK_AT=""   # SECONDS when the row's database came back
 
 # Records each change of /actuator/health/tidefall while a row runs: "UP DOWN UP" for an outage
 # longer than management.health.tidefall.retrying-threshold.
@@ -251,19 +262,20 @@ RESULTS="$work/results"
 lost_rows=0
 
 finish_row() { # $1: row, $2: description
-    local row="$1" run="$1" accepted stored lost replayed_now replayed_start dups
+    local row="$1" run="$1" accepted stored lost dups healed="" counts
     settle "$run"
+    [ -n "$BACK_AT" ] && healed="$((SECONDS - BACK_AT)) s"
     watch_stop
-    replayed_now="$(replay || echo 0)"; replayed_now="${replayed_now:-0}"
-    settle "$run"
+    sleep 11   # a count the log's throttle holds back is written when its 10 s interval ends
     accepted="$(accepted_paths "$run" | wc -l)"
     stored="$(stored_count "$run")"
     dups="$(duplicate_count "$run")"
     lost=$((accepted - stored))
-    replayed_start="$(replayed_on_start "$row")"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$accepted" "$stored" "$lost" \
-        "$((replayed_start + replayed_now))" "$dups" "$(cat "$work/health-$row" 2>/dev/null)" \
+    counts="log $(logged_handed_over "$row") / meter $(metered_handed_over) handed over, log $(logged_replayed "$row") replayed"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$accepted" "$stored" "$lost" "${healed:-n/a}" \
+        "$counts" "$dups" "$(cat "$work/health-$row" 2>/dev/null)" \
         "$(cat "$work/load-$run/summary")" | tee -a "$RESULTS"
+    BACK_AT=""
     if [ "$lost" -ne 0 ] && [ "$row" != kill-9 ]; then lost_rows=$((lost_rows + 1)); fi
     app_stop TERM
     rm -rf "$work/dead-letters"
@@ -275,7 +287,7 @@ outage_row() { # $1: row, $2: seconds down, $3...: extra app arguments
     watch_start "$row"
     load_start "$row" $([ "$down" -gt 0 ] && echo $((BEFORE + down + AFTER)) || echo "$NO_FAULT")
     sleep "$BEFORE"
-    [ "$down" -gt 0 ] && { log "$row: PostgreSQL down for $down s"; pg_stop; sleep "$down"; pg_start; log "$row: PostgreSQL back"; }
+    [ "$down" -gt 0 ] && { log "$row: PostgreSQL down for $down s"; pg_stop; sleep "$down"; pg_start; BACK_AT=$SECONDS; log "$row: PostgreSQL back"; }
     load_wait
     finish_row "$row" "$([ "$down" -gt 0 ] && echo "PostgreSQL down $down s" || echo "no fault, $NO_FAULT s")$([ $# -gt 0 ] && echo ", $*" || true)"
 }
@@ -300,6 +312,25 @@ sigterm_row() { # $1: row, $2: seconds until PostgreSQL is back after the SIGTER
     finish_row "$row" "SIGTERM 10 s into an outage, $([ -n "$back" ] && echo "PostgreSQL back ${back} s later" || echo "PostgreSQL stays down, then a restart") (+ replay)"
 }
 
+table_row() { # $1: row, $2: seconds the table is away (dropped, then created again)
+    local row="$1" away="$2"
+    app_start "$row"
+    watch_start "$row"
+    load_start "$row" $((BEFORE + away + AFTER))
+    sleep "$BEFORE"
+    # What the drop takes is kept aside in the same transaction, so that every page view can be counted.
+    log "$row: table page_views dropped for $away s"
+    psql_q "begin; create table page_views_before_drop as select * from page_views; drop table page_views; commit" >/dev/null
+    sleep "$away"
+    # Created again as a migration would, with the rows the drop took put back.
+    psql_q "begin; create table page_views (like page_views_before_drop including all); alter table page_views add primary key (id);
+        alter table page_views owner to tidefall; insert into page_views select * from page_views_before_drop;
+        drop table page_views_before_drop; commit" >/dev/null
+    BACK_AT=$SECONDS; log "$row: table page_views back"
+    load_wait
+    finish_row "$row" "table dropped under load, created again $away s later"
+}
+
 kill9_row() {
     local row=kill-9
     app_start "$row"
@@ -311,8 +342,8 @@ kill9_row() {
     finish_row "$row" "kill -9 under load, no outage, then a restart"
 }
 
-echo "| run | accepted (202) | stored | lost | dead letters replayed | stored twice | health/tidefall seen | answers |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| run | accepted (202) | stored | lost | all stored after the fault's end | dead letters: log and meter | stored twice | health/tidefall seen | answers |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for row in $ROWS; do
     log "row $row"
     case "$row" in
@@ -322,6 +353,8 @@ for row in $ROWS; do
         down-20) outage_row down-20 20 ;;
         down-45) outage_row down-45 45 ;;
         down-70) outage_row down-70 70 ;;
+        down-150) outage_row down-150 150 ;;
+        table-dropped-20) table_row table-dropped-20 20 ;;
         sigterm-back-30) sigterm_row sigterm-back-30 30 ;;
         sigterm-stays-down) sigterm_row sigterm-stays-down "" ;;
         kill-9) kill9_row ;;

@@ -26,9 +26,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.tidefall.Buffer;
@@ -47,6 +50,7 @@ import static org.awaitility.Awaitility.await;
  * Hikari waits 5s for a connection, so a drain during an outage runs into its processing timeout.
  */
 @EnabledIfEnvironmentVariable(named = PostgresIngestionTests.URL, matches = ".+")
+@ExtendWith(OutputCaptureExtension.class)
 class PostgresOutageTests {
 
     static final Duration PROCESSING_TIMEOUT = Duration.ofSeconds(2);
@@ -138,9 +142,11 @@ class PostgresOutageTests {
      * is DOWN from the first threshold until everything is stored, never UP in between.
      */
     @Test
-    void anOutagePastTheDeliveryTimeoutHealsByItselfAndHealthStaysDownUntilEverythingIsStored() throws Exception {
+    void anOutagePastTheDeliveryTimeoutHealsByItselfAndHealthStaysDownUntilEverythingIsStored(CapturedOutput output)
+            throws Exception {
         try (ConfigurableApplicationContext app = start("--tidefall.defaults.delivery-timeout=6s",
-                "--tidefall.dead-letter.probe-backoff-max=4s", "--management.health.tidefall.retrying-threshold=2s");
+                "--tidefall.dead-letter.probe-backoff-max=4s", "--management.health.tidefall.retrying-threshold=2s",
+                "--logging.level.io.tidefall.spring.deadletter=INFO");
                 HealthPoller health = new HealthPoller(port(app), app.getBean(DeadLetterStore.class))) {
             PageViewLoad load = new PageViewLoad(this.run, port(app), 4, 400);
             await().atMost(SETTLES_WITHIN).until(() -> load.acceptedCount() >= 400);
@@ -171,6 +177,11 @@ class PostgresOutageTests {
                     .filteredOn(sample -> sample.at().isAfter(firstDown)
                             && (sample.at().isBefore(restoredAt) || sample.deadLetters() > 0))
                     .extracting(HealthPoller.Sample::status).containsOnly("DOWN");
+            long handedOver = meter(app, "failure") + meter(app, "timeout");
+            // The log's counts are exact: a count the throttle held back is written when its interval ends.
+            await().atMost(SETTLES_WITHIN).untilAsserted(() -> assertThat(logged(output, HANDED_OVER)).as("logged as handed over")
+                    .isEqualTo(handedOver));
+            assertThat(logged(output, REPLAYED)).as("logged as replayed").isEqualTo(handedOver);
             report("outage of " + LONG_OUTAGE.toSeconds() + "s past a 6s delivery timeout, healed in "
                     + Duration.between(restoredAt, storedAt).toSeconds() + "s with no call, health DOWN from +"
                     + Duration.between(cutAt, firstDown).toSeconds() + "s", load, 0, deadLetteredDuringOutage);
@@ -208,6 +219,26 @@ class PostgresOutageTests {
             assertThat(failed(app)).as("nothing went to the failure handler").isZero();
             report("table missing for " + MISSING_TABLE.toSeconds() + "s", load, 0, 0);
         }
+    }
+
+    private static final Pattern HANDED_OVER = Pattern.compile("Buffer 'events': (\\d+) element\\(s\\) went to the failure handler");
+    private static final Pattern REPLAYED = Pattern.compile("Replayed (\\d+) dead-lettered element\\(s\\) into buffer 'events'");
+
+    /** The sum of the counts the log's lines matching {@code line} give. */
+    private static long logged(CapturedOutput output, Pattern line) {
+        long sum = 0;
+        for (Matcher match = line.matcher(output.getOut()); match.find();) {
+            sum += Long.parseLong(match.group(1));
+        }
+        return sum;
+    }
+
+    /** Elements of buffer 'events' the meters count with {@code outcome}. */
+    private static long meter(ConfigurableApplicationContext app, String outcome) {
+        io.micrometer.core.instrument.Counter counter = app.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find(io.tidefall.spring.metrics.TidefallMetrics.PROCESSING_ELEMENTS).tag("buffer", "events").tag("outcome", outcome)
+                .counter();
+        return counter != null ? (long) counter.count() : 0;
     }
 
     private void execute(String sql) throws SQLException {
