@@ -3,6 +3,7 @@ package io.tidefall.bench;
 import io.tidefall.Durability;
 import io.tidefall.ElementCodec;
 import io.tidefall.TidefallQueue;
+import io.tidefall.spring.journal.JsonElementCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -22,13 +23,19 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A durable queue's push against a memory one: distinct items, the default partition count, a
- * four-byte binary codec, a journal in a fresh directory per iteration (under
- * {@code -Dbench.journal.dir}, default the temporary directory). Run {@code durability=memory} and
- * {@code process} side by side at {@code -t 1} and {@code -t 2}; {@code sync} at {@code -t 16},
- * once in throughput mode and once in sample mode for the latency percentiles.
+ * journal in a fresh directory per iteration (under {@code -Dbench.journal.dir}, default the
+ * temporary directory). Run {@code durability=memory} and {@code process} side by side at
+ * {@code -t 1} and {@code -t 2}; {@code sync} at {@code -t 16}, once in throughput mode and once in
+ * sample mode for the latency percentiles.
+ *
+ * <p>{@code codec=binary} (the default): the items are distinct {@code Integer}s, journaled as four
+ * bytes. {@code codec=jackson}: the items are distinct {@link PageView} records, journaled by the
+ * starter's {@link JsonElementCodec} with a default {@link JsonMapper} (about 60 bytes of JSON each),
+ * as a Spring application's durable buffer of records runs; its memory row pushes the same records.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -48,10 +55,17 @@ public class DurableWrite {
         }
     };
 
+    /** A record as the sample journals: an id, a path and a time. */
+    public record PageView(long id, String path, long at) {
+    }
+
     @State(Scope.Benchmark)
     public static class Subject {
         @Param({"memory", "process", "sync"})
         String durability;
+
+        @Param({"binary"})
+        String codec;
 
         @Param({"100ms"})
         String interval;
@@ -68,11 +82,25 @@ public class DurableWrite {
                     .durability(Durability.valueOf(durability.toUpperCase(Locale.ROOT)))
                     .journalDirectory(directory)
                     .journalLimit(4L << 30)
-                    .codec(BINARY)
+                    .codec(codec())
                     .processor(elements -> { })
                     .options(Fixtures.options(interval, "1000"))
                     .build();
             queue.start();
+        }
+
+        @SuppressWarnings("unchecked")
+        private ElementCodec<Object> codec() {
+            return switch (codec) {
+                case "binary" -> BINARY;
+                case "jackson" -> (ElementCodec<Object>) (ElementCodec<?>) JsonElementCodec.of(JsonMapper.builder().build(),
+                        PageView.class);
+                default -> throw new IllegalArgumentException("codec must be binary or jackson, not '" + codec + "'");
+            };
+        }
+
+        boolean records() {
+            return "jackson".equals(codec);
         }
 
         @TearDown(Level.Iteration)
@@ -90,8 +118,30 @@ public class DurableWrite {
         }
     }
 
+    /** Each thread's items: the keys of {@link MapWrite.Keys}, and a record made of each. */
+    @State(Scope.Thread)
+    public static class Items {
+        final MapWrite.Keys keys = new MapWrite.Keys();
+        PageView[] records;
+        int next;
+
+        @Setup(Level.Trial)
+        public void fill() {
+            keys.fill();
+            records = new PageView[keys.keys.length];
+            for (int i = 0; i < records.length; i++) {
+                int id = keys.keys[i];
+                records[i] = new PageView(id, "/articles/" + Integer.toHexString(id), 1_780_000_000_000L + i);
+            }
+        }
+
+        Object next(Subject s) {
+            return s.records() ? records[next++ & (records.length - 1)] : keys.next();
+        }
+    }
+
     @Benchmark
-    public void push(Subject s, MapWrite.Keys items) {
-        s.queue.push(items.next());
+    public void push(Subject s, Items items) {
+        s.queue.push(items.next(s));
     }
 }

@@ -1,8 +1,13 @@
 package io.tidefall.spring.autoconfigure;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +35,7 @@ import io.tidefall.spring.autoconfigure.metrics.TidefallMetricsAutoConfiguration
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A durable buffer's journal, told: its meters ({@code tidefall.journal.*}, for durable buffers
@@ -99,23 +105,45 @@ class TidefallJournalActuatorTests {
     }
 
     /**
-     * The next segment of the journal is a link to {@code /dev/full}: the swap that opens it meets a
-     * real full disk (ENOSPC). The buffer is DOWN, naming the cause, until a fresh segment is made.
+     * The live segment's file is replaced by a link to {@code /dev/full} while its first part is
+     * mapped: the writer that needs the segment's next part meets a real full disk (ENOSPC) and its
+     * write fails. The buffer is DOWN, naming the cause, until a swap gives the table a fresh
+     * segment and the broken one settles; what was accepted before is delivered.
      */
     @Test
     void healthShouldBeDownWhileTheJournalCannotBeWrittenAndUpAgainOnceItCan() throws Exception {
         Path full = Path.of("/dev/full");
         assumeThat(Files.exists(full)).as("a device that answers every write with ENOSPC").isTrue();
-        runner().run(context -> {
+        // 4 KB: parts of 1 KB, so that a few dozen page views fill the first one
+        runner().withPropertyValues("tidefall.buffers.events.journal-limit=4KB").run(context -> {
             TidefallQueue<PageView> events = queue(context.getBean("events", TidefallQueue.class));
             HealthIndicator health = (HealthIndicator) context.getBean(TidefallHealthIndicator.class).getContributor("events");
-            events.push(new PageView("p1", "/home"));
+            events.push(new PageView("p0", "/home"));
             assertThat(health.health().getStatus()).isEqualTo(Status.UP);
             assertThat(journalDetail(health.health())).containsEntry("durability", "sync")
                     .containsEntry("directory", this.journal.resolve("events").toString()).containsEntry("segments", 1L);
 
-            Files.createSymbolicLink(this.journal.resolve("events").resolve(String.format("%019d", 2) + ".segment"), full);
-            events.flush(); // the swap cannot make the segment of the fresh table
+            List<Path> segments;
+            try (Stream<Path> files = Files.list(this.journal.resolve("events"))) {
+                segments = files.filter(file -> file.toString().endsWith(".segment")).toList();
+            }
+            assertThat(segments).as("the write table's segment, and no spare before the first swap").hasSize(1);
+            Path segment = segments.get(0);
+            Files.delete(segment); // its first part stays mapped; the next part is made through the path
+            Files.createSymbolicLink(segment, full);
+            List<PageView> accepted = new ArrayList<>(List.of(new PageView("p0", "/home")));
+            UncheckedIOException refused = null;
+            for (int i = 1; refused == null && i < 1_000; i++) {
+                PageView pageView = new PageView("p" + i, "/home");
+                try {
+                    events.push(pageView);
+                    accepted.add(pageView);
+                } catch (UncheckedIOException e) {
+                    refused = e;
+                }
+            }
+            assertThat(refused).as("the write that needed the next part").isNotNull()
+                    .hasMessageContaining("No space left on device").hasMessageContaining("not accepted");
 
             Health down = health.health();
             assertThat(down.getStatus()).isEqualTo(Status.DOWN);
@@ -126,9 +154,9 @@ class TidefallJournalActuatorTests {
             assertThat(context.getBean(TidefallEndpoint.class).buffer("events").journal().writeFailure())
                     .contains("No space left on device");
 
-            events.flush(); // the link went with the failed attempt: this swap makes a fresh segment
-            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-            assertThat(context.getBean(PageViews.class).received).contains(new PageView("p1", "/home"));
+            events.flush(); // the swap gives the table a fresh segment; the broken one goes once its table settled
+            await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.UP));
+            assertThat(context.getBean(PageViews.class).received).containsAll(accepted);
         });
     }
 
