@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: the sample service on PostgreSQL, written to directly (a transaction per
-# request) and through its Tidefall buffers (the sample as it ships), under the same load.
+# request) and through its Tidefall buffers (the sample as it ships), under the same load; then the
+# buffered service as it ships (its events journaled, durability process) against the same service
+# with durability memory.
 #
-#   benchmarks/e2e.sh              about 7 minutes on a 2-core machine, build included
+#   benchmarks/e2e.sh              about 9 minutes on a 2-core machine, build included
 #   SCALE=0.5 benchmarks/e2e.sh    every load phase half as long (a quick look; noisier)
 #
 # Builds the sample app and the benchmarks jar, installs PostgreSQL from Debian's packages when it
 # is missing, starts a throwaway server on 127.0.0.1:54331 (its files in a temp dir, removed at the
 # end), starts the service twice (direct on 127.0.0.1:18181, buffered on 18182, each on its own
-# database), runs io.tidefall.bench.e2e.EndToEnd, and stops everything it started. Prints every
-# target with its measured value and met/missed; writes the numbers to benchmarks/target/e2e/ and
-# the charts to docs/images/e2e-*.svg. Exit status 0 when every target is met, 1 when one is missed.
+# database), runs io.tidefall.bench.e2e.EndToEnd, then starts it a third time (buffered, events with
+# durability memory, on 18183 and its own database) and runs io.tidefall.bench.e2e.DurabilityComparison,
+# and stops everything it started. Prints every target with its measured value and met/missed;
+# writes the numbers to benchmarks/target/e2e/ (e2e.txt, durability.txt) and the charts to
+# docs/images/e2e-*.svg. Exit status 0 when every target is met, 1 when one is missed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PG_PORT="${TIDEFALL_E2E_POSTGRES_PORT:-54331}"
 DIRECT_PORT=18181
 BUFFERED_PORT=18182
+MEMORY_PORT=18183
 SCALE="${SCALE:-1}"
 OUT=benchmarks/target/e2e
 PG_DIR=""
@@ -81,26 +86,32 @@ as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 
 psql_su() { "$PG_BIN/psql" -X -q -h "$PG_DIR/socket" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 "$@"; }
 psql_su -d postgres -c "create user tidefall password 'tidefall'" \
     -c "create database direct owner tidefall" -c "create database buffered owner tidefall" \
+    -c "create database memory owner tidefall" \
     -c "create extension pg_stat_statements" >/dev/null || fail "could not create the user, databases and extension"
 
-start_app() { # mode port; each service its own journal directory (the buffer events journals with durability process)
-    SAMPLE_JOURNAL_DIR="$PG_DIR/journal-$1" java -Xms1g -Xmx1g -Xlog:gc:file="$OUT/gc-$1.log" -jar "$APP_JAR" --server.port="$2" --spring.profiles.active=postgres \
-        --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/$1" \
-        --sample.ingestion="$1" --server.tomcat.max-keep-alive-requests=-1 \
-        --logging.level.root=warn >"$OUT/app-$1.log" 2>&1 &
+start_app() { # database port ingestion [option...]; each service its own journal directory (events journals with durability process)
+    local name="$1" port="$2" ingestion="$3"
+    shift 3
+    SAMPLE_JOURNAL_DIR="$PG_DIR/journal-$name" java -Xms1g -Xmx1g -Xlog:gc:file="$OUT/gc-$name.log" -jar "$APP_JAR" --server.port="$port" --spring.profiles.active=postgres \
+        --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/$name" \
+        --sample.ingestion="$ingestion" --server.tomcat.max-keep-alive-requests=-1 \
+        --logging.level.root=warn "$@" >"$OUT/app-$name.log" 2>&1 &
     APP_PIDS+=("$!")
+}
+await_app() { # port
+    for _ in $(seq 1 180); do
+        curl -sf --max-time 2 "http://127.0.0.1:$1/stats" >/dev/null && return 0
+        sleep 0.5
+    done
+    tail -n 50 "$OUT"/app-*.log >&2
+    fail "the service on :$1 did not start"
 }
 mkdir -p "$OUT"
 echo "e2e: starting the service, direct on :$DIRECT_PORT and buffered on :$BUFFERED_PORT"
-start_app direct "$DIRECT_PORT"
-start_app buffered "$BUFFERED_PORT"
-for port in "$DIRECT_PORT" "$BUFFERED_PORT"; do
-    for _ in $(seq 1 180); do
-        curl -sf --max-time 2 "http://127.0.0.1:$port/stats" >/dev/null && break
-        sleep 0.5
-    done
-    curl -sf --max-time 2 "http://127.0.0.1:$port/stats" >/dev/null || { tail -n 50 "$OUT"/app-*.log >&2; fail "the service on :$port did not start"; }
-done
+start_app direct "$DIRECT_PORT" direct
+start_app buffered "$BUFFERED_PORT" buffered
+await_app "$DIRECT_PORT"
+await_app "$BUFFERED_PORT"
 
 set +e
 java -Xms512m -Xmx512m -cp benchmarks/target/benchmarks.jar io.tidefall.bench.e2e.EndToEnd \
@@ -112,6 +123,19 @@ java -Xms512m -Xmx512m -cp benchmarks/target/benchmarks.jar io.tidefall.bench.e2
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" = 0 ] || fail "the benchmark failed (exit $status)"
+
+echo "e2e: starting the buffered service with durability memory on :$MEMORY_PORT"
+kill "${APP_PIDS[0]}" # the direct service is done: its core goes to the comparison
+start_app memory "$MEMORY_PORT" buffered --tidefall.buffers.events.durability=memory
+await_app "$MEMORY_PORT"
+set +e
+java -Xms512m -Xmx512m -cp benchmarks/target/benchmarks.jar io.tidefall.bench.e2e.DurabilityComparison \
+    --process "127.0.0.1:$BUFFERED_PORT" --memory "127.0.0.1:$MEMORY_PORT" \
+    --process-pid "${APP_PIDS[1]}" --memory-pid "${APP_PIDS[2]}" \
+    --psql "$PG_BIN/psql" --socket "$PG_DIR/socket" --port "$PG_PORT" --scale "$SCALE" | tee "$OUT/durability.txt"
+status=${PIPESTATUS[0]}
+set -e
+[ "$status" = 0 ] || [ "$status" = 1 ] || fail "the durability comparison failed (exit $status)"
 echo "e2e: finished in $(( $(date +%s) - started )) s"
-grep -q '^  MISSED' "$OUT/e2e.txt" && exit 1
+grep -q '^  MISSED' "$OUT/e2e.txt" "$OUT/durability.txt" && exit 1
 exit 0

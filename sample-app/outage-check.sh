@@ -300,13 +300,15 @@ sigterm_row() { # $1: row, $2: seconds until PostgreSQL is back after the SIGTER
     log "$row: PostgreSQL down"; pg_stop
     sleep 10
     log "$row: SIGTERM to the app"; kill -TERM "$APP_PID"
+    local term_at; term_at=$(date +%s%N)
     if [ -n "$back" ]; then
         ( sleep "$back"; pg_start; log "$row: PostgreSQL back" ) &
         local restarter=$!
     fi
     wait "$APP_PID" 2>/dev/null || true; APP_PID=""
+    local stop_ms=$(( ($(date +%s%N) - term_at) / 1000000 ))
     load_wait
-    log "$row: the app has stopped; dead letters: $(cat "$work/dead-letters/events"/*.jsonl 2>/dev/null | wc -l)"
+    log "$row: the app has stopped ${stop_ms} ms after the SIGTERM (shutdown phase 30 s); dead letters: $(cat "$work/dead-letters/events"/*.jsonl 2>/dev/null | wc -l)"
     if [ -n "$back" ]; then wait "$restarter"; else pg_start; log "$row: PostgreSQL back"; fi
     app_start "$row"   # replays the dead letters on start
     finish_row "$row" "SIGTERM 10 s into an outage, $([ -n "$back" ] && echo "PostgreSQL back ${back} s later" || echo "PostgreSQL stays down, then a restart") (+ replay)"

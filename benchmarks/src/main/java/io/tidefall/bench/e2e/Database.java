@@ -56,6 +56,14 @@ final class Database {
         return new Counts(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
     }
 
+    /** Waits until {@code database} holds as many page views more than {@code before} as were accepted (at most 30 s). */
+    void awaitInserted(String database, Counts before, long accepted) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (counts(database).minus(before).insertedRows() < accepted && System.nanoTime() < deadline) {
+            Thread.sleep(100); // polls the database's counters; nothing to be told by
+        }
+    }
+
     /** Milliseconds from each page view's acceptance to the commit of its row, for paths starting with {@code prefix}. */
     double[] deliveryMillis(String database, String prefix) {
         List<String> rows = query(database, "select extract(epoch from (pg_xact_commit_timestamp(xmin) - received_at)) * 1000"

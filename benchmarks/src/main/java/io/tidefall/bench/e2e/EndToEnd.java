@@ -102,7 +102,7 @@ public final class EndToEnd {
                 connections).run(direct, buffered);
     }
 
-    private static InetSocketAddress address(String hostPort) {
+    static InetSocketAddress address(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
@@ -240,15 +240,12 @@ public final class EndToEnd {
         return new Saturation(clients, outcome, counts, app, database, load);
     }
 
-    /** Waits until the database holds as many new page views as were accepted (at most 30 s). */
     private void awaitStored(Mode mode, Database.Counts before, long accepted) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (db.counts(mode.database()).minus(before).insertedRows() < accepted && System.nanoTime() < deadline) {
-            pause(100);
-        }
+        db.awaitInserted(mode.database(), before, accepted);
     }
 
-    private static LongFunction<byte[]> pageViews(String tag) {
+    /** Page views of tag {@code tag}, as the load generator posts them. */
+    static LongFunction<byte[]> pageViews(String tag) {
         return i -> HttpConnection.request("POST", "/events",
                 "{\"user\":\"u" + (i % 1000) + "\",\"path\":\"/" + tag + "/" + i + "\"}");
     }
