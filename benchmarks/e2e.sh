@@ -58,6 +58,9 @@ trap cleanup EXIT
 
 started=$(date +%s)
 echo "e2e: building the sample app and the benchmarks"
+# The executable jar goes first: Maven re-creates it only when the sample's own classes changed, so a
+# change in the engine or the starter alone would leave the previous build's libraries in it.
+rm -f sample-app/target/sample-app-*.jar sample-app/target/sample-app-*.jar.original
 ./mvnw -B -q -DskipTests package -pl sample-app,benchmarks -am
 APP_JAR="$(ls sample-app/target/sample-app-*.jar | grep -v -- '-plain\|sources' | head -n 1)"
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +36,7 @@ public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
     @Nullable Path journalDirectory;
     long journalLimit = DEFAULT_JOURNAL_LIMIT;
     JournalFile.Opener journalFiles = JournalFile.Opener.FILES;
+    Function<String, System.Logger> loggers = System::getLogger;
 
     /** The default {@linkplain #journalLimit journal limit}: 256 MiB. */
     public static final long DEFAULT_JOURNAL_LIMIT = 256L << 20;
@@ -168,6 +170,20 @@ public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
     /** Opens the journal's segment files; tests inject faults here. */
     B journalFiles(JournalFile.Opener opener) {
         this.journalFiles = Objects.requireNonNull(opener);
+        return self();
+    }
+
+    /**
+     * Where the buffer writes its log lines (failures, losses, dead letters, journal problems), by
+     * logger name (the buffer type's class name); default {@link System#getLogger(String)}.
+     * Without a {@code System.LoggerFinder} of its own, the JDK sends those to
+     * {@code java.util.logging}, which the JVM's own shutdown hook resets as soon as the JVM begins
+     * to exit: the lines a buffer writes while a SIGTERM closes it (what it could not deliver and
+     * handed over at close) would reach no handler. Give loggers of the application's logging
+     * framework here to keep them; the Spring Boot starter does.
+     */
+    public B loggers(Function<String, System.Logger> loggers) {
+        this.loggers = Objects.requireNonNull(loggers, "loggers must not be null");
         return self();
     }
 

@@ -68,8 +68,10 @@ final class FailureLog {
         Tally tally = tallies[kind.ordinal()];
         tally.why = why;
         tally.cause = cause;
-        tally.sinceLine.addAndGet(partition, count);
+        // The total first: a line that sums this count (another thread may write it at once) then reads
+        // a total that includes it, so "since start" is never less than what the lines have said.
         tally.total.addAndGet(count);
+        tally.sinceLine.addAndGet(partition, count);
         if (!writeIfDue(kind, tally)) {
             arm(kind, tally);
         }

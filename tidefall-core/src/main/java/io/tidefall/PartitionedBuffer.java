@@ -58,7 +58,7 @@ abstract class PartitionedBuffer<E, W extends WriteTable<E>> implements Buffer {
         this.partitionKey = (Function<? super Object, ?>) partitionKey;
         this.options = builder.options;
         this.capacity = capacityOf(builder.options);
-        System.Logger log = System.getLogger(getClass().getName());
+        System.Logger log = Objects.requireNonNull(builder.loggers.apply(getClass().getName()), "loggers gave no logger");
         this.listeners = new Listeners(log);
         builder.listeners.forEach(listeners::add);
         // A failure handler or processor of a supertype only reads the elements, so it can take a List<E>.

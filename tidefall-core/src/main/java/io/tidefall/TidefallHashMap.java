@@ -39,7 +39,7 @@ public final class TidefallHashMap<K, V> extends PartitionedBuffer<TidefallHashM
 
     private TidefallHashMap(Builder<K, V> builder) {
         this(builder, builder.openJournal(JournalFrame.KIND_MAP, builder.keyCodec != null,
-                System.getLogger(TidefallHashMap.class.getName())));
+                builder.loggers.apply(TidefallHashMap.class.getName())));
     }
 
     private TidefallHashMap(Builder<K, V> builder, @Nullable Journal journal) {

@@ -44,7 +44,7 @@ public final class TidefallQueue<T> extends PartitionedBuffer<T, QueueTable<T>> 
 
     private TidefallQueue(Builder<T> builder) {
         this(builder, builder.openJournal(JournalFrame.KIND_QUEUE, builder.codec != null,
-                System.getLogger(TidefallQueue.class.getName())));
+                builder.loggers.apply(TidefallQueue.class.getName())));
     }
 
     private TidefallQueue(Builder<T> builder, @Nullable Journal journal) {

@@ -35,6 +35,7 @@ import io.tidefall.BufferBuilder;
 import io.tidefall.RetryPolicy;
 import io.tidefall.Scheduler;
 import io.tidefall.TidefallQueue;
+import io.tidefall.spring.CommonsLoggingSystemLogger;
 import io.tidefall.spring.TidefallConfigurationException;
 import io.tidefall.spring.deadletter.DeadLetterStore;
 import io.tidefall.spring.sink.QueueRouting;
@@ -112,7 +113,8 @@ class TidefallBufferFactory implements DisposableBean {
     synchronized Buffer create(BufferDefinition definition) {
         DeferredProcessor processor = processor(definition.name());
         BufferBuilder<?, ?> builder = definition.type().builder(definition.name());
-        builder.processor(processor).options(definition.options()).scheduler(ticks());
+        builder.processor(processor).options(definition.options()).scheduler(ticks())
+                .loggers(CommonsLoggingSystemLogger::forName); // its lines at a SIGTERM's close reach the log too
         if (builder instanceof TidefallQueue.Builder<?> queue && definition.sink() != null) {
             routeBySink(queue, definition.sink(), definition.property("sink"));
         }
