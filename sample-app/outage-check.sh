@@ -324,8 +324,11 @@ table_row() { # $1: row, $2: seconds the table is away (dropped, then created ag
     load_start "$row" $((BEFORE + away + AFTER))
     sleep "$BEFORE"
     # What the drop takes is kept aside in the same transaction, so that every page view can be counted.
+    # The lock comes first: it waits for the MERGEs in flight, so the copy's snapshot holds their rows
+    # (without it, a MERGE committed between the copy and the drop was lost by this script).
     log "$row: table page_views dropped for $away s"
-    psql_q "begin; create table page_views_before_drop as select * from page_views; drop table page_views; commit" >/dev/null
+    psql_q "begin; lock table page_views in access exclusive mode;
+        create table page_views_before_drop as select * from page_views; drop table page_views; commit" >/dev/null
     sleep "$away"
     # Created again as a migration would, with the rows the drop took put back.
     psql_q "begin; create table page_views (like page_views_before_drop including all); alter table page_views add primary key (id);

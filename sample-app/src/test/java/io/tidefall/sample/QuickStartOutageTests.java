@@ -121,7 +121,9 @@ class QuickStartOutageTests {
         try (ConfigurableApplicationContext app = start(); Pushers load = new Pushers(app, this.run)) {
             await().atMost(SETTLES_WITHIN).until(() -> stored().size() >= 400);
 
-            executeInOneTransaction("create table quick_start_page_views_before_drop as select * from quick_start_page_views",
+            // The lock first: it waits for the inserts in flight, so that the copy holds their rows too.
+            executeInOneTransaction("lock table quick_start_page_views in access exclusive mode",
+                    "create table quick_start_page_views_before_drop as select * from quick_start_page_views",
                     "drop table quick_start_page_views");
             Instant droppedAt = Instant.now();
             try {
