@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * The buffered sample with its {@code events} buffer journaled ({@code durability: process}, as it
  * ships) against the same service with {@code durability: memory}, run by {@code benchmarks/e2e.sh}
- * after {@link EndToEnd}: each on its own database of the same PostgreSQL, both warmed up, then
+ * after {@link EndToEnd}: both started afresh, each on its own database of the same PostgreSQL,
+ * both warmed up alike (three rounds of 10 s each, in turns), then
  * closed-loop saturation at 64 connections, the two taking turns in three slices so that a slow
  * spell of the shared machine hits both. Prints page views/s, HTTP p99 and the service's CPU per
  * 1,000 page views of each, and the target {@code process >= 0.8x memory} as met or MISSED.
@@ -53,8 +54,7 @@ public final class DurabilityComparison {
         if (process == null || memory == null || socket == null) {
             throw new IllegalArgumentException("--process host:port, --memory host:port and --socket dir are required");
         }
-        // The process service is EndToEnd's buffered one, on its database; the memory one has its own.
-        Mode journaled = new Mode("process", EndToEnd.address(process), processPid, "buffered");
+        Mode journaled = new Mode("process", EndToEnd.address(process), processPid, "journaled");
         Mode inMemory = new Mode("memory", EndToEnd.address(memory), memoryPid, "memory");
         boolean met = new DurabilityComparison(new Database(psql, socket, port), scale).run(journaled, inMemory);
         System.exit(met ? 0 : 1);
@@ -62,7 +62,7 @@ public final class DurabilityComparison {
 
     private boolean run(Mode journaled, Mode inMemory) throws InterruptedException {
         OUT.println("durability: load average before: " + Cpu.loadAverage());
-        for (int round = 0; round < 2; round++) {
+        for (int round = 0; round < 3; round++) {
             for (Mode mode : List.of(inMemory, journaled)) {
                 OUT.println("durability: warming up " + mode.name());
                 Load.closedLoop(mode.address(), CONNECTIONS, seconds(10), EndToEnd.pageViews("dw"));
