@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -25,7 +26,10 @@ import org.jspecify.annotations.Nullable;
  * {@code current} and {@code parts} (volatile) are written under {@code growLock} only, parts
  * array before current, so a writer that reserved in the current part finds it in {@code parts};
  * {@code broken} (volatile) is set under {@code growLock} when a part could not be made, and
- * refuses every later write of the segment.
+ * refuses every later write of the segment. {@code preparingAfter} names the part whose
+ * successor the journal's thread is making, from the writer's request until the part is offered
+ * or given up: a writer that meets the limit meanwhile looks again rather than calling the journal
+ * full, since the bytes the limit has left may be the ones that part holds.
  *
  * <p>Sync ({@link #awaitForced}): {@code syncLock} (a {@link ReentrantLock}: a virtual thread
  * waiting here frees its carrier; no {@code synchronized} around a wait or a force) guards
@@ -63,6 +67,7 @@ final class JournalSegment {
     private volatile JournalPart current;
     private volatile JournalPart[] parts;
     private volatile @Nullable IOException broken;
+    private final AtomicReference<@Nullable JournalPart> preparingAfter = new AtomicReference<>();
     private volatile boolean closed;
 
     private final ReentrantLock syncLock = new ReentrantLock();
@@ -150,7 +155,8 @@ final class JournalSegment {
                     throw failed(buffer, "could not grow", e);
                 }
                 if (next == null) {
-                    return false;
+                    // At the limit; unless the part being made ahead holds what is left of it: look again once it is offered.
+                    return preparingAfter.get() == full;
                 }
             }
             JournalPart[] grown = Arrays.copyOf(parts, parts.length + 1);
@@ -165,23 +171,28 @@ final class JournalSegment {
 
     /** Asks for the part after {@code part} to be made off the write path; a failure there is the grower's to report. */
     private void prepareAhead(JournalPart part) {
+        preparingAfter.set(part);
         try {
             ahead.execute(() -> {
-                if (current != part || closed || broken != null) {
-                    return;
-                }
-                JournalPart next;
-                try { // made without the lock, so that no writer waits on it meanwhile
-                    next = maker.make(file, part.index + 1, part.base + part.capacity, partBytes);
-                } catch (IOException | RuntimeException e) {
-                    return; // the writer that needs the part makes it, and reports what fails then
-                }
-                if (next != null && !offer(part, next)) {
-                    maker.release(next);
+                try {
+                    if (current != part || closed || broken != null) {
+                        return;
+                    }
+                    JournalPart next;
+                    try { // made without the lock, so that no writer waits on it meanwhile
+                        next = maker.make(file, part.index + 1, part.base + part.capacity, partBytes);
+                    } catch (IOException | RuntimeException e) {
+                        return; // the writer that needs the part makes it, and reports what fails then
+                    }
+                    if (next != null && !offer(part, next)) {
+                        maker.release(next);
+                    }
+                } finally {
+                    preparingAfter.compareAndSet(part, null); // a later part's request stays
                 }
             });
         } catch (RuntimeException refused) {
-            // closing: the writer that needs the part makes it
+            preparingAfter.compareAndSet(part, null); // closing: the writer that needs the part makes it
         }
     }
 

@@ -9,12 +9,14 @@ import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -181,6 +183,61 @@ class JournalFaultTests {
         queue.flush(); // delivered: the segment goes, and its bytes with it
         queue.push(1_000);
         assertThat(queue.bufferSize()).isEqualTo(1);
+        queue.close();
+    }
+
+    /**
+     * The last part the limit allows is being made ahead, on the journal's thread, when the writer
+     * needs it: the writer's own attempt finds the limit taken by that part. It must wait for the
+     * part, not call the journal full (a spurious refusal: 62 records accepted instead of 83, seen
+     * once in CI before the writer looked again).
+     */
+    @Test
+    void aWriterAtTheLimitWaitsForThePartBeingMadeAheadRatherThanCallingTheJournalFull() throws Exception {
+        CountDownLatch aheadEntered = new CountDownLatch(1);
+        CountDownLatch aheadMayGoOn = new CountDownLatch(1);
+        // A limit of 1024 bytes makes parts of 256; the fourth (at 768) is the last it allows.
+        TidefallQueue<Integer> queue = queue(Durability.PROCESS).journalLimit(1024)
+                .options(BufferOptions.defaults().withOverflow(OverflowPolicy.FAIL)).journalFiles(path -> {
+                    JournalFile file = JournalFile.Opener.FILES.open(path);
+                    return new JournalFile() {
+                        @Override
+                        public MappedByteBuffer extend(long position, int size) throws IOException {
+                            if (position == 768 && Thread.currentThread().getName().endsWith("-journal")) {
+                                aheadEntered.countDown();
+                                try {
+                                    aheadMayGoOn.await();
+                                } catch (InterruptedException e) {
+                                    throw new IOException(e);
+                                }
+                            }
+                            return file.extend(position, size);
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            file.close();
+                        }
+                    };
+                }).build();
+        AtomicInteger accepted = new AtomicInteger();
+        Future<?> writer = threads.submit(() -> {
+            try {
+                for (int i = 0; i < 10_000; i++) {
+                    queue.push(i);
+                    accepted.incrementAndGet();
+                }
+            } catch (BufferFullException full) {
+                return; // the limit, once every part it allows is full
+            }
+        });
+        assertThat(aheadEntered.await(10, TimeUnit.SECONDS)).as("the last part made ahead").isTrue();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                .until(() -> !writer.isDone()); // the writer waits for that part, and is not refused meanwhile
+        aheadMayGoOn.countDown();
+        writer.get();
+        assertThat(accepted.get()).as("four parts of 256 bytes: (256 - 16 header bytes) / 12, then 3 x 256 / 12")
+                .isEqualTo(20 + 3 * 21);
         queue.close();
     }
 
