@@ -226,10 +226,14 @@ class JournalFaultTests {
                 for (int i = 0; i < 10_000; i++) {
                     queue.push(i);
                     accepted.incrementAndGet();
+                    if (i == 54) { // past half of the third part (records 41 to 61): the fourth is asked for ahead
+                        aheadEntered.await(); // and being made before this writer needs it
+                    }
                 }
             } catch (BufferFullException full) {
-                return; // the limit, once every part it allows is full
+                return null; // the limit, once every part it allows is full
             }
+            return null;
         });
         assertThat(aheadEntered.await(10, TimeUnit.SECONDS)).as("the last part made ahead").isTrue();
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
