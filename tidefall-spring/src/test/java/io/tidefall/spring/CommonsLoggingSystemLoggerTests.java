@@ -28,9 +28,8 @@ class CommonsLoggingSystemLoggerTests {
         assertThat(this.logger.isLoggable(System.Logger.Level.OFF)).isFalse();
         this.logger.log(System.Logger.Level.WARNING, "the write failed", new IllegalStateException("disk full"));
         assertThat(output).contains("the write failed").contains("java.lang.IllegalStateException: disk full");
-        if (!this.logger.isLoggable(System.Logger.Level.TRACE)) {
-            this.logger.log(System.Logger.Level.TRACE, "not written");
-            assertThat(output).doesNotContain("not written");
-        }
+        assertThat(this.logger.isLoggable(System.Logger.Level.TRACE)).as("TRACE, below the tests' logging level").isFalse();
+        this.logger.log(System.Logger.Level.TRACE, "not written");
+        assertThat(output).doesNotContain("not written");
     }
 }

@@ -177,7 +177,7 @@ public final class EndToEnd {
                 Load.Outcome b1 = Load.openLoop(buffered.address(), connections, rate, seconds(2), Duration.ofSeconds(2),
                         pageViews(tag + "-" + slice));
                 bufferedStep = b1.plus(bufferedStep);
-                awaitStored(buffered, before, b1.ok());
+                db.awaitInserted(buffered.database(), before, b1.ok());
                 pause(300);
             }
             if (rate == half) {
@@ -235,13 +235,9 @@ public final class EndToEnd {
         app = Cpu.seconds(mode.pid(), false) - app;
         database = Cpu.seconds(dbPid, true) - database;
         load = Cpu.own() - load;
-        awaitStored(mode, before, outcome.ok());
+        db.awaitInserted(mode.database(), before, outcome.ok());
         Database.Counts counts = db.counts(mode.database()).minus(before);
         return new Saturation(clients, outcome, counts, app, database, load);
-    }
-
-    private void awaitStored(Mode mode, Database.Counts before, long accepted) throws InterruptedException {
-        db.awaitInserted(mode.database(), before, accepted);
     }
 
     /** Page views of tag {@code tag}, as the load generator posts them. */
