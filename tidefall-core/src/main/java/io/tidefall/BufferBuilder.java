@@ -209,7 +209,7 @@ public abstract class BufferBuilder<E, B extends BufferBuilder<E, B>> {
             throw new IllegalStateException("Buffer '" + name + "' has durability " + durability + ", which needs "
                     + (journalDirectory == null ? "a journalDirectory" : "a codec") + ": set it before build()");
         }
-        return new Journal(name, durability, journalDirectory, journalLimit, kind, journalFiles, log);
+        return new Journal(name, durability, journalDirectory, journalLimit, kind, journalFiles, partitions, log);
     }
 
     /** The processor, for {@code build()}; throws when none was set. */

@@ -2,15 +2,16 @@ package io.tidefall;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Queue;
+import java.util.Deque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A durable buffer's write-ahead journal: a directory of segment files, one per write table
- * ({@link JournalSegment}), each deleted once every element of its table has settled. Our own
+ * ({@link JournalSegment}), each deleted (or recycled) once every element of its table has settled. Our own
  * format rather than a library's: the engine depends on nothing but the JDK, and what it needs (a
  * file per table, appended and deleted whole) is a few hundred lines, where Chronicle Queue brings
  * its own roll cycles, off-heap runtime and JVM flags.
@@ -40,9 +41,18 @@ import org.jspecify.annotations.Nullable;
  * itself. Spares are made after swaps only, at most {@link #SPARES} at a time. A part of a
  * segment that fills is made ahead by the same thread.
  *
+ * <p>Recycling (PROCESS only, see {@link #settled}): a settled segment's file, once no late
+ * writer can store into it, is zeroed and becomes a spare with its mapped regions, so the next
+ * table writes into pages the process has mapped and dirtied already: no page fault on the write
+ * path, no zero-filling write, no unlink. Recycled spares go first and at most one per partition
+ * waits (each partition's next swap takes one); a fresh spare is made only when none waits.
+ *
  * <p>The limit counts the bytes of the parts that segments hold (preallocated, so what is on
  * disk). A segment's first part is exempt, so that a swap always gets a table; a spare counts
  * from the moment a table takes it. What a previous run accepted is replayed whatever the limit.
+ * Recycled segments keep, beyond their first parts, at most a quarter of the limit between them
+ * (spares, and the tables that took them; given back to the file system past that), so the
+ * directory holds at most the limit, the first parts, and that quarter.
  *
  * <p>Shared state: {@code stats} (atomic counters), {@code live} and {@code spares} (concurrent
  * collections), {@code order}, {@code names}, {@code preparing} (atomic). {@code replaying} is
@@ -61,11 +71,14 @@ final class Journal {
     private final long limitBytes;
     private final int kind;
     private final int partBytes;
+    /** Spares kept at most: a recycled one for each partition whose table settled, as the next swap of each wants one. */
+    private final int maxSpares;
     private final JournalFile.Opener files;
     private final System.Logger log;
     private final JournalStatsCounter stats = new JournalStatsCounter();
     private final Set<JournalSegment> live = ConcurrentHashMap.newKeySet();
-    private final Queue<JournalSegment> spares = new ConcurrentLinkedQueue<>();
+    /** Recycled spares first (their regions are mapped already), so a fresh one is the one that goes when too many wait. */
+    private final Deque<JournalSegment> spares = new ConcurrentLinkedDeque<>();
     private final AtomicInteger preparing = new AtomicInteger();
     private final ThreadPoolExecutor ahead;
     /** The order number of the last table given a segment; replay goes by it. */
@@ -74,6 +87,7 @@ final class Journal {
     private final AtomicLong names;
     private final JournalReplay replay;
     private volatile boolean replaying;
+    private volatile boolean closing;
     /** Why the last segment could not be created, or {@code null}; written by whoever opens a segment. */
     private volatile @Nullable String openFailure;
 
@@ -84,7 +98,8 @@ final class Journal {
     }
 
     Journal(String buffer, Durability durability, Path directory, long limitBytes, int kind, JournalFile.Opener files,
-            System.Logger log) {
+            int partitions, System.Logger log) {
+        this.maxSpares = Math.max(SPARES, partitions);
         this.buffer = buffer;
         this.durability = durability;
         this.directory = directory;
@@ -118,7 +133,9 @@ final class Journal {
         stats.segments.incrementAndGet();
         live.add(segment);
         openFailure = null;
-        if (swap && preparing.incrementAndGet() <= SPARES - spares.size()) {
+        // Under recycling, the table this swap retired comes back as a spare: a fresh one only when none waits.
+        int wanted = recycling(segment) ? 1 : SPARES;
+        if (swap && preparing.incrementAndGet() <= wanted - spares.size()) {
             try {
                 ahead.execute(this::prepareSpare);
             } catch (RuntimeException closed) {
@@ -163,7 +180,7 @@ final class Journal {
                 file.force(first.region, JournalFrame.HEADER);
                 forceDirectory();
             }
-            return new JournalSegment(path, file, first, parts, ahead, partBytes, stats);
+            return new JournalSegment(path, file, first, parts, ahead, partBytes, stats, new JournalPart[0]);
         } catch (IOException | RuntimeException e) {
             try {
                 if (file != null) { // made by us: it goes
@@ -182,8 +199,9 @@ final class Journal {
 
     private final JournalSegment.Parts parts = new JournalSegment.Parts() {
         @Override
-        public @Nullable JournalPart make(JournalFile file, int index, long base, int size) throws IOException {
-            return part(file, index, base, size);
+        public @Nullable JournalPart make(JournalFile file, int index, long base, int size, @Nullable MappedByteBuffer warm)
+                throws IOException {
+            return part(file, index, base, size, warm);
         }
 
         @Override
@@ -192,8 +210,9 @@ final class Journal {
         }
     };
 
-    /** A further part of a segment, if the limit allows it (always while replaying). */
-    private @Nullable JournalPart part(JournalFile file, int index, long base, int size) throws IOException {
+    /** A further part of a segment, if the limit allows it (always while replaying): {@code warm} if given, else the file extended. */
+    private @Nullable JournalPart part(JournalFile file, int index, long base, int size, @Nullable MappedByteBuffer warm)
+            throws IOException {
         if (!replaying) {
             for (;;) {
                 long now = stats.bytes.get();
@@ -208,7 +227,7 @@ final class Journal {
             stats.bytes.addAndGet(size);
         }
         try {
-            return new JournalPart(index, base, size, file.extend(base, size), 0);
+            return new JournalPart(index, base, size, warm != null ? warm : file.extend(base, size), 0);
         } catch (IOException | RuntimeException e) {
             stats.bytes.addAndGet(-size);
             throw e;
@@ -266,15 +285,67 @@ final class Journal {
         }
     }
 
-    /** Every element of the table of {@code segment} has settled: the segment goes. */
+    /**
+     * Every element of the table of {@code segment} has settled: the segment goes, or under
+     * {@link Durability#PROCESS} is recycled into a spare on the journal's thread (which makes the
+     * parts of segments ahead of need too: none of this segment's is being made meanwhile). Not
+     * under SYNC: a power loss could keep a recycled file's new frames and lose the zeros after
+     * them, bringing settled records back.
+     */
     void settled(JournalSegment segment) {
-        try {
-            long freed = segment.delete();
-            if (freed > 0) {
-                stats.bytes.addAndGet(-freed);
-                stats.segments.decrementAndGet();
+        long freed = segment.close();
+        if (freed == 0) {
+            return; // settled before
+        }
+        stats.bytes.addAndGet(-freed);
+        stats.segments.decrementAndGet();
+        live.remove(segment);
+        if (recycling(segment)) {
+            try {
+                ahead.execute(() -> recycleOrDelete(segment));
+                return;
+            } catch (RuntimeException closing) {
+                // the buffer is closing: no spare is wanted
             }
-            live.remove(segment);
+        }
+        delete(segment);
+    }
+
+    private boolean recycling(JournalSegment segment) {
+        return durability == Durability.PROCESS && segment.recyclable();
+    }
+
+    /** A spare of {@code segment}'s file, once no writer will store into it again, unless enough wait; else it goes. */
+    private void recycleOrDelete(JournalSegment segment) {
+        if (!closing && segment.finished()) {
+            long warm = 0; // held beyond first parts by spares and by the tables that took recycled ones (used or not)
+            for (JournalSegment spare : spares) {
+                warm += spare.warmBytes();
+            }
+            for (JournalSegment taken : live) {
+                warm += taken.warmBytes();
+            }
+            try {
+                spares.addFirst(segment.recycle(Math.max(0, limitBytes / 4 - warm)));
+                for (int extra = spares.size() - maxSpares; extra > 0; extra--) {
+                    JournalSegment coldest = spares.pollLast();
+                    if (coldest != null) {
+                        coldest.close();
+                        delete(coldest);
+                    }
+                }
+                return;
+            } catch (IOException | RuntimeException e) {
+                log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'': could not recycle the journal segment {1} ({2}); "
+                        + "it goes", buffer, segment.path(), e);
+            }
+        }
+        delete(segment); // a late writer may still store its frame: only unlinked, see JournalSegment
+    }
+
+    private void delete(JournalSegment segment) {
+        try {
+            segment.delete();
         } catch (IOException e) {
             log.log(System.Logger.Level.WARNING, "Buffer ''{0}'': could not delete the settled journal segment {1} "
                     + "({2}); its elements will be replayed, once more, when the buffer is next built",
@@ -303,6 +374,7 @@ final class Journal {
 
     /** The buffer closed: spares go, and the thread that made them. */
     void close() {
+        closing = true;
         ahead.shutdown();
         try {
             ahead.awaitTermination(5, TimeUnit.SECONDS);
@@ -310,6 +382,7 @@ final class Journal {
             Thread.currentThread().interrupt();
         }
         for (JournalSegment spare = spares.poll(); spare != null; spare = spares.poll()) {
+            spare.close();
             try {
                 spare.delete();
             } catch (IOException e) {

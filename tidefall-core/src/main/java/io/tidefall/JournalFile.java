@@ -31,6 +31,19 @@ interface JournalFile extends AutoCloseable {
         }
     }
 
+    /**
+     * Whether a settled segment's file may be used again for a later table, its mapped regions
+     * with it ({@link JournalSegment#recycle}): only the file system's own file, so that a file a
+     * test opens to inject a fault sees every extension.
+     */
+    default boolean recyclable() {
+        return false;
+    }
+
+    /** Gives the bytes from {@code size} on back to the file system (no mapping of them is used again). */
+    default void truncate(long size) throws IOException {
+    }
+
     /** Closes the file; its mappings stay valid until they are collected. */
     @Override
     void close() throws IOException;
@@ -82,6 +95,20 @@ interface JournalFile extends AutoCloseable {
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public boolean recyclable() {
+            return true;
+        }
+
+        @Override
+        public void truncate(long size) throws IOException {
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                if (channel.size() > size) {
+                    channel.truncate(size);
                 }
             }
         }

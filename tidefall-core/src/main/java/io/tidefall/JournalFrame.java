@@ -24,13 +24,17 @@ import java.util.zip.CRC32C;
  *   <li>{@link #CLAIMED}: a writer reserved and claimed the frame and was writing it; its write
  *       never returned (a crash). Skipped by its length, counted, never called damage.
  *   <li>{@link #COMMITTED}: complete; its checksum must match, or the segment is damaged.
- *   <li>{@link #CANCELLED}: the space was reserved for a write the table then refused. Skipped.
+ *   <li>{@link #CANCELLED}: the space was reserved for a write the table then refused, or is the
+ *       end of a part that the reservation crossing it left ({@link #skip}). Skipped.
  * </ul>
  * Write order ({@link #commit}): the claim word first, then (after a store-store fence) checksum
  * and payload, then the committed word with a release store. A crash (the memory of the mapping
  * stays with the operating system) therefore leaves a frame either zero, or claimed with its
  * length, or committed and whole; several writers can die mid-frame near the tail, and the complete
  * frames after theirs are still found.
+ *
+ * <p>A segment whose header says order 0 is a spare: never given to a table, or recycled (its old
+ * frames are being zeroed), and read as empty.
  */
 final class JournalFrame {
 
@@ -51,6 +55,10 @@ final class JournalFrame {
     private static final int LENGTH = 0x0FFF_FFFF;
     private static final int STATE = ~LENGTH;
 
+    /** The smallest frame: a reservation of fewer bytes than this holds no frame, and gets no skip frame. */
+    static final int MIN_FRAME = FRAME + 4;
+    private static final byte[] ZEROS = new byte[64 << 10];
+
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private JournalFrame() {
@@ -59,6 +67,12 @@ final class JournalFrame {
     /** Writes a spare segment's header: not yet given to a table (order 0). */
     static void header(ByteBuffer region, int kind) {
         region.putInt(0, MAGIC).putInt(4, kind).putLong(ORDER_OFFSET, 0);
+    }
+
+    /** Marks a segment as a spare again (order 0), before anything else is stored into it: see {@link JournalSegment#recycle}. */
+    static void spare(ByteBuffer region) {
+        region.putLong(ORDER_OFFSET, 0);
+        VarHandle.storeStoreFence();
     }
 
     /** Bytes a frame of {@code payloadLength} takes, header and padding included. */
@@ -86,6 +100,44 @@ final class JournalFrame {
     }
 
     /**
+     * Marks {@code [at, end)} as skipped: the reservation at {@code at} crossed the end of its part,
+     * so nothing else will be written there. Its last word in the part, as a commit or a cancel is
+     * for a frame that fits: {@link #allFinished} waits for it.
+     */
+    static void skip(ByteBuffer region, int at, int end) {
+        if (end - at >= MIN_FRAME) {
+            INT.setRelease(region, at, CANCELLED | (end - at - FRAME));
+        }
+    }
+
+    /**
+     * Whether every frame reserved in {@code [start, reservedEnd)} of a part of {@code capacity}
+     * bytes was committed, cancelled or skipped: then no writer will store into the range again.
+     * A zero word (reserved, not claimed yet) or a claimed one (being written) is a writer still
+     * at work. Each word is read with acquire, so the stores of a finished frame happen before what
+     * the caller does next (zero the range).
+     */
+    static boolean allFinished(ByteBuffer region, int start, long reservedEnd, int capacity) {
+        int end = (int) Math.min(reservedEnd, capacity);
+        for (int at = start; at < end && capacity - at >= MIN_FRAME;) {
+            int word = (int) INT.getAcquire(region, at);
+            int state = word & STATE;
+            if (state != COMMITTED && state != CANCELLED) {
+                return false;
+            }
+            at += size(word & LENGTH);
+        }
+        return true;
+    }
+
+    /** Writes zeros to {@code [from, to)} of {@code region}. */
+    static void zero(ByteBuffer region, int from, int to) {
+        for (int at = from; at < to; at += ZEROS.length) {
+            region.put(at, ZEROS, 0, Math.min(ZEROS.length, to - at));
+        }
+    }
+
+    /**
      * What {@link #read} found in a segment.
      *
      * @param order the number of the table the segment was given to; 0: a spare, never given
@@ -110,6 +162,10 @@ final class JournalFrame {
         }
         if (magic != MAGIC || (kind != KIND_QUEUE && kind != KIND_MAP)) {
             return new Contents(kind, order, List.of(), 0, true, "not a journal segment header");
+        }
+        if (order == 0) {
+            // A spare: never given to a table, or recycled after its table settled and maybe cut while being zeroed.
+            return new Contents(kind, 0, List.of(), 0, false, "");
         }
         List<byte[]> payloads = new ArrayList<>();
         CRC32C crc = new CRC32C();

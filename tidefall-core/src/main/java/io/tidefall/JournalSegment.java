@@ -2,11 +2,13 @@ package io.tidefall;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -20,16 +22,15 @@ import org.jspecify.annotations.Nullable;
  * policy applies before the table holds anything), then {@link #commit} (stores into the mapping,
  * no system call) or {@link #cancel} when the table refused the write.
  *
- * <p>Growth: when a frame does not fit the current part, the writer takes {@code growLock} and
- * installs the next part: the one prepared ahead (the writer crossing half of a part asks
- * {@code ahead} to make it, off the write path), or one it makes itself. Shared fields:
- * {@code current} and {@code parts} (volatile) are written under {@code growLock} only, parts
- * array before current, so a writer that reserved in the current part finds it in {@code parts};
- * {@code broken} (volatile) is set under {@code growLock} when a part could not be made, and
- * refuses every later write of the segment. {@code preparingAfter} names the part whose
- * successor the journal's thread is making, from the writer's request until the part is offered
- * or given up: a writer that meets the limit meanwhile looks again rather than calling the journal
- * full, since the bytes the limit has left may be the ones that part holds.
+ * <p>Growth: when a frame does not fit the current part, the writer claims the making of the
+ * next part ({@link JournalPart#claimSuccessor}), takes {@code growLock} and installs the next
+ * part: the one prepared ahead (the writer crossing half of a part asks {@code ahead} to make it,
+ * off the write path, under the same claim, so that a writer that needs the part meanwhile waits
+ * for it rather than zero-filling the same range a second time, under the writers of the first),
+ * or one it makes itself. Shared fields: {@code current} and {@code parts} (volatile) are written
+ * under {@code growLock} only, parts array before current, so a writer that reserved in the
+ * current part finds it in {@code parts}; {@code broken} (volatile) is set under {@code growLock}
+ * when a part could not be made, and refuses every later write of the segment.
  *
  * <p>Sync ({@link #awaitForced}): {@code syncLock} (a {@link ReentrantLock}: a virtual thread
  * waiting here frees its carrier; no {@code synchronized} around a wait or a force) guards
@@ -39,16 +40,22 @@ import org.jspecify.annotations.Nullable;
  * it form the next group; each waits on {@code forcedCondition} for a force that covers it, never
  * for a later one.
  *
- * <p>Deletion ({@link #delete}) comes after the table was sealed, drained and settled. A writer
- * whose element the table accepted may still be storing its frame then: the file is only
- * unlinked, never truncated or unmapped (Java 17 has no unmap), so the store lands in memory that
- * is released when the mapping is collected, as are the file's blocks.
+ * <p>Settling ({@link #close}) comes after the table was sealed, drained and settled. A writer
+ * whose element the table accepted may still be storing its frame then. {@code closed} refuses
+ * every later reservation, and so does each part's {@linkplain JournalPart#fence fence}, which
+ * also says where the reservations made before it end. Then either the file is only unlinked
+ * ({@link #delete}: never truncated or unmapped, Java 17 has no unmap, so a late store lands in
+ * memory released when the mapping is collected), or, once {@link #finished} saw every frame
+ * reserved before the fence committed or cancelled, the file and its mapped regions are used
+ * again for a later table ({@link #recycle}): writing into pages already mapped spares the write
+ * path a page fault every few hundred frames.
  */
 final class JournalSegment {
 
     /** Makes a part: the segment's file extended, its limit checked. {@code null}: the journal is full. */
     interface Parts {
-        @Nullable JournalPart make(JournalFile file, int index, long base, int size) throws IOException;
+        @Nullable JournalPart make(JournalFile file, int index, long base, int size, @Nullable MappedByteBuffer warm)
+                throws IOException;
 
         /** Gives a part that was made but not used back to the limit. */
         void release(JournalPart unused);
@@ -67,8 +74,11 @@ final class JournalSegment {
     private volatile JournalPart current;
     private volatile JournalPart[] parts;
     private volatile @Nullable IOException broken;
-    private final AtomicReference<@Nullable JournalPart> preparingAfter = new AtomicReference<>();
+    /** The parts of the file's previous use, by index (recycled: mapped, zeroed), or empty. Never changes. */
+    private final JournalPart[] warm;
     private volatile boolean closed;
+    /** Where each part's reservations ended at the fence; written by {@link #close} under growLock, read after it. */
+    private long[] ends = new long[0];
 
     private final ReentrantLock syncLock = new ReentrantLock();
     private final Condition forcedCondition = syncLock.newCondition();
@@ -79,7 +89,8 @@ final class JournalSegment {
     private @Nullable IOException forceFailed;
 
     JournalSegment(Path path, JournalFile file, JournalPart first, Parts maker, Executor ahead, int partBytes,
-            JournalStatsCounter stats) {
+            JournalStatsCounter stats, JournalPart[] warm) {
+        this.warm = warm;
         this.path = path;
         this.file = file;
         this.current = first;
@@ -92,6 +103,11 @@ final class JournalSegment {
 
     Path path() {
         return path;
+    }
+
+    /** Whether its file may be recycled ({@link JournalFile#recyclable}). */
+    boolean recyclable() {
+        return file.recyclable();
     }
 
     JournalPart first() {
@@ -119,6 +135,9 @@ final class JournalSegment {
                 }
                 return ((long) part.index << 32) | at;
             }
+            if (at < part.capacity) {
+                JournalFrame.skip(part.region, (int) at, part.capacity); // the part's last reservation: its end is nobody's
+            }
             if (!grow(part, size, buffer)) {
                 return FULL;
             }
@@ -135,28 +154,35 @@ final class JournalSegment {
 
     /** Installs the part after {@code full}, unless another writer did. {@code false}: the journal is full. */
     private boolean grow(JournalPart full, int size, String buffer) {
+        for (int spins = 0; !full.claimSuccessor(); spins = Spin.pause(spins)) {
+            if (current != full || closed) {
+                return true; // grown by another writer; or settled, which the next look sees
+            }
+            // else the journal's thread is making it ahead (the writers wait for that part rather than make a second)
+        }
         growLock.lock();
         try {
             if (broken != null) {
                 throw failed(buffer, "could not grow", broken);
             }
             if (current != full || closed) {
-                return true; // grown by another writer; or settled, which the next look sees
+                return true;
             }
             JournalPart next = full.next;
             if (next == null || next.capacity < size) {
                 if (next != null) {
+                    full.next = null;
                     maker.release(next); // prepared, but too small for this frame
                 }
                 try {
-                    next = maker.make(file, full.index + 1, full.base + full.capacity, Math.max(partBytes, size));
+                    next = maker.make(file, full.index + 1, full.base + full.capacity, Math.max(partBytes, size),
+                            warm(full.index + 1, full.base + full.capacity, Math.max(partBytes, size)));
                 } catch (IOException e) {
                     broken = e;
                     throw failed(buffer, "could not grow", e);
                 }
                 if (next == null) {
-                    // At the limit; unless the part being made ahead holds what is left of it: look again once it is offered.
-                    return preparingAfter.get() == full;
+                    return false; // at the limit
                 }
             }
             JournalPart[] grown = Arrays.copyOf(parts, parts.length + 1);
@@ -166,33 +192,40 @@ final class JournalSegment {
             return true;
         } finally {
             growLock.unlock();
+            full.releaseSuccessor();
         }
+    }
+
+    /** The region this segment's file held at {@code base} in its previous use, zeroed, if it fits the part; else {@code null}. */
+    private @Nullable MappedByteBuffer warm(int index, long base, int size) {
+        JournalPart old = index < warm.length ? warm[index] : null;
+        return old != null && old.base == base && old.capacity == size ? old.region : null;
     }
 
     /** Asks for the part after {@code part} to be made off the write path; a failure there is the grower's to report. */
     private void prepareAhead(JournalPart part) {
-        preparingAfter.set(part);
         try {
             ahead.execute(() -> {
+                if (!part.claimSuccessor()) {
+                    return; // a writer needed it first, and makes it
+                }
                 try {
                     if (current != part || closed || broken != null) {
                         return;
                     }
-                    JournalPart next;
-                    try { // made without the lock, so that no writer waits on it meanwhile
-                        next = maker.make(file, part.index + 1, part.base + part.capacity, partBytes);
-                    } catch (IOException | RuntimeException e) {
-                        return; // the writer that needs the part makes it, and reports what fails then
-                    }
+                    long base = part.base + part.capacity;
+                    JournalPart next = maker.make(file, part.index + 1, base, partBytes, warm(part.index + 1, base, partBytes));
                     if (next != null && !offer(part, next)) {
                         maker.release(next);
                     }
+                } catch (IOException | RuntimeException e) {
+                    // the writer that needs the part makes it, and reports what fails then
                 } finally {
-                    preparingAfter.compareAndSet(part, null); // a later part's request stays
+                    part.releaseSuccessor();
                 }
             });
         } catch (RuntimeException refused) {
-            preparingAfter.compareAndSet(part, null); // closing: the writer that needs the part makes it
+            // closing: the writer that needs the part makes it
         }
     }
 
@@ -267,17 +300,22 @@ final class JournalSegment {
     }
 
     /**
-     * Every element of the segment's table has settled: unlinks the file.
+     * Every element of the segment's table has settled: refuses every later write, and fences
+     * each part (see the class comment).
      *
-     * @return the bytes its parts held, to give back to the journal's limit; 0 when it was deleted already
+     * @return the bytes its parts held, to give back to the journal's limit; 0 when it was closed already
      */
-    long delete() throws IOException {
+    long close() {
         growLock.lock();
         try {
             if (closed) {
                 return 0;
             }
             closed = true;
+            ends = new long[parts.length];
+            for (JournalPart part : parts) {
+                ends[part.index] = part.fence();
+            }
         } finally {
             growLock.unlock();
         }
@@ -287,12 +325,71 @@ final class JournalSegment {
         } finally {
             syncLock.unlock();
         }
+        return bytes();
+    }
+
+    /** After {@link #close}: unlinks the file. */
+    void delete() throws IOException {
         try {
             file.close();
         } finally {
             Files.deleteIfExists(path);
         }
-        return bytes();
+    }
+
+    /** After {@link #close}: whether no writer will store into the segment again (every frame reserved before the fence finished). */
+    boolean finished() {
+        long[] reservedEnds = ends;
+        JournalPart[] all = parts;
+        for (JournalPart part : all) {
+            if (!JournalFrame.allFinished(part.region, part.start, reservedEnds[part.index], part.capacity)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * After {@link #close} and {@link #finished}: a spare made of this segment's file, its header
+     * saying spare before its frames are zeroed (a crash meanwhile leaves a spare, never the old
+     * records), keeping its regions of {@code partBytes} as far as {@code keepBytes} allows and
+     * giving the file's bytes after them back to the file system.
+     */
+    JournalSegment recycle(long keepBytes) throws IOException {
+        JournalPart[] all = parts;
+        JournalPart prepared = current.next; // made ahead, never written: zero already
+        JournalFrame.spare(all[0].region);
+        List<JournalPart> kept = new ArrayList<>();
+        long end = partBytes; // the bytes kept beyond the first part are end - partBytes; each part kept adds partBytes
+        for (int i = 1; i <= all.length; i++) {
+            JournalPart part = i < all.length ? all[i] : prepared;
+            if (part == null || part.base != end || part.capacity != partBytes || end > keepBytes) {
+                break;
+            }
+            kept.add(part);
+            end += partBytes;
+        }
+        for (JournalPart part : all) {
+            if (part.index <= kept.size()) { // the first part, and the ones kept; the rest goes with the truncation
+                JournalFrame.zero(part.region, part.start, (int) Math.min(ends[part.index], part.capacity));
+            }
+        }
+        file.truncate(end);
+        JournalPart[] warmParts = new JournalPart[kept.size() + 1];
+        for (JournalPart part : kept) {
+            warmParts[part.index] = part;
+        }
+        JournalPart first = new JournalPart(0, 0, partBytes, all[0].region, JournalFrame.HEADER);
+        return new JournalSegment(path, file, first, maker, ahead, partBytes, stats, warmParts);
+    }
+
+    /** Bytes the file holds beyond the first part for a later table (a recycled spare's regions). */
+    long warmBytes() {
+        long bytes = 0;
+        for (JournalPart part : warm) {
+            bytes += part == null ? 0 : part.capacity;
+        }
+        return bytes;
     }
 
     /** Bytes of the parts made so far (prepared ahead included), header included. */

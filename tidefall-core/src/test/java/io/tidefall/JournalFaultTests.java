@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -242,6 +243,69 @@ class JournalFaultTests {
         writer.get();
         assertThat(accepted.get()).as("four parts of 256 bytes: (256 - 16 header bytes) / 12, then 3 x 256 / 12")
                 .isEqualTo(20 + 3 * 21);
+        queue.close();
+    }
+
+    /**
+     * The part after a half-written one is being made ahead (zero-filled, on the journal's thread)
+     * when a writer already needs it. Were the writer to make that part too, the journal's thread
+     * would then write its zeros over the frames the writers stored there meanwhile, and a crash
+     * would lose those writes. The writer waits for the part being made instead.
+     */
+    @Test
+    void aWriterThatOutrunsThePartBeingMadeAheadWaitsForItRatherThanMakeItTwice() throws Exception {
+        CountDownLatch aheadEntered = new CountDownLatch(1);
+        CountDownLatch aheadMayGoOn = new CountDownLatch(1);
+        CountDownLatch aheadDone = new CountDownLatch(1);
+        // A limit of 64 KiB makes parts of 16 KiB: 1,364 records of 12 bytes fill the first.
+        TidefallQueue<Integer> queue = queue(Durability.PROCESS).journalLimit(64 << 10)
+                .options(BufferOptions.defaults().withProcessingBatchSize(BatchSize.TABLE).withoutDrainThreshold()
+                        .withoutCapacity())
+                .journalFiles(path -> {
+                    JournalFile file = JournalFile.Opener.FILES.open(path);
+                    return new JournalFile() {
+                        @Override
+                        public MappedByteBuffer extend(long position, int size) throws IOException {
+                            if (position == 16 << 10 && Thread.currentThread().getName().endsWith("-journal")) {
+                                aheadEntered.countDown();
+                                try {
+                                    aheadMayGoOn.await(); // the journal's thread is slow to make the second part
+                                    return file.extend(position, size);
+                                } catch (InterruptedException e) {
+                                    throw new IOException(e);
+                                } finally {
+                                    aheadDone.countDown();
+                                }
+                            }
+                            return file.extend(position, size);
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            file.close();
+                        }
+                    };
+                }).build();
+        Future<?> writer = threads.submit(() -> {
+            for (int i = 0; i < 2_500; i++) { // 30 KB: well into the second part
+                queue.push(i);
+                if (i == 700) { // past half of the first part (record 682): the second is asked for ahead
+                    aheadEntered.await(); // and being made before this writer needs it
+                }
+            }
+            return null;
+        });
+        assertThat(aheadEntered.await(10, TimeUnit.SECONDS)).as("the second part asked for ahead").isTrue();
+        try {
+            writer.get(500, TimeUnit.MILLISECONDS); // time enough for a writer that does not wait to write them all
+        } catch (TimeoutException waiting) {
+            // the writer waits for the part being made
+        }
+        aheadMayGoOn.countDown();
+        assertThat(aheadDone.await(10, TimeUnit.SECONDS)).isTrue();
+        writer.get(10, TimeUnit.SECONDS);
+        assertThat(committedRecords()).as("every accepted write in its frame, none zeroed by a second making of its part")
+                .isEqualTo(2_500);
         queue.close();
     }
 
