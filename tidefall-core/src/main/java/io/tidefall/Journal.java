@@ -41,10 +41,10 @@ import org.jspecify.annotations.Nullable;
  * itself. Spares are made after swaps only, at most {@link #SPARES} at a time. A part of a
  * segment that fills is made ahead by the same thread.
  *
- * <p>Recycling (PROCESS only, see {@link #settled}): a settled segment's file, once no late
- * writer can store into it, is zeroed and becomes a spare with its mapped regions, so the next
+ * <p>Recycling ({@link #settled}): a settled segment's file, once no late writer can store into
+ * it, is zeroed (and under SYNC forced) and becomes a spare with its mapped regions, so the next
  * table writes into pages the process has mapped and dirtied already: no page fault on the write
- * path, no zero-filling write, no unlink. Recycled spares go first and at most one per partition
+ * path, no zero-filling write, no new file and no directory force. Recycled spares go first and at most one per partition
  * waits (each partition's next swap takes one); a fresh spare is made only when none waits.
  *
  * <p>The limit counts the bytes of the parts that segments hold (preallocated, so what is on
@@ -286,11 +286,11 @@ final class Journal {
     }
 
     /**
-     * Every element of the table of {@code segment} has settled: the segment goes, or under
-     * {@link Durability#PROCESS} is recycled into a spare on the journal's thread (which makes the
-     * parts of segments ahead of need too: none of this segment's is being made meanwhile). Not
-     * under SYNC: a power loss could keep a recycled file's new frames and lose the zeros after
-     * them, bringing settled records back.
+     * Every element of the table of {@code segment} has settled: the segment goes, or is recycled
+     * into a spare on the journal's thread (which makes the parts of segments ahead of need too:
+     * none of this segment's is being made meanwhile). Under SYNC the recycled file is forced
+     * before a table takes it, so that a power loss cannot keep a later table's frames and lose the
+     * zeros after them, which would bring this table's settled records back.
      */
     void settled(JournalSegment segment) {
         long freed = segment.close();
@@ -312,7 +312,7 @@ final class Journal {
     }
 
     private boolean recycling(JournalSegment segment) {
-        return durability == Durability.PROCESS && segment.recyclable();
+        return segment.recyclable();
     }
 
     /** A spare of {@code segment}'s file, once no writer will store into it again, unless enough wait; else it goes. */
@@ -326,7 +326,7 @@ final class Journal {
                 warm += taken.warmBytes();
             }
             try {
-                spares.addFirst(segment.recycle(Math.max(0, limitBytes / 4 - warm)));
+                spares.addFirst(segment.recycle(Math.max(0, limitBytes / 4 - warm), durability == Durability.SYNC));
                 for (int extra = spares.size() - maxSpares; extra > 0; extra--) {
                     JournalSegment coldest = spares.pollLast();
                     if (coldest != null) {

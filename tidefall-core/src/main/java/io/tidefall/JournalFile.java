@@ -40,7 +40,10 @@ interface JournalFile extends AutoCloseable {
         return false;
     }
 
-    /** Gives the bytes from {@code size} on back to the file system (no mapping of them is used again). */
+    /**
+     * Gives the bytes from {@code size} on back to the file system (no mapping of them is used
+     * again), on stable storage: the records they held must not come back after a power loss.
+     */
     default void truncate(long size) throws IOException {
     }
 
@@ -109,6 +112,7 @@ interface JournalFile extends AutoCloseable {
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
                 if (channel.size() > size) {
                     channel.truncate(size);
+                    channel.force(false); // the new size is what reading the data needs: fdatasync keeps it
                 }
             }
         }

@@ -355,7 +355,7 @@ final class JournalSegment {
      * records), keeping its regions of {@code partBytes} as far as {@code keepBytes} allows and
      * giving the file's bytes after them back to the file system.
      */
-    JournalSegment recycle(long keepBytes) throws IOException {
+    JournalSegment recycle(long keepBytes, boolean force) throws IOException {
         JournalPart[] all = parts;
         JournalPart prepared = current.next; // made ahead, never written: zero already
         JournalFrame.spare(all[0].region);
@@ -375,6 +375,22 @@ final class JournalSegment {
             }
         }
         file.truncate(end);
+        if (force) {
+            file.force(all[0].region, all[0].capacity);
+            for (JournalPart part : kept) {
+                file.force(part.region, part.capacity);
+            }
+        }
+        if (force) {
+            for (JournalPart part : all) {
+                if (part.index <= kept.size()) {
+                    file.force(part.region, part.capacity);
+                }
+            }
+            if (prepared != null && kept.contains(prepared)) {
+                file.force(prepared.region, prepared.capacity);
+            }
+        }
         JournalPart[] warmParts = new JournalPart[kept.size() + 1];
         for (JournalPart part : kept) {
             warmParts[part.index] = part;

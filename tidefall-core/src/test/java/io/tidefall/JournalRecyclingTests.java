@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +37,12 @@ class JournalRecyclingTests {
     }
 
     private Journal journal(long limit) {
-        Journal journal = new Journal(BUFFER, Durability.PROCESS, directory, limit, JournalFrame.KIND_QUEUE,
-                JournalFile.Opener.FILES, 1, System.getLogger(JournalRecyclingTests.class.getName()));
+        return journal(Durability.PROCESS, limit, JournalFile.Opener.FILES);
+    }
+
+    private Journal journal(Durability durability, long limit, JournalFile.Opener files) {
+        Journal journal = new Journal(BUFFER, durability, directory, limit, JournalFrame.KIND_QUEUE, files, 1,
+                System.getLogger(JournalRecyclingTests.class.getName()));
         journals.add(journal);
         return journal;
     }
@@ -140,6 +146,57 @@ class JournalRecyclingTests {
         JournalSegment next = journal.openSegment(true);
         IntStream.range(0, 100_000).forEach(item -> write(next, item)); // 1.2 MB: into the kept part
         assertThat(records(next.path())).hasSize(100_000);
+    }
+
+    /**
+     * Under SYNC a power loss keeps only what was forced: the zeros that replace a settled table's
+     * frames must be on disk before a later table's frames are, or the old frames after the new
+     * ones would come back. The recycled file is forced, whole, before a table takes it.
+     */
+    @Test
+    void underSyncTheZeroedFileIsForcedBeforeATableTakesIt() throws IOException {
+        List<Integer> forcedLengths = new CopyOnWriteArrayList<>();
+        JournalFile.Opener counting = path -> {
+            JournalFile file = JournalFile.Opener.FILES.open(path);
+            return new JournalFile() {
+                @Override
+                public MappedByteBuffer extend(long position, int size) throws IOException {
+                    return file.extend(position, size);
+                }
+
+                @Override
+                public void force(MappedByteBuffer region, int length) throws IOException {
+                    forcedLengths.add(length);
+                    file.force(region, length);
+                }
+
+                @Override
+                public boolean recyclable() {
+                    return true;
+                }
+
+                @Override
+                public void truncate(long size) throws IOException {
+                    file.truncate(size);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    file.close();
+                }
+            };
+        };
+        Journal journal = journal(Durability.SYNC, 64L << 20, counting);
+        JournalSegment first = journal.openSegment(false);
+        IntStream.range(0, 1_000).forEach(item -> write(first, item));
+        first.force(BUFFER);
+        forcedLengths.clear();
+        journal.settled(first);
+        await().until(() -> isSpare(first.path()));
+
+        JournalSegment next = journal.openSegment(true);
+        assertThat(next.path()).isEqualTo(first.path());
+        assertThat(forcedLengths).as("the whole first part, zeroed, forced").contains(Journal.PART_BYTES);
     }
 
     /** A crash while a settled segment was being zeroed: its header already says spare, so nothing in it is replayed. */
