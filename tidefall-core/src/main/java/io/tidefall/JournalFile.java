@@ -42,9 +42,10 @@ interface JournalFile extends AutoCloseable {
 
     /**
      * Gives the bytes from {@code size} on back to the file system (no mapping of them is used
-     * again), on stable storage: the records they held must not come back after a power loss.
+     * again); {@code durably}: on stable storage before it returns, so that the records they held
+     * cannot come back after a power loss.
      */
-    default void truncate(long size) throws IOException {
+    default void truncate(long size, boolean durably) throws IOException {
     }
 
     /** Closes the file; its mappings stay valid until they are collected. */
@@ -108,11 +109,13 @@ interface JournalFile extends AutoCloseable {
         }
 
         @Override
-        public void truncate(long size) throws IOException {
+        public void truncate(long size, boolean durably) throws IOException {
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
                 if (channel.size() > size) {
                     channel.truncate(size);
-                    channel.force(false); // the new size is what reading the data needs: fdatasync keeps it
+                    if (durably) {
+                        channel.force(false); // the new size is what reading the data needs: fdatasync keeps it
+                    }
                 }
             }
         }

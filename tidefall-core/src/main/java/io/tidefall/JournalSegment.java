@@ -357,12 +357,13 @@ final class JournalSegment {
      */
     JournalSegment recycle(long keepBytes, boolean force) throws IOException {
         JournalPart[] all = parts;
-        JournalPart prepared = current.next; // made ahead, never written: zero already
+        JournalPart prepared = current.next; // made ahead, never written: zero already, as are the unused warm parts
         JournalFrame.spare(all[0].region);
         List<JournalPart> kept = new ArrayList<>();
         long end = partBytes; // the bytes kept beyond the first part are end - partBytes; each part kept adds partBytes
-        for (int i = 1; i <= all.length; i++) {
-            JournalPart part = i < all.length ? all[i] : prepared;
+        for (int i = 1;; i++) { // the parts it used, then the one made ahead, then what it kept from before and did not use
+            JournalPart part = i < all.length ? all[i] : i == all.length && prepared != null ? prepared
+                    : i < warm.length ? warm[i] : null;
             if (part == null || part.base != end || part.capacity != partBytes || end > keepBytes) {
                 break;
             }
@@ -374,21 +375,11 @@ final class JournalSegment {
                 JournalFrame.zero(part.region, part.start, (int) Math.min(ends[part.index], part.capacity));
             }
         }
-        file.truncate(end);
+        file.truncate(end, force);
         if (force) {
             file.force(all[0].region, all[0].capacity);
             for (JournalPart part : kept) {
                 file.force(part.region, part.capacity);
-            }
-        }
-        if (force) {
-            for (JournalPart part : all) {
-                if (part.index <= kept.size()) {
-                    file.force(part.region, part.capacity);
-                }
-            }
-            if (prepared != null && kept.contains(prepared)) {
-                file.force(prepared.region, prepared.capacity);
             }
         }
         JournalPart[] warmParts = new JournalPart[kept.size() + 1];

@@ -176,8 +176,8 @@ class JournalRecyclingTests {
                 }
 
                 @Override
-                public void truncate(long size) throws IOException {
-                    file.truncate(size);
+                public void truncate(long size, boolean durably) throws IOException {
+                    file.truncate(size, durably);
                 }
 
                 @Override
