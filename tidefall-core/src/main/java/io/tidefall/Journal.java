@@ -317,30 +317,36 @@ final class Journal {
 
     /** A spare of {@code segment}'s file, once no writer will store into it again, unless enough wait; else it goes. */
     private void recycleOrDelete(JournalSegment segment) {
-        if (!closing && segment.finished()) {
-            long warm = 0; // held beyond first parts by spares and by the tables that took recycled ones (used or not)
-            for (JournalSegment spare : spares) {
-                warm += spare.warmBytes();
-            }
-            for (JournalSegment taken : live) {
-                warm += taken.warmBytes();
-            }
-            try {
-                spares.addFirst(segment.recycle(Math.max(0, limitBytes / 4 - warm), durability == Durability.SYNC));
-                for (int extra = spares.size() - maxSpares; extra > 0; extra--) {
-                    JournalSegment coldest = spares.pollLast();
+        try {
+            if (!closing && segment.finished()) {
+                long warm = 0; // held beyond first parts by spares and by the tables that took recycled ones (used or not)
+                for (JournalSegment spare : spares) {
+                    warm += spare.warmBytes();
+                }
+                for (JournalSegment taken : live) {
+                    warm += taken.warmBytes();
+                }
+                JournalSegment spare = segment.recycle(Math.max(0, limitBytes / 4 - warm), durability == Durability.SYNC);
+                spares.addFirst(spare);
+                for (int extra = closing ? spares.size() : spares.size() - maxSpares; extra > 0; extra--) {
+                    JournalSegment coldest = spares.pollLast(); // or every one, when the close emptied the queue meanwhile
                     if (coldest != null) {
                         coldest.close();
                         delete(coldest);
                     }
                 }
                 return;
-            } catch (IOException | RuntimeException e) {
-                log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'': could not recycle the journal segment {1} ({2}); "
-                        + "it goes", buffer, segment.path(), e);
             }
+        } catch (IOException | RuntimeException e) {
+            log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'': could not recycle the journal segment {1} ({2}); "
+                    + "it goes", buffer, segment.path(), e);
         }
         delete(segment); // a late writer may still store its frame: only unlinked, see JournalSegment
+    }
+
+    /** Spares ready for the next swaps (for tests: a recycled segment is one once it is queued). */
+    int spareCount() {
+        return spares.size();
     }
 
     private void delete(JournalSegment segment) {

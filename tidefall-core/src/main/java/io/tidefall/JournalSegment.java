@@ -77,7 +77,11 @@ final class JournalSegment {
     /** The parts of the file's previous use, by index (recycled: mapped, zeroed), or empty. Never changes. */
     private final JournalPart[] warm;
     private volatile boolean closed;
-    /** Where each part's reservations ended at the fence; written by {@link #close} under growLock, read after it. */
+    /**
+     * Where each part's reservations ended at the fence: written by {@link #close} under growLock,
+     * read by {@link #finished} and {@link #recycle} on the journal's thread, which the thread that
+     * closed the segment handed it to (the executor's hand-over publishes it).
+     */
     private long[] ends = new long[0];
 
     private final ReentrantLock syncLock = new ReentrantLock();
@@ -154,14 +158,16 @@ final class JournalSegment {
 
     /** Installs the part after {@code full}, unless another writer did. {@code false}: the journal is full. */
     private boolean grow(JournalPart full, int size, String buffer) {
+        // The journal's thread may be making this part ahead (zero-filling 1 MiB): the writers wait for that part
+        // rather than make a second. Spinning, as it takes a fraction of a millisecond; a writer's own making would wait
+        // on the same file system.
         for (int spins = 0; !full.claimSuccessor(); spins = Spin.pause(spins)) {
             if (current != full || closed) {
                 return true; // grown by another writer; or settled, which the next look sees
             }
-            // else the journal's thread is making it ahead (the writers wait for that part rather than make a second)
         }
-        growLock.lock();
         try {
+            growLock.lock();
             if (broken != null) {
                 throw failed(buffer, "could not grow", broken);
             }
@@ -191,7 +197,9 @@ final class JournalSegment {
             current = next;
             return true;
         } finally {
-            growLock.unlock();
+            if (growLock.isHeldByCurrentThread()) {
+                growLock.unlock();
+            }
             full.releaseSuccessor();
         }
     }
@@ -359,6 +367,9 @@ final class JournalSegment {
         JournalPart[] all = parts;
         JournalPart prepared = current.next; // made ahead, never written: zero already, as are the unused warm parts
         JournalFrame.spare(all[0].region);
+        if (force) {
+            file.force(all[0].region, JournalFrame.HEADER); // spare on disk before any zero is: no torn old frames after a power loss
+        }
         List<JournalPart> kept = new ArrayList<>();
         long end = partBytes; // the bytes kept beyond the first part are end - partBytes; each part kept adds partBytes
         for (int i = 1;; i++) { // the parts it used, then the one made ahead, then what it kept from before and did not use

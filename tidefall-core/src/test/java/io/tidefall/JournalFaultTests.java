@@ -296,11 +296,8 @@ class JournalFaultTests {
             return null;
         });
         assertThat(aheadEntered.await(10, TimeUnit.SECONDS)).as("the second part asked for ahead").isTrue();
-        try {
-            writer.get(500, TimeUnit.MILLISECONDS); // time enough for a writer that does not wait to write them all
-        } catch (TimeoutException waiting) {
-            // the writer waits for the part being made
-        }
+        assertThatThrownBy(() -> writer.get(500, TimeUnit.MILLISECONDS)) // time enough for a writer that does not wait
+                .as("the writer waits for the part being made").isInstanceOf(TimeoutException.class);
         aheadMayGoOn.countDown();
         assertThat(aheadDone.await(10, TimeUnit.SECONDS)).isTrue();
         writer.get(10, TimeUnit.SECONDS);

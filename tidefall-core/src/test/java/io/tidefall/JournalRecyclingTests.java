@@ -74,7 +74,8 @@ class JournalRecyclingTests {
         JournalSegment first = journal.openSegment(false);
         IntStream.range(0, 1_000).forEach(item -> write(first, item));
         journal.settled(first);
-        await().until(() -> isSpare(first.path()));
+        await().until(() -> journal.spareCount() > 0);
+        assertThat(isSpare(first.path())).as("its header says spare").isTrue();
 
         JournalSegment next = journal.openSegment(true);
         assertThat(next.path()).as("the settled segment's file, used again").isEqualTo(first.path());
@@ -101,7 +102,7 @@ class JournalRecyclingTests {
         long lateSlot = first.reserve(late.length, BUFFER); // the first frame: reserved, not stored yet
         IntStream.range(0, 100).forEach(item -> write(first, item));
         journal.settled(first);
-        await().until(() -> !Files.exists(first.path()) || isSpare(first.path()));
+        await().until(() -> !Files.exists(first.path()) || journal.spareCount() > 0);
 
         JournalSegment next = journal.openSegment(true);
         IntStream.range(5_000, 5_100).forEach(item -> write(next, item));
@@ -128,39 +129,38 @@ class JournalRecyclingTests {
             first.commit(slot, big);
         }
         journal.settled(first);
-        await().until(() -> !Files.exists(first.path()) || isSpare(first.path()));
+        await().until(() -> !Files.exists(first.path()) || journal.spareCount() > 0);
         assertThat(first.path()).as("used again").exists();
         assertThat(journal.openSegment(true).path()).isEqualTo(first.path());
     }
 
     @Test
-    void aUsedAgainFileKeepsAtMostAQuarterOfTheLimitBeyondItsFirstPart() throws IOException {
-        Journal journal = journal(4L << 20); // parts of 1 MiB; spares may keep 1 MiB beyond their first parts
-        JournalSegment first = journal.openSegment(false);
+    void aUsedAgainFileKeepsAtMostAQuarterOfTheLimitBeyondItsFirstPartAndTheNextTableWritesIntoIt() throws IOException {
+        List<Long> extendedAt = new CopyOnWriteArrayList<>();
+        Journal journal = journal(Durability.PROCESS, 4L << 20, recyclable(extendedAt, new CopyOnWriteArrayList<>()));
+        JournalSegment first = journal.openSegment(false); // parts of 1 MiB; spares may keep 1 MiB beyond their first parts
         IntStream.range(0, 200_000).forEach(item -> write(first, item)); // 2.4 MB: three parts
         assertThat(Files.size(first.path())).isGreaterThanOrEqualTo(3L << 20);
         journal.settled(first);
-        await().until(() -> isSpare(first.path()));
+        await().until(() -> journal.spareCount() > 0);
         assertThat(Files.size(first.path())).as("the first part and one more").isEqualTo(2L << 20);
 
+        extendedAt.clear();
         JournalSegment next = journal.openSegment(true);
         IntStream.range(0, 100_000).forEach(item -> write(next, item)); // 1.2 MB: into the kept part
         assertThat(records(next.path())).hasSize(100_000);
+        assertThat(extendedAt).as("the kept part written into as it was mapped, not extended again")
+                .doesNotContain(1L << 20);
     }
 
-    /**
-     * Under SYNC a power loss keeps only what was forced: the zeros that replace a settled table's
-     * frames must be on disk before a later table's frames are, or the old frames after the new
-     * ones would come back. The recycled file is forced, whole, before a table takes it.
-     */
-    @Test
-    void underSyncTheZeroedFileIsForcedBeforeATableTakesIt() throws IOException {
-        List<Integer> forcedLengths = new CopyOnWriteArrayList<>();
-        JournalFile.Opener counting = path -> {
+    /** The file system's file, recyclable, telling where it was extended and what was forced. */
+    private static JournalFile.Opener recyclable(List<Long> extendedAt, List<Integer> forcedLengths) {
+        return path -> {
             JournalFile file = JournalFile.Opener.FILES.open(path);
             return new JournalFile() {
                 @Override
                 public MappedByteBuffer extend(long position, int size) throws IOException {
+                    extendedAt.add(position);
                     return file.extend(position, size);
                 }
 
@@ -186,17 +186,28 @@ class JournalRecyclingTests {
                 }
             };
         };
-        Journal journal = journal(Durability.SYNC, 64L << 20, counting);
+    }
+
+    /**
+     * Under SYNC a power loss keeps only what was forced: the zeros that replace a settled table's
+     * frames must be on disk before a later table's frames are, or the old frames after the new
+     * ones would come back. The recycled file is forced, whole, before a table takes it.
+     */
+    @Test
+    void underSyncTheZeroedFileIsForcedBeforeATableTakesIt() throws IOException {
+        List<Integer> forcedLengths = new CopyOnWriteArrayList<>();
+        Journal journal = journal(Durability.SYNC, 64L << 20, recyclable(new CopyOnWriteArrayList<>(), forcedLengths));
         JournalSegment first = journal.openSegment(false);
         IntStream.range(0, 1_000).forEach(item -> write(first, item));
         first.force(BUFFER);
         forcedLengths.clear();
         journal.settled(first);
-        await().until(() -> isSpare(first.path()));
+        await().until(() -> journal.spareCount() > 0);
 
         JournalSegment next = journal.openSegment(true);
         assertThat(next.path()).isEqualTo(first.path());
-        assertThat(forcedLengths).as("the whole first part, zeroed, forced").contains(Journal.PART_BYTES);
+        assertThat(forcedLengths).as("its spare header first, then the whole first part, zeroed")
+                .containsSubsequence(JournalFrame.HEADER, Journal.PART_BYTES);
     }
 
     /** A crash while a settled segment was being zeroed: its header already says spare, so nothing in it is replayed. */
