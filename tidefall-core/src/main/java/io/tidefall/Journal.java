@@ -8,14 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Deque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -38,14 +35,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Segments ahead of need: a swap takes a spare segment (created, preallocated, mapped, and
  * under SYNC forced with its directory, on the journal's own thread {@code ahead}) and writes
  * into its header the table's order number; only when no spare is ready does the swap create one
- * itself. Spares are made after swaps only, at most {@link #SPARES} at a time. A part of a
- * segment that fills is made ahead by the same thread.
+ * itself ({@link JournalSpares}). A part of a segment that fills is made ahead by the same thread.
  *
- * <p>Recycling ({@link #settled}): a settled segment's file, once no late writer can store into
- * it, is zeroed (and under SYNC forced) and becomes a spare with its mapped regions, so the next
- * table writes into pages the process has mapped and dirtied already: no page fault on the write
- * path, no zero-filling write, no new file and no directory force. Recycled spares go first and at most one per partition
- * waits (each partition's next swap takes one); a fresh spare is made only when none waits.
+ * <p>Recycling ({@link JournalSpares#settled}): a settled segment's file, once no late writer can
+ * store into it, is zeroed (under SYNC forced) and becomes a spare with its mapped regions: no page
+ * fault on the write path, no zero-filling write, no new file and no directory force per swap.
  *
  * <p>The limit counts the bytes of the parts that segments hold (preallocated, so what is on
  * disk). A segment's first part is exempt, so that a swap always gets a table; a spare counts
@@ -54,8 +48,8 @@ import org.jspecify.annotations.Nullable;
  * (spares, and the tables that took them; given back to the file system past that), so the
  * directory holds at most the limit, the first parts, and that quarter.
  *
- * <p>Shared state: {@code stats} (atomic counters), {@code live} and {@code spares} (concurrent
- * collections), {@code order}, {@code names}, {@code preparing} (atomic). {@code replaying} is
+ * <p>Shared state: {@code stats} (atomic counters), {@code live} (a concurrent set), {@code spares}
+ * (see its class), {@code order}, {@code names} (atomic). {@code replaying} is
  * written by the building thread only, before the buffer is published.
  */
 final class Journal {
@@ -63,7 +57,6 @@ final class Journal {
     static final String SUFFIX = ".segment";
     /** The size of a segment's parts (a smaller journal limit makes them a quarter of it). */
     static final int PART_BYTES = 1 << 20;
-    private static final int SPARES = 2;
 
     private final String buffer;
     private final Durability durability;
@@ -71,23 +64,18 @@ final class Journal {
     private final long limitBytes;
     private final int kind;
     private final int partBytes;
-    /** Spares kept at most: a recycled one for each partition whose table settled, as the next swap of each wants one. */
-    private final int maxSpares;
     private final JournalFile.Opener files;
     private final System.Logger log;
     private final JournalStatsCounter stats = new JournalStatsCounter();
     private final Set<JournalSegment> live = ConcurrentHashMap.newKeySet();
-    /** Recycled spares first (their regions are mapped already), so a fresh one is the one that goes when too many wait. */
-    private final Deque<JournalSegment> spares = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger preparing = new AtomicInteger();
     private final ThreadPoolExecutor ahead;
+    private final JournalSpares spares;
     /** The order number of the last table given a segment; replay goes by it. */
     private final AtomicLong order;
     /** The number in the last segment file's name. */
     private final AtomicLong names;
     private final JournalReplay replay;
     private volatile boolean replaying;
-    private volatile boolean closing;
     /** Why the last segment could not be created, or {@code null}; written by whoever opens a segment. */
     private volatile @Nullable String openFailure;
 
@@ -99,7 +87,6 @@ final class Journal {
 
     Journal(String buffer, Durability durability, Path directory, long limitBytes, int kind, JournalFile.Opener files,
             int partitions, System.Logger log) {
-        this.maxSpares = Math.max(SPARES, partitions);
         this.buffer = buffer;
         this.durability = durability;
         this.directory = directory;
@@ -116,6 +103,8 @@ final class Journal {
             thread.setDaemon(true);
             return thread;
         });
+        this.spares = new JournalSpares(buffer, durability == Durability.SYNC, limitBytes, partitions, ahead, this::create,
+                live, log);
     }
 
     /**
@@ -124,7 +113,7 @@ final class Journal {
      * @param swap whether a swap asks (then a spare is made for the next one); the first tables do not
      */
     JournalSegment openSegment(boolean swap) {
-        JournalSegment segment = spares.poll();
+        JournalSegment segment = spares.take();
         if (segment == null) {
             segment = create();
         }
@@ -133,29 +122,10 @@ final class Journal {
         stats.segments.incrementAndGet();
         live.add(segment);
         openFailure = null;
-        // Under recycling, the table this swap retired comes back as a spare: a fresh one only when none waits.
-        int wanted = recycling(segment) ? 1 : SPARES;
-        if (swap && preparing.incrementAndGet() <= wanted - spares.size()) {
-            try {
-                ahead.execute(this::prepareSpare);
-            } catch (RuntimeException closed) {
-                preparing.decrementAndGet();
-            }
-        } else if (swap) {
-            preparing.decrementAndGet();
+        if (swap) {
+            spares.afterSwap(segment);
         }
         return segment;
-    }
-
-    private void prepareSpare() {
-        try {
-            spares.add(create());
-        } catch (UncheckedIOException e) {
-            log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'': no spare journal segment ({1}); the next swap makes one",
-                    buffer, e.getMessage());
-        } finally {
-            preparing.decrementAndGet();
-        }
     }
 
     /** A new segment file: preallocated, mapped, its header written, forced with its directory under SYNC. */
@@ -285,13 +255,7 @@ final class Journal {
         }
     }
 
-    /**
-     * Every element of the table of {@code segment} has settled: the segment goes, or is recycled
-     * into a spare on the journal's thread (which makes the parts of segments ahead of need too:
-     * none of this segment's is being made meanwhile). Under SYNC the recycled file is forced
-     * before a table takes it, so that a power loss cannot keep a later table's frames and lose the
-     * zeros after them, which would bring this table's settled records back.
-     */
+    /** Every element of the table of {@code segment} has settled: it takes no more writes, and is recycled or goes ({@link JournalSpares}). */
     void settled(JournalSegment segment) {
         long freed = segment.close();
         if (freed == 0) {
@@ -300,63 +264,12 @@ final class Journal {
         stats.bytes.addAndGet(-freed);
         stats.segments.decrementAndGet();
         live.remove(segment);
-        if (recycling(segment)) {
-            try {
-                ahead.execute(() -> recycleOrDelete(segment));
-                return;
-            } catch (RuntimeException closing) {
-                // the buffer is closing: no spare is wanted
-            }
-        }
-        delete(segment);
-    }
-
-    private boolean recycling(JournalSegment segment) {
-        return segment.recyclable();
-    }
-
-    /** A spare of {@code segment}'s file, once no writer will store into it again, unless enough wait; else it goes. */
-    private void recycleOrDelete(JournalSegment segment) {
-        try {
-            if (!closing && segment.finished()) {
-                long warm = 0; // held beyond first parts by spares and by the tables that took recycled ones (used or not)
-                for (JournalSegment spare : spares) {
-                    warm += spare.warmBytes();
-                }
-                for (JournalSegment taken : live) {
-                    warm += taken.warmBytes();
-                }
-                JournalSegment spare = segment.recycle(Math.max(0, limitBytes / 4 - warm), durability == Durability.SYNC);
-                spares.addFirst(spare);
-                for (int extra = closing ? spares.size() : spares.size() - maxSpares; extra > 0; extra--) {
-                    JournalSegment coldest = spares.pollLast(); // or every one, when the close emptied the queue meanwhile
-                    if (coldest != null) {
-                        coldest.close();
-                        delete(coldest);
-                    }
-                }
-                return;
-            }
-        } catch (IOException | RuntimeException e) {
-            log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'': could not recycle the journal segment {1} ({2}); "
-                    + "it goes", buffer, segment.path(), e);
-        }
-        delete(segment); // a late writer may still store its frame: only unlinked, see JournalSegment
+        spares.settled(segment);
     }
 
     /** Spares ready for the next swaps (for tests: a recycled segment is one once it is queued). */
     int spareCount() {
-        return spares.size();
-    }
-
-    private void delete(JournalSegment segment) {
-        try {
-            segment.delete();
-        } catch (IOException e) {
-            log.log(System.Logger.Level.WARNING, "Buffer ''{0}'': could not delete the settled journal segment {1} "
-                    + "({2}); its elements will be replayed, once more, when the buffer is next built",
-                    buffer, segment.path(), e);
-        }
+        return spares.count();
     }
 
     /**
@@ -380,22 +293,14 @@ final class Journal {
 
     /** The buffer closed: spares go, and the thread that made them. */
     void close() {
-        closing = true;
+        spares.closing();
         ahead.shutdown();
         try {
             ahead.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (JournalSegment spare = spares.poll(); spare != null; spare = spares.poll()) {
-            spare.close();
-            try {
-                spare.delete();
-            } catch (IOException e) {
-                log.log(System.Logger.Level.DEBUG, "Buffer ''{0}'': could not delete the spare {1}: {2}", buffer,
-                        spare.path(), e);
-            }
-        }
+        spares.deleteAll();
     }
 
     JournalStats stats() {

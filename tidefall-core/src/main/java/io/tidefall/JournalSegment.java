@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
@@ -32,13 +31,7 @@ import org.jspecify.annotations.Nullable;
  * current part finds it in {@code parts}; {@code broken} (volatile) is set under {@code growLock}
  * when a part could not be made, and refuses every later write of the segment.
  *
- * <p>Sync ({@link #awaitForced}): {@code syncLock} (a {@link ReentrantLock}: a virtual thread
- * waiting here frees its carrier; no {@code synchronized} around a wait or a force) guards
- * {@code appended}, {@code forced}, {@code forcing}. A writer counts itself in after its frame was
- * committed, so a force that starts after that covers it. The first writer that finds no force
- * under way forces every part, with the lock released meanwhile, so the writers that come during
- * it form the next group; each waits on {@code forcedCondition} for a force that covers it, never
- * for a later one.
+ * <p>Sync ({@link #awaitForced}): a {@link GroupCommit} whose force covers every part.
  *
  * <p>Settling ({@link #close}) comes after the table was sealed, drained and settled. A writer
  * whose element the table accepted may still be storing its frame then. {@code closed} refuses
@@ -84,17 +77,12 @@ final class JournalSegment {
      */
     private long[] ends = new long[0];
 
-    private final ReentrantLock syncLock = new ReentrantLock();
-    private final Condition forcedCondition = syncLock.newCondition();
-    // Guarded by syncLock.
-    private long appended;
-    private long forced;
-    private boolean forcing;
-    private @Nullable IOException forceFailed;
+    private final GroupCommit commits;
 
     JournalSegment(Path path, JournalFile file, JournalPart first, Parts maker, Executor ahead, int partBytes,
             JournalStatsCounter stats, JournalPart[] warm) {
         this.warm = warm;
+        this.commits = new GroupCommit(this::forceParts, stats);
         this.path = path;
         this.file = file;
         this.current = first;
@@ -253,42 +241,12 @@ final class JournalSegment {
 
     /** Returns once a force covered every frame committed so far, or the segment was settled. */
     void awaitForced(String buffer) {
-        syncLock.lock();
         try {
-            long mine = ++appended;
-            while (forced < mine && !closed) {
-                if (forceFailed != null) {
-                    throw new UncheckedIOException("Buffer '" + buffer + "' could not force its journal segment " + path
-                            + " (" + forceFailed.getMessage() + "): the write is in the buffer and may still be "
-                            + "delivered by this process, but would not survive a power loss", forceFailed);
-                }
-                if (forcing) {
-                    forcedCondition.awaitUninterruptibly(); // the force under way may not cover us: wait, then look again
-                    continue;
-                }
-                forcing = true;
-                long target = appended;
-                IOException failure = null;
-                long start = System.nanoTime();
-                syncLock.unlock(); // the writers that commit during the force form the next group
-                try {
-                    forceParts();
-                } catch (IOException e) {
-                    failure = e;
-                } finally {
-                    syncLock.lock();
-                }
-                stats.synced(System.nanoTime() - start);
-                forcing = false;
-                if (failure != null && !closed) {
-                    forceFailed = failure;
-                } else {
-                    forced = Math.max(forced, target);
-                }
-                forcedCondition.signalAll();
-            }
-        } finally {
-            syncLock.unlock();
+            commits.await();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Buffer '" + buffer + "' could not force its journal segment " + path
+                    + " (" + e.getMessage() + "): the write is in the buffer and may still be "
+                    + "delivered by this process, but would not survive a power loss", e);
         }
     }
 
@@ -327,12 +285,7 @@ final class JournalSegment {
         } finally {
             growLock.unlock();
         }
-        syncLock.lock();
-        try {
-            forcedCondition.signalAll(); // a writer waiting for a force has nothing left to wait for
-        } finally {
-            syncLock.unlock();
-        }
+        commits.end();
         return bytes();
     }
 
@@ -429,12 +382,7 @@ final class JournalSegment {
     @Nullable String failure() {
         IOException failure = broken;
         if (failure == null) {
-            syncLock.lock();
-            try {
-                failure = forceFailed;
-            } finally {
-                syncLock.unlock();
-            }
+            failure = commits.failure();
         }
         return failure == null || closed ? null : path + ": " + failure;
     }
