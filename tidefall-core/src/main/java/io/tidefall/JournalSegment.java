@@ -169,8 +169,7 @@ final class JournalSegment {
                     maker.release(next); // prepared, but too small for this frame
                 }
                 try {
-                    next = maker.make(file, full.index + 1, full.base + full.capacity, Math.max(partBytes, size),
-                            warm(full.index + 1, full.base + full.capacity, Math.max(partBytes, size)));
+                    next = makePart(full, Math.max(partBytes, size));
                 } catch (IOException e) {
                     broken = e;
                     throw failed(buffer, "could not grow", e);
@@ -192,6 +191,13 @@ final class JournalSegment {
         }
     }
 
+    /** The part after {@code previous}, of {@code size} bytes: its region of the previous use if it fits, else the file extended. */
+    private @Nullable JournalPart makePart(JournalPart previous, int size) throws IOException {
+        int index = previous.index + 1;
+        long base = previous.base + previous.capacity;
+        return maker.make(file, index, base, size, warm(index, base, size));
+    }
+
     /** The region this segment's file held at {@code base} in its previous use, zeroed, if it fits the part; else {@code null}. */
     private @Nullable MappedByteBuffer warm(int index, long base, int size) {
         JournalPart old = index < warm.length ? warm[index] : null;
@@ -209,8 +215,7 @@ final class JournalSegment {
                     if (current != part || closed || broken != null) {
                         return;
                     }
-                    long base = part.base + part.capacity;
-                    JournalPart next = maker.make(file, part.index + 1, base, partBytes, warm(part.index + 1, base, partBytes));
+                    JournalPart next = makePart(part, partBytes);
                     if (next != null && !offer(part, next)) {
                         maker.release(next);
                     }
